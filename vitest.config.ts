@@ -1,0 +1,25 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run against each package's TypeScript source, never a stale build:
+// every `@bolt/<name>` import (and its subpath entries) is aliased to `packages/<name>/src`.
+const root = fileURLToPath(new URL('.', import.meta.url));
+const alias: { find: RegExp; replacement: string }[] = [];
+for (const name of readdirSync(`${root}packages`)) {
+  const src = `${root}packages/${name}/src`;
+  if (!existsSync(src)) continue;
+  alias.push({ find: new RegExp(`^@bolt/${name}/(.+)$`), replacement: `${src}/$1.ts` });
+  alias.push({ find: new RegExp(`^@bolt/${name}$`), replacement: `${src}/index.ts` });
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    typecheck: { enabled: false },
+  },
+});

@@ -54,7 +54,8 @@ describe('package layering', () => {
     it(`@bolt/${pkg} is portable: no node:* imports, no Buffer`, () => {
       for (const file of sourceFiles(join(root, 'packages', pkg, 'src'))) {
         const text = readFileSync(file, 'utf8');
-        for (const spec of importsOf(file)) expect(spec, file).not.toMatch(/^node:|^(fs|net|tls|path)$/);
+        for (const spec of importsOf(file))
+          expect(spec, file).not.toMatch(/^node:|^(fs|net|tls|path)$/);
         expect(/\bBuffer\b/.test(text), `${file} uses Buffer`).toBe(false);
       }
     });
@@ -68,7 +69,7 @@ describe('package layering', () => {
       seen.add(file);
       for (const spec of importsOf(file)) {
         expect(spec, `${file} (reachable from index.ts)`).not.toMatch(/^node:|^ws$/);
-        if (spec.startsWith('.')) visit(join(file, '..', spec.replace(/\.js$/, '') + '.ts'));
+        if (spec.startsWith('.')) visit(join(file, '..', `${spec.replace(/\.js$/, '')}.ts`));
       }
     };
     visit(join(dir, 'index.ts'));

@@ -20,6 +20,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    reporters: ['./test/summary-reporter.ts', 'default'],
     typecheck: { enabled: false },
   },
 });

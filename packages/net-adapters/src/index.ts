@@ -1,1 +1,15 @@
-export {};
+export { type MemoryNetwork, type MemoryNetworkOptions, memoryNetwork } from './memory-network.js';
+export { type MemoryPairOptions, memoryPair } from './memory-pair.js';
+export type {
+  ConnectOptions,
+  Listener,
+  ListenerModule,
+  ListenOptions,
+  NetModule,
+  NetModuleInput,
+  ReceiveHandler,
+  TlsClientOptions,
+  Transport,
+} from './net-module.js';
+export { resolveNetModule } from './resolve-net-module.js';
+export { TransportError, type TransportErrorCode } from './transport-error.js';

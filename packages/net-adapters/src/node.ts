@@ -1,1 +1,3 @@
-export {};
+export * from './index.js';
+export { SocketTransport } from './socket-transport.js';
+export { type TcpOptions, tcp } from './tcp.js';

@@ -1,1 +1,67 @@
-export {};
+export {
+  ClientHandshake,
+  type ClientHandshakeOptions,
+  type ClientHandshakeResult,
+} from './client-handshake.js';
+export { type BoltFeatures, features } from './features.js';
+export {
+  BOLT_MAGIC,
+  DEFAULT_CLIENT_PROPOSALS,
+  encodeClientHandshake,
+  encodeVersion,
+  expandProposal,
+  formatProposal,
+  isManifestProposal,
+  MANIFEST_NO_MATCH,
+  MANIFEST_V1,
+  readProposal,
+  type VersionProposal,
+  writeProposal,
+} from './handshake-bytes.js';
+export { fromHex, hex } from './hex.js';
+export {
+  requestForSignature,
+  requestInVersion,
+  requestVersions,
+  SIGNATURE,
+} from './message-catalog.js';
+export { chooseFromManifest, manifestEntries, negotiate } from './negotiate.js';
+export { ProtocolError, type ProtocolErrorCode } from './protocol-error.js';
+export type * from './request.js';
+export { REQUEST_TYPES } from './request.js';
+export type * from './response.js';
+export {
+  looksLikeHttp,
+  ServerHandshake,
+  type ServerHandshakeOptions,
+  type ServerHandshakeResult,
+} from './server-handshake.js';
+export {
+  type Admission,
+  admit,
+  initialState,
+  interrupt,
+  type Outcome,
+  type ServerState,
+  type TransitionContext,
+  transition,
+} from './state-machine.js';
+export {
+  encodeVarint,
+  readVarint,
+  VARINT_MAX,
+  VARINT_MAX_BYTES,
+  type VarintRead,
+} from './varint.js';
+export {
+  atLeast,
+  type BoltVersion,
+  compareVersions,
+  formatVersion,
+  isForbiddenVersion,
+  isVersionIn,
+  LATEST_VERSION,
+  parseVersion,
+  SUPPORTED_VERSIONS,
+  sameVersion,
+} from './versions.js';

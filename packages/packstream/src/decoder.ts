@@ -1,0 +1,524 @@
+import { boltStructs, LATEST_BOLT_VERSION } from './bolt-structs';
+import { PackStreamError } from './packstream-error';
+import type { ResolvedSpec, StructRegistry } from './struct-registry';
+import { Structure } from './structure';
+import { Uuid } from './uuid';
+
+/** How decoded integers come back: `auto` = number when safe (±2^53−1), bigint beyond;
+ *  `bigint` = always bigint. */
+export type IntegerMode = 'auto' | 'bigint';
+
+/** Options of `Decoder`. Every limit fails with LIMIT_EXCEEDED before anything is allocated. */
+export interface DecoderOptions {
+  /** Integer representation. Default `'auto'`. */
+  integers?: IntegerMode;
+  /** Struct registry that hydrates Bolt types. Default: `boltStructs(LATEST_BOLT_VERSION)` (6.1). */
+  structs?: StructRegistry;
+  /** Maximum nesting of lists, maps and structures. Default 64. */
+  maxDepth?: number;
+  /** Maximum UTF-8 byte length of one string. Default 64 MiB. */
+  maxStringBytes?: number;
+  /** Maximum length of one byte array. Default 64 MiB. */
+  maxBytesLength?: number;
+  /** Maximum items in one list. Default 16,777,216. */
+  maxListLength?: number;
+  /** Maximum entries in one map. Default 16,777,216. */
+  maxMapEntries?: number;
+  /** Maximum size of the input given to one decode call. Default 256 MiB. */
+  maxMessageBytes?: number;
+}
+
+const MiB = 1024 * 1024;
+// Strings up to this many bytes are decoded with a JS loop; longer ones with TextDecoder.
+const SHORT_STRING = 48;
+// Map keys up to this many bytes are interned (records repeat the same keys).
+const MAX_KEY = 32;
+const KEY_SLOTS = 4096;
+
+/**
+ * PackStream v1 decoder: a cursor over one `Uint8Array`. Reusable; not reentrant.
+ */
+export class Decoder {
+  readonly integers: IntegerMode;
+  readonly structs: StructRegistry;
+  readonly maxDepth: number;
+  readonly maxStringBytes: number;
+  readonly maxBytesLength: number;
+  readonly maxListLength: number;
+  readonly maxMapEntries: number;
+  readonly maxMessageBytes: number;
+
+  readonly #bigints: boolean;
+  readonly #uuid: boolean;
+  readonly #byTag: readonly (ResolvedSpec | undefined)[];
+  readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  // interned map keys: slot -> bytes and string
+  readonly #keyBytes: (Uint8Array | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
+  readonly #keyStrings: string[] = new Array(KEY_SLOTS).fill('');
+
+  #b: Uint8Array = new Uint8Array(0);
+  #view: DataView = new DataView(this.#b.buffer);
+  #pos = 0;
+  #end = 0;
+  #depth = 0;
+
+  constructor(options: DecoderOptions = {}) {
+    this.integers = options.integers ?? 'auto';
+    this.structs = options.structs ?? boltStructs(LATEST_BOLT_VERSION);
+    this.maxDepth = options.maxDepth ?? 64;
+    this.maxStringBytes = options.maxStringBytes ?? 64 * MiB;
+    this.maxBytesLength = options.maxBytesLength ?? 64 * MiB;
+    this.maxListLength = options.maxListLength ?? 16 * MiB;
+    this.maxMapEntries = options.maxMapEntries ?? 16 * MiB;
+    this.maxMessageBytes = options.maxMessageBytes ?? 256 * MiB;
+    this.#bigints = this.integers === 'bigint';
+    this.#uuid = this.structs.uuid;
+    this.#byTag = this.structs.byTag;
+  }
+
+  /** Decode exactly one value spanning `bytes[offset, end)`. Leftover bytes: TRAILING_BYTES. */
+  decode(bytes: Uint8Array, offset = 0, end = bytes.length): unknown {
+    this.#setup(bytes, offset, end);
+    try {
+      const v = this.#value();
+      if (this.#pos !== this.#end) this.#trailing();
+      return v;
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Decode one top-level structure WITHOUT hydrating it (a Bolt message: its tag is a message
+   * signature, not a value type). Its fields are decoded and hydrated as values.
+   */
+  decodeStruct(bytes: Uint8Array, offset = 0, end = bytes.length): Structure {
+    this.#setup(bytes, offset, end);
+    try {
+      if (this.#pos >= this.#end) this.#truncated(this.#pos, 'a structure marker');
+      const m = this.#b[this.#pos];
+      if (m < 0xb0 || m > 0xbf) {
+        throw new PackStreamError(
+          'INVALID_STRUCT',
+          `expected a structure marker (B0..BF) at offset ${this.#pos}, got ${hex(m)}`,
+          this.#pos,
+        );
+      }
+      const start = this.#pos++;
+      this.#need(1, start, 'a structure tag');
+      const tag = this.#b[this.#pos++];
+      const fields = this.#fields(m & 0x0f, start);
+      if (this.#pos !== this.#end) this.#trailing();
+      return new Structure(tag, fields);
+    } finally {
+      this.#release();
+    }
+  }
+
+  #setup(bytes: Uint8Array, offset: number, end: number): void {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('decode() needs a Uint8Array');
+    if (!(offset >= 0 && end <= bytes.length && offset <= end)) {
+      throw new RangeError(`invalid range [${offset}, ${end}) for ${bytes.length} bytes`);
+    }
+    if (end - offset > this.maxMessageBytes) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `input of ${end - offset} bytes exceeds maxMessageBytes ${this.maxMessageBytes}`,
+        offset,
+      );
+    }
+    this.#b = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#pos = offset;
+    this.#end = end;
+    this.#depth = 0;
+  }
+
+  #release(): void {
+    // Do not pin the caller's buffer.
+    this.#b = EMPTY;
+    this.#view = EMPTY_VIEW;
+  }
+
+  #trailing(): never {
+    throw new PackStreamError(
+      'TRAILING_BYTES',
+      `expected the value to end at offset ${this.#pos}, but ${this.#end - this.#pos} more byte(s) follow`,
+      this.#pos,
+    );
+  }
+
+  #truncated(at: number, what: string): never {
+    throw new PackStreamError(
+      'TRUNCATED',
+      `expected ${what} at offset ${at}, but the input ends at offset ${this.#end}`,
+      at,
+    );
+  }
+
+  /** Require n more bytes after the cursor (for the value whose marker is at `start`). */
+  #need(n: number, start: number, what: string): void {
+    if (this.#pos + n > this.#end) {
+      throw new PackStreamError(
+        'TRUNCATED',
+        `expected ${what} (${n} byte(s) from offset ${this.#pos}) for the value at offset ${start}, but only ${this.#end - this.#pos} remain`,
+        start,
+      );
+    }
+  }
+
+  #value(): unknown {
+    const pos = this.#pos;
+    if (pos >= this.#end) this.#truncated(pos, 'a marker byte');
+    const m = this.#b[pos];
+    this.#pos = pos + 1;
+    if (m < 0x80) return this.#bigints ? BigInt(m) : m;
+    if (m >= 0xf0) return this.#bigints ? BigInt(m - 256) : m - 256;
+    switch (m >> 4) {
+      case 0x8:
+        return this.#string(m & 0x0f, pos);
+      case 0x9:
+        return this.#list(m & 0x0f, pos);
+      case 0xa:
+        return this.#map(m & 0x0f, pos);
+      case 0xb:
+        return this.#struct(m & 0x0f, pos);
+    }
+    switch (m) {
+      case 0xc0:
+        return null;
+      case 0xc1: {
+        this.#need(8, pos, 'the 8 bytes of a FLOAT_64');
+        const v = this.#view.getFloat64(this.#pos);
+        this.#pos += 8;
+        return v;
+      }
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc8: {
+        this.#need(1, pos, 'the byte of an INT_8');
+        const v = this.#view.getInt8(this.#pos++);
+        return this.#bigints ? BigInt(v) : v;
+      }
+      case 0xc9: {
+        this.#need(2, pos, 'the 2 bytes of an INT_16');
+        const v = this.#view.getInt16(this.#pos);
+        this.#pos += 2;
+        return this.#bigints ? BigInt(v) : v;
+      }
+      case 0xca: {
+        this.#need(4, pos, 'the 4 bytes of an INT_32');
+        const v = this.#view.getInt32(this.#pos);
+        this.#pos += 4;
+        return this.#bigints ? BigInt(v) : v;
+      }
+      case 0xcb:
+        return this.#int64(pos);
+      case 0xcc:
+        return this.#bytes(this.#size(1, pos), pos);
+      case 0xcd:
+        return this.#bytes(this.#size(2, pos), pos);
+      case 0xce:
+        return this.#bytes(this.#size(4, pos), pos);
+      case 0xd0:
+        return this.#string(this.#size(1, pos), pos);
+      case 0xd1:
+        return this.#string(this.#size(2, pos), pos);
+      case 0xd2:
+        return this.#string(this.#size(4, pos), pos);
+      case 0xd4:
+        return this.#list(this.#size(1, pos), pos);
+      case 0xd5:
+        return this.#list(this.#size(2, pos), pos);
+      case 0xd6:
+        return this.#list(this.#size(4, pos), pos);
+      case 0xd8:
+        return this.#map(this.#size(1, pos), pos);
+      case 0xd9:
+        return this.#map(this.#size(2, pos), pos);
+      case 0xda:
+        return this.#map(this.#size(4, pos), pos);
+      case 0xe0:
+        return this.#uuidValue(pos);
+      default:
+        throw new PackStreamError(
+          'RESERVED_MARKER',
+          `marker ${hex(m)} at offset ${pos} is reserved in PackStream v1`,
+          pos,
+        );
+    }
+  }
+
+  /** Read an unsigned size of 1, 2 or 4 bytes. */
+  #size(width: number, start: number): number {
+    this.#need(width, start, `a ${width}-byte size`);
+    const p = this.#pos;
+    this.#pos = p + width;
+    if (width === 1) return this.#b[p];
+    if (width === 2) return this.#view.getUint16(p);
+    return this.#view.getUint32(p);
+  }
+
+  #int64(start: number): number | bigint {
+    this.#need(8, start, 'the 8 bytes of an INT_64');
+    const p = this.#pos;
+    this.#pos = p + 8;
+    if (this.#bigints) return this.#view.getBigInt64(p);
+    const hi = this.#view.getInt32(p);
+    const lo = this.#view.getUint32(p + 4);
+    const v = hi * 4294967296 + lo;
+    return Number.isSafeInteger(v) ? v : this.#view.getBigInt64(p);
+  }
+
+  #bytes(len: number, start: number): Uint8Array {
+    if (len > this.maxBytesLength) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `byte array of ${len} bytes at offset ${start} exceeds maxBytesLength ${this.maxBytesLength}`,
+        start,
+      );
+    }
+    this.#need(len, start, `${len} bytes of a BYTES value`);
+    const p = this.#pos;
+    this.#pos = p + len;
+    return this.#b.slice(p, p + len);
+  }
+
+  #string(len: number, start: number): string {
+    if (len > this.maxStringBytes) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `string of ${len} bytes at offset ${start} exceeds maxStringBytes ${this.maxStringBytes}`,
+        start,
+      );
+    }
+    this.#need(len, start, `${len} UTF-8 bytes of a string`);
+    const p = this.#pos;
+    this.#pos = p + len;
+    if (len === 0) return '';
+    if (len <= SHORT_STRING) {
+      const s = utf8Short(this.#b, p, p + len);
+      if (s !== null) return s;
+      return this.#invalidUtf8(start);
+    }
+    try {
+      return this.#textDecoder.decode(this.#b.subarray(p, p + len));
+    } catch {
+      return this.#invalidUtf8(start);
+    }
+  }
+
+  #invalidUtf8(start: number): never {
+    throw new PackStreamError(
+      'INVALID_UTF8',
+      `the string at offset ${start} is not valid UTF-8`,
+      start,
+    );
+  }
+
+  /** A map key: tiny strings are interned; anything not a string is INVALID_MAP_KEY. */
+  #key(): string {
+    const pos = this.#pos;
+    if (pos >= this.#end) this.#truncated(pos, 'a map key');
+    const m = this.#b[pos];
+    if (m >= 0x80 && m <= 0x8f) {
+      const len = m & 0x0f;
+      this.#pos = pos + 1;
+      this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+      return this.#internedKey(pos + 1, len, pos);
+    }
+    if (m === 0xd0) {
+      this.#pos = pos + 1;
+      const len = this.#size(1, pos);
+      if (len <= MAX_KEY) {
+        this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+        return this.#internedKey(this.#pos, len, pos);
+      }
+      this.#pos = pos;
+    }
+    if (m === 0xd0 || m === 0xd1 || m === 0xd2) {
+      return this.#value() as string;
+    }
+    throw new PackStreamError(
+      'INVALID_MAP_KEY',
+      `expected a string map key at offset ${pos}, got marker ${hex(m)}`,
+      pos,
+    );
+  }
+
+  #internedKey(p: number, len: number, start: number): string {
+    const b = this.#b;
+    this.#pos = p + len;
+    if (len === 0) return '';
+    let h = len;
+    for (let i = 0; i < len; i++) h = (h * 31 + b[p + i]) | 0;
+    const slot = h & (KEY_SLOTS - 1);
+    const cached = this.#keyBytes[slot];
+    if (cached !== undefined && cached.length === len) {
+      let i = 0;
+      while (i < len && cached[i] === b[p + i]) i++;
+      if (i === len) return this.#keyStrings[slot];
+    }
+    const s = utf8Short(b, p, p + len);
+    if (s === null) return this.#invalidUtf8(start);
+    this.#keyBytes[slot] = b.slice(p, p + len);
+    this.#keyStrings[slot] = s;
+    return s;
+  }
+
+  #enter(start: number): void {
+    if (++this.#depth > this.maxDepth) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `value at offset ${start} nests deeper than maxDepth ${this.maxDepth}`,
+        start,
+      );
+    }
+  }
+
+  #list(n: number, start: number): unknown[] {
+    if (n > this.maxListLength) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `list of ${n} items at offset ${start} exceeds maxListLength ${this.maxListLength}`,
+        start,
+      );
+    }
+    // every item takes at least one byte: reject impossible counts before allocating
+    if (n > this.#end - this.#pos) this.#need(n, start, `${n} list items`);
+    this.#enter(start);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.#value();
+    this.#depth--;
+    return out;
+  }
+
+  #map(n: number, start: number): Record<string, unknown> {
+    if (n > this.maxMapEntries) {
+      throw new PackStreamError(
+        'LIMIT_EXCEEDED',
+        `map of ${n} entries at offset ${start} exceeds maxMapEntries ${this.maxMapEntries}`,
+        start,
+      );
+    }
+    if (n * 2 > this.#end - this.#pos) this.#need(n * 2, start, `${n} map entries`);
+    this.#enter(start);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const k = this.#key();
+      const v = this.#value();
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, {
+          value: v,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else {
+        out[k] = v;
+      }
+    }
+    this.#depth--;
+    return out;
+  }
+
+  #fields(n: number, start: number): unknown[] {
+    if (n > this.#end - this.#pos) this.#need(n, start, `${n} structure fields`);
+    this.#enter(start);
+    const fields = new Array(n);
+    for (let i = 0; i < n; i++) fields[i] = this.#value();
+    this.#depth--;
+    return fields;
+  }
+
+  #struct(n: number, start: number): unknown {
+    this.#need(1, start, 'a structure tag');
+    const tag = this.#b[this.#pos++];
+    const fields = this.#fields(n, start);
+    const spec = this.#byTag[tag];
+    if (spec === undefined) return new Structure(tag, fields);
+    const counts = spec.counts;
+    if (counts.length === 1 ? counts[0] !== n : !counts.includes(n)) {
+      throw new PackStreamError(
+        'INVALID_STRUCT',
+        `structure 0x${tag.toString(16).toUpperCase().padStart(2, '0')} at offset ${start} has ${n} fields, expected ${counts.join(' or ')}`,
+        start,
+      );
+    }
+    try {
+      return spec.hydrate(fields);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new PackStreamError(
+        'INVALID_STRUCT',
+        `structure 0x${tag.toString(16).toUpperCase().padStart(2, '0')} at offset ${start}: ${detail}`,
+        start,
+        { cause: e },
+      );
+    }
+  }
+
+  #uuidValue(start: number): Uuid {
+    if (!this.#uuid) {
+      throw new PackStreamError(
+        'UNSUPPORTED_IN_VERSION',
+        `marker E0 (UUID) at offset ${start} needs Bolt 6.1 or later`,
+        start,
+      );
+    }
+    this.#need(16, start, 'the 16 bytes of a UUID');
+    const p = this.#pos;
+    this.#pos = p + 16;
+    return new Uuid(this.#b.subarray(p, p + 16));
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
+
+function hex(m: number): string {
+  return m.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/**
+ * Strict UTF-8 decode of b[start, end) with a JS loop (fast for short strings). Returns null on
+ * malformed input (overlong forms, surrogates, truncated sequences, > U+10FFFF).
+ */
+function utf8Short(b: Uint8Array, start: number, end: number): string | null {
+  let s = '';
+  let i = start;
+  while (i < end) {
+    const c = b[i++];
+    if (c < 0x80) {
+      s += String.fromCharCode(c);
+    } else if (c >= 0xc2 && c < 0xe0) {
+      if (i >= end) return null;
+      const c2 = b[i++];
+      if ((c2 & 0xc0) !== 0x80) return null;
+      s += String.fromCharCode(((c & 0x1f) << 6) | (c2 & 0x3f));
+    } else if (c >= 0xe0 && c < 0xf0) {
+      if (i + 1 >= end) return null;
+      const c2 = b[i++];
+      const c3 = b[i++];
+      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return null;
+      const cp = ((c & 0x0f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+      s += String.fromCharCode(cp);
+    } else if (c >= 0xf0 && c < 0xf5) {
+      if (i + 2 >= end) return null;
+      const c2 = b[i++];
+      const c3 = b[i++];
+      const c4 = b[i++];
+      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80 || (c4 & 0xc0) !== 0x80) return null;
+      const cp = ((c & 0x07) << 18) | ((c2 & 0x3f) << 12) | ((c3 & 0x3f) << 6) | (c4 & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) return null;
+      const u = cp - 0x10000;
+      s += String.fromCharCode(0xd800 | (u >> 10), 0xdc00 | (u & 0x3ff));
+    } else {
+      return null;
+    }
+  }
+  return s;
+}

@@ -1,1 +1,3 @@
-export {};
+export { ChunkWriter, type ChunkWriterOptions } from './chunk-writer';
+export { ChunkingError, type ChunkingErrorCode } from './chunking-error';
+export { Dechunker, type DechunkerOptions } from './dechunker';

@@ -1,1 +1,69 @@
-export {};
+export {
+  Date,
+  DateTime,
+  Duration,
+  Float,
+  float,
+  LocalDateTime,
+  LocalTime,
+  Node,
+  Path,
+  PathSegment,
+  Point,
+  Relationship,
+  Structure,
+  Time,
+  UnboundRelationship,
+  UnsupportedType,
+  Uuid,
+  Vector,
+} from '@bolt/packstream';
+export { type AuthToken, type AuthTokenProvider, auth } from './auth.js';
+export {
+  BoltError,
+  type BoltErrorKind,
+  type ErrorClassification,
+  PROTOCOL_ERROR,
+  SERVICE_UNAVAILABLE,
+  SESSION_EXPIRED,
+} from './bolt-error.js';
+export {
+  type BookmarkManager,
+  type BookmarkManagerOptions,
+  bookmarkManager,
+} from './bookmark-manager.js';
+export type { TransactionConfig } from './build-tx-extra.js';
+export {
+  CLIENT_PRODUCT,
+  CLIENT_PROPOSALS,
+  Connection,
+  type ConnectionOptions,
+  LEGACY_PROPOSALS,
+  type NotificationFilter,
+  type ResponseObserver,
+} from './connection.js';
+export type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
+export {
+  DirectConnectionProvider,
+  type DirectConnectionProviderOptions,
+} from './direct-connection-provider.js';
+export { Driver, type DriverConfig, driver, type ExecuteQueryOptions } from './driver.js';
+export type { Logger } from './logger.js';
+export { type ParsedUrl, parseUrl } from './parse-url.js';
+export { Pool, type PoolOptions } from './pool.js';
+export { Record, type RecordShape } from './record.js';
+export { type QueryResult, Result } from './result.js';
+export {
+  type GqlStatusObject,
+  type InputPosition,
+  type Notification,
+  type Plan,
+  type ProfiledPlan,
+  QueryStatistics,
+  type QueryType,
+  ResultSummary,
+  type ServerInfo,
+} from './result-summary.js';
+export { type RetryOptions, retry } from './retry.js';
+export { type AccessMode, Session, type SessionConfig } from './session.js';
+export { ManagedTransaction, Transaction } from './transaction.js';

@@ -1,0 +1,9 @@
+/**
+ * Run `fn` after the microtasks queued so far and the ones they queue in turn (two hops).
+ * A query is sent this late so that the result knows how it will be consumed: an `await` on
+ * the result (which calls `then()` one microtask later) selects a single PULL of everything,
+ * iteration selects batches.
+ */
+export function afterTick(fn: () => void): void {
+  queueMicrotask(() => queueMicrotask(fn));
+}

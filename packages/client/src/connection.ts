@@ -1,0 +1,851 @@
+import { ChunkWriter, Dechunker } from '@bolt/chunking';
+import type { NetModule, TlsClientOptions, Transport } from '@bolt/net-adapters';
+import type { IntegerMode } from '@bolt/packstream';
+import {
+  type BoltFeatures,
+  type BoltVersion,
+  ClientHandshake,
+  formatVersion,
+  interrupt,
+  MessageCodec,
+  ProtocolError,
+  type Request,
+  type ServerState,
+  SUPPORTED_VERSIONS,
+  transition,
+  type VersionProposal,
+} from '@bolt/parser';
+import type { AuthToken } from './auth.js';
+import {
+  abortError,
+  BoltError,
+  type BoltErrorKind,
+  PROTOCOL_ERROR,
+  SERVICE_UNAVAILABLE,
+  usageError,
+} from './bolt-error.js';
+import { formatForLog, type Logger } from './logger.js';
+
+/** The product name sent in `bolt_agent` and the default `user_agent`. */
+export const CLIENT_PRODUCT = 'bolt-client/0.1.0';
+
+/** Receives the responses to one request, in order: RECORDs, then exactly one summary. */
+export interface ResponseObserver {
+  /** A RECORD (only PULL / PULL_ALL produce them). `fields` is owned by the receiver. */
+  onRecord?(fields: unknown[]): void;
+  /** The SUCCESS summary. */
+  onSuccess?(metadata: Record<string, any>): void;
+  /** FAILURE; IGNORED (with the failure that caused it, or an `aborted` error after a RESET);
+   *  or the connection dying before the summary came. */
+  onFailure?(error: BoltError): void;
+}
+
+/** Notification filter (5.2+): in HELLO (driver-wide) or BEGIN/RUN (per session). */
+export interface NotificationFilter {
+  /** `'OFF'`, `'WARNING'` or `'INFORMATION'`. Default: the server's setting. */
+  minimumSeverityLevel?: 'OFF' | 'WARNING' | 'INFORMATION';
+  /** Categories (5.2–5.4) / classifications (5.6+) not to report, e.g. `['HINT', 'DEPRECATION']`.
+   *  Default: none disabled. */
+  disabledClassifications?: string[];
+}
+
+/** Options of {@link Connection.open}. */
+export interface ConnectionOptions {
+  /** How to reach the server (tcp, tls, websocket, memory, ...). Required. */
+  netModule: NetModule;
+  host: string;
+  port: number;
+  /** TLS settings handed to the net module. Default: none. */
+  tls?: TlsClientOptions;
+  /** Credentials, sent in LOGON (5.1+), HELLO (3–5.0) or INIT (1–2). Default `{scheme: 'none'}`. */
+  auth?: AuthToken;
+  /** `user_agent` (application identity, "Name/Version"). Default `CLIENT_PRODUCT`. */
+  userAgent?: string;
+  /** `bolt_agent` (driver identity, 5.3+). Default `{product: CLIENT_PRODUCT, language: 'JavaScript'}`. */
+  boltAgent?: { product: string; platform?: string; language?: string; language_details?: string };
+  /** `routing` in HELLO (4.1+): the routing context for `neo4j://`. Default: not sent (direct). */
+  routing?: Record<string, unknown> | null;
+  /** Driver-wide notification filter (HELLO, 5.2+). Default: server default. */
+  notificationFilter?: NotificationFilter;
+  /** The four handshake slots. Default: manifest v1, [5.8–5.0], [4.4–4.0], 3.0 (or, with
+   *  `legacyVersions`, [4.4–4.0], 3.0, 2.0, 1.0). */
+  protocolVersions?: readonly VersionProposal[];
+  /** Offer Bolt 1 and 2 (old servers such as asyncbolt's). Default false. */
+  legacyVersions?: boolean;
+  /** Ask 4.3/4.4 servers for the `utc` DateTime patch. Default true. */
+  utcPatch?: boolean;
+  /** Give up when connect + handshake + HELLO are not done within this many ms. Default 30000. */
+  connectTimeoutMs?: number;
+  /** Abort opening. */
+  signal?: AbortSignal;
+  /** Integers come back as `number` when safe and `bigint` beyond (`'auto'`, default), or always `bigint`. */
+  integers?: IntegerMode;
+  /** Honour the server's `connection.recv_timeout_seconds` hint. Default true. */
+  honourRecvTimeout?: boolean;
+  /** Largest message accepted from the server, in bytes. Default 64 MiB. */
+  maxMessageSize?: number;
+  /** Logger; with `debug`, every message sent and received is logged (credentials redacted). */
+  logger?: Logger;
+}
+
+/** Default slots: manifest (reaches 5.7+/6.x), [5.8–5.0], [4.4–4.0] (servers that ignore the
+ *  range byte see exactly 4.4), 3.0. */
+export const CLIENT_PROPOSALS: readonly VersionProposal[] = Object.freeze([
+  { manifest: 1 },
+  { major: 5, minor: 8, range: 8 },
+  { major: 4, minor: 4, range: 4 },
+  { major: 3, minor: 0 },
+]);
+/** With `legacyVersions`: [4.4–4.0], 3.0, 2.0, 1.0. */
+export const LEGACY_PROPOSALS: readonly VersionProposal[] = Object.freeze([
+  { major: 4, minor: 4, range: 4 },
+  { major: 3, minor: 0 },
+  { major: 2, minor: 0 },
+  { major: 1, minor: 0 },
+]);
+
+const NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
+
+interface Pending {
+  type: Request['type'];
+  observer: ResponseObserver;
+}
+
+/**
+ * One Bolt connection: handshake, HELLO/LOGON, then pipelined requests whose responses are
+ * matched in order to a FIFO of observers. `enqueue()` encodes a request into the outgoing
+ * buffer; everything enqueued is written in one `write()` at `flush()`, or automatically at the
+ * end of the current microtask. The server's state is tracked with the parser's `transition()`.
+ */
+export class Connection {
+  /** The negotiated version. */
+  version!: BoltVersion;
+  features!: BoltFeatures;
+  /** The server's agent string (`Neo4j/5.26.0`). */
+  server = '';
+  connectionId = '';
+  /** HELLO SUCCESS `hints`. */
+  hints: Record<string, unknown> = {};
+  /** The Bolt state the server is in, as far as the answers so far tell. */
+  state: ServerState = 'CONNECTED';
+  /** The token the connection is authenticated with. */
+  auth: AuthToken;
+  /** Set when the server reported the token expired; the pool re-authenticates before reuse. */
+  authExpired = false;
+  /** `host:port` as asked. */
+  readonly address: string;
+  readonly createdAt = Date.now();
+  /** Last time the connection was released to the pool (for the idle liveness check). */
+  idleSince = Date.now();
+  /** Receive timeout from the hint, in ms (0 = none). */
+  recvTimeoutMs = 0;
+
+  private readonly transport: Transport;
+  private readonly options: ConnectionOptions;
+  private codec!: MessageCodec;
+  private handshake:
+    | {
+        shake: ClientHandshake;
+        resolve(r: { version: BoltVersion; send: Uint8Array; rest: Uint8Array }): void;
+        reject(e: BoltError): void;
+      }
+    | undefined;
+  private readonly writer = new ChunkWriter();
+  private readonly dechunker: Dechunker;
+  private readonly log: Logger | undefined;
+  private readonly wire: boolean;
+  private readonly pending: Pending[] = [];
+  private head = 0;
+  private flushScheduled = false;
+  private currentFailure: BoltError | undefined;
+  private resetsPending = 0;
+  private txOpenResults = 0;
+  private dead: BoltError | undefined;
+  private closing = false;
+  private lastActivity = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly closeListeners: ((error: BoltError | undefined) => void)[] = [];
+
+  private constructor(transport: Transport, options: ConnectionOptions, address: string) {
+    this.transport = transport;
+    this.address = address;
+    this.options = options;
+    this.auth = options.auth ?? { scheme: 'none' };
+    this.log = options.logger;
+    this.wire = typeof options.logger?.debug === 'function';
+    this.dechunker = new Dechunker({
+      onMessage: (body) => this.onMessage(body),
+      maxMessageSize: options.maxMessageSize,
+    });
+    transport.receive({
+      onData: (chunk) => this.receiveBytes(chunk),
+      onEnd: (error) => this.receiveEnd(error),
+    });
+  }
+
+  /**
+   * Connect through `options.netModule`, negotiate the version, authenticate. Rejects with a
+   * BoltError: `could-not-connect`, `protocol-refused` (HTTP port, no common version),
+   * `server` (authentication failed), `timeout` or `aborted`.
+   */
+  static async open(options: ConnectionOptions): Promise<Connection> {
+    const address = `${options.host}:${options.port}`;
+    const timeoutMs = options.connectTimeoutMs ?? 30_000;
+    const signal = combineSignals(options.signal, timeoutMs);
+    let transport: Transport;
+    try {
+      transport = await options.netModule.connect({
+        host: options.host,
+        port: options.port,
+        tls: options.tls,
+        connectTimeoutMs: timeoutMs,
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
+      throw new BoltError(
+        `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}`,
+        { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
+      );
+    }
+    const conn = new Connection(transport, options, address);
+    try {
+      await conn.start(signal);
+      return conn;
+    } catch (e) {
+      conn.destroy();
+      if (signal.aborted && !BoltError.isInstance(e))
+        throw abortError(signal, `opening ${address}`);
+      throw e;
+    }
+  }
+
+  // ---- status ---------------------------------------------------------------------------
+
+  /** False once the connection died or was closed. */
+  get open(): boolean {
+    return this.dead === undefined && !this.closing;
+  }
+  /** Why the connection died, if it did. */
+  get error(): BoltError | undefined {
+    return this.dead;
+  }
+  /** Requests sent or queued whose summary has not arrived. */
+  get outstanding(): number {
+    return this.pending.length - this.head;
+  }
+  /** Called once when the connection closes or dies. */
+  onClose(listener: (error: BoltError | undefined) => void): void {
+    this.closeListeners.push(listener);
+  }
+  get remoteAddress(): string {
+    return this.transport.remoteAddress;
+  }
+  get encrypted(): boolean {
+    return this.transport.encrypted;
+  }
+
+  // ---- sending --------------------------------------------------------------------------
+
+  /** Queue a request; its responses go to `observer`. Written at `flush()` or at the end of the
+   *  current microtask. Throws a BoltError (`usage`) when the request cannot be encoded or the
+   *  connection is closed; nothing is queued then. */
+  enqueue(request: Request, observer: ResponseObserver = NO_OBSERVER): void {
+    if (this.dead || this.closing) throw this.closedError();
+    try {
+      this.codec.encodeRequest(request, this.writer);
+    } catch (e) {
+      this.writer.abortMessage();
+      throw new BoltError(`cannot send ${request.type}: ${(e as Error).message}`, {
+        kind: 'usage',
+        code: 'Neo.ClientError.Request.Invalid',
+        classification: 'CLIENT_ERROR',
+        retryable: false,
+        cause: e,
+      });
+    }
+    if (request.type === 'RESET') this.resetsPending++;
+    if (request.type !== 'GOODBYE') this.pending.push({ type: request.type, observer });
+    if (this.wire) this.log!.debug!(`C: ${describeRequest(request)}`);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Write everything enqueued in one transport write. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.writer.length === 0 || this.dead) return;
+    const bytes = this.writer.flush();
+    try {
+      this.transport.write(bytes);
+    } catch (e) {
+      this.fail('connection-lost', `writing to ${this.address} failed: ${(e as Error).message}`, e);
+      return;
+    }
+    this.lastActivity = Date.now();
+    this.armTimer();
+  }
+
+  /** Enqueue and wait for the summary. Resolves with the SUCCESS metadata; rejects with the
+   *  FAILURE. On abort/timeout the connection is closed (its state is unknown then). */
+  request(
+    request: Request,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<Record<string, any>> {
+    return new Promise((resolve, reject) => {
+      const signal = options.signal;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cleanup = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        cleanup();
+        const err = abortError(signal!, `${request.type} on ${this.address}`);
+        this.destroy(err);
+        reject(err);
+      };
+      try {
+        this.enqueue(request, {
+          onSuccess: (m) => {
+            cleanup();
+            resolve(m);
+          },
+          onFailure: (e) => {
+            cleanup();
+            reject(e);
+          },
+        });
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      if (signal) {
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          cleanup();
+          const err = new BoltError(
+            `${request.type} on ${this.address} timed out after ${options.timeoutMs} ms`,
+            {
+              kind: 'timeout',
+              code: 'Neo.ClientError.Request.Timeout',
+              classification: 'CLIENT_ERROR',
+              retryable: false,
+            },
+          );
+          this.destroy(err);
+          reject(err);
+        }, options.timeoutMs);
+      }
+    });
+  }
+
+  /** Stop reading from the transport (back-pressure for PULL_ALL streams on Bolt 1–3). */
+  pauseReading(): void {
+    this.transport.pause();
+  }
+  resumeReading(): void {
+    this.transport.resume();
+  }
+
+  // ---- protocol helpers -------------------------------------------------------------------
+
+  /** RESET: interrupts a running stream, clears FAILED, rolls back an open transaction. */
+  async reset(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    await this.request({ type: 'RESET' }, options);
+  }
+
+  /** Re-authenticate (5.1+): LOGOFF + LOGON pipelined. */
+  async reauth(
+    token: AuthToken,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<void> {
+    if (!this.features.hasLogon)
+      throw usageError(
+        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
+      );
+    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+    await this.request({ type: 'LOGON', auth: token }, options);
+    this.auth = token;
+    this.authExpired = false;
+  }
+
+  /** PULL {n, qid} on 4.0+, PULL_ALL before. */
+  pull(n: number, qid: number | bigint | undefined, observer: ResponseObserver): void {
+    if (this.features.pullN) {
+      const extra: { n: number; qid?: number | bigint } = { n };
+      if (qid !== undefined && qid !== -1) extra.qid = qid;
+      this.enqueue({ type: 'PULL', extra }, observer);
+    } else this.enqueue({ type: 'PULL_ALL' }, observer);
+  }
+
+  /** DISCARD {n, qid} on 4.0+, DISCARD_ALL before. */
+  discard(qid: number | bigint | undefined, observer: ResponseObserver): void {
+    if (this.features.pullN) {
+      const extra: { n: number; qid?: number | bigint } = { n: -1 };
+      if (qid !== undefined && qid !== -1) extra.qid = qid;
+      this.enqueue({ type: 'DISCARD', extra }, observer);
+    } else this.enqueue({ type: 'DISCARD_ALL' }, observer);
+  }
+
+  /** BEGIN (3+); on 1–2 the equivalent `RUN "BEGIN"` + PULL_ALL. */
+  begin(extra: Record<string, unknown>, observer: ResponseObserver): void {
+    if (this.features.explicitTx) this.enqueue({ type: 'BEGIN', extra } as Request, observer);
+    else {
+      const params =
+        Array.isArray(extra.bookmarks) && extra.bookmarks.length > 0
+          ? { bookmarks: extra.bookmarks }
+          : {};
+      this.enqueue(
+        { type: 'RUN', query: 'BEGIN', parameters: params, extra: {} } as Request,
+        NO_OBSERVER,
+      );
+      this.enqueue({ type: 'PULL_ALL' }, observer);
+    }
+  }
+
+  /** COMMIT (3+) or `RUN "COMMIT"` + PULL_ALL (1–2). */
+  commit(observer: ResponseObserver): void {
+    this.endTx('COMMIT', observer);
+  }
+
+  /** ROLLBACK (3+) or `RUN "ROLLBACK"` + PULL_ALL (1–2). */
+  rollback(observer: ResponseObserver): void {
+    this.endTx('ROLLBACK', observer);
+  }
+
+  private endTx(type: 'COMMIT' | 'ROLLBACK', observer: ResponseObserver): void {
+    if (this.features.explicitTx) this.enqueue({ type }, observer);
+    else {
+      this.enqueue({ type: 'RUN', query: type, parameters: {}, extra: {} } as Request, NO_OBSERVER);
+      this.enqueue({ type: 'PULL_ALL' }, observer);
+    }
+  }
+
+  /** GOODBYE (3+) and a graceful close. Outstanding requests fail with `connection-lost`. */
+  async close(): Promise<void> {
+    if (this.closing || this.dead) {
+      await this.transport.closed;
+      return;
+    }
+    try {
+      if (this.features.goodbye) this.enqueue({ type: 'GOODBYE' });
+      this.flush();
+    } catch {
+      // closing anyway
+    }
+    this.closing = true;
+    this.disarmTimer();
+    this.failPending(this.closedError());
+    this.transport.end();
+    let t: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.transport.closed,
+      new Promise((r) => {
+        t = setTimeout(r, 2000);
+      }),
+    ]);
+    clearTimeout(t);
+    this.transport.destroy();
+    this.markDead(undefined);
+  }
+
+  /** Close at once (no GOODBYE). Outstanding requests fail with `error` or `connection-lost`. */
+  destroy(error?: BoltError): void {
+    if (this.dead) return;
+    this.closing = true;
+    const err = error ?? this.closedError();
+    this.disarmTimer();
+    this.failPending(err);
+    this.transport.destroy();
+    this.markDead(err);
+  }
+
+  // ---- receiving ------------------------------------------------------------------------
+
+  private receiveBytes(chunk: Uint8Array): void {
+    this.lastActivity = Date.now();
+    if (this.handshake) {
+      const hs = this.handshake;
+      let r: ReturnType<ClientHandshake['push']>;
+      try {
+        r = hs.shake.push(chunk);
+      } catch (e) {
+        this.handshake = undefined;
+        hs.reject(refused(e, this.address));
+        return;
+      }
+      if (!r) return;
+      this.handshake = undefined;
+      hs.resolve(r);
+      return;
+    }
+    try {
+      this.dechunker.push(chunk);
+    } catch (e) {
+      this.fail('protocol', `undecodable data from ${this.address}: ${(e as Error).message}`, e);
+    }
+  }
+
+  private receiveEnd(error?: Error): void {
+    if (this.handshake) {
+      const hs = this.handshake;
+      this.handshake = undefined;
+      hs.reject(
+        new BoltError(
+          `${this.address} closed the connection during the Bolt handshake${error ? ` (${error.message})` : ''}: it is probably not a Bolt server`,
+          { kind: 'protocol-refused', code: SERVICE_UNAVAILABLE, retryable: false, cause: error },
+        ),
+      );
+    }
+    if (this.dead) return;
+    if (this.closing) {
+      this.markDead(undefined);
+      return;
+    }
+    const n = this.outstanding;
+    this.fail(
+      'connection-lost',
+      `the connection to ${this.address} was ${error ? `lost (${error.message})` : 'closed by the server'}${n ? ` while ${n} request(s) were outstanding` : ''}`,
+      error,
+    );
+  }
+
+  private onMessage(body: Uint8Array): void {
+    // RECORD fast path: the signature byte follows the struct marker.
+    const res = this.codec.decodeResponse(body);
+    const p = this.pending[this.head];
+    if (p === undefined) {
+      this.fail('protocol', `the server sent ${res.type} but no request was outstanding`);
+      return;
+    }
+    switch (res.type) {
+      case 'RECORD':
+        if (this.wire) this.log!.debug!(`S: RECORD ${formatForLog(res.fields)}`);
+        p.observer.onRecord?.(res.fields);
+        return;
+      case 'SUCCESS': {
+        this.shift();
+        const md = res.metadata as Record<string, any>;
+        if (this.wire) this.log!.debug!(`S: SUCCESS ${formatForLog(md)}`);
+        this.track(p.type, 'SUCCESS', md);
+        p.observer.onSuccess?.(md);
+        return;
+      }
+      case 'FAILURE': {
+        this.shift();
+        const md = res.metadata as Record<string, unknown>;
+        if (this.wire) this.log!.debug!(`S: FAILURE ${formatForLog(md)}`);
+        const err = BoltError.fromFailure(md);
+        if (p.type !== 'RESET') this.currentFailure = err;
+        this.track(p.type, 'FAILURE', md);
+        if (err.code === 'Neo.ClientError.Security.TokenExpired') this.authExpired = true;
+        p.observer.onFailure?.(err);
+        if (p.type === 'RESET' || p.type === 'HELLO' || p.type === 'INIT' || p.type === 'LOGON')
+          this.destroy(err);
+        return;
+      }
+      case 'IGNORED': {
+        this.shift();
+        if (this.wire) this.log!.debug!('S: IGNORED');
+        this.track(p.type, 'IGNORED', NO_FIELDS);
+        p.observer.onFailure?.(
+          this.currentFailure ??
+            new BoltError(`${p.type} was not executed: it was interrupted by a RESET`, {
+              kind: 'aborted',
+              code: 'Neo.ClientError.Request.Interrupted',
+              classification: 'CLIENT_ERROR',
+              retryable: false,
+            }),
+        );
+        return;
+      }
+    }
+  }
+
+  private shift(): void {
+    this.head++;
+    if (this.head === this.pending.length) {
+      this.pending.length = 0;
+      this.head = 0;
+      this.disarmTimer();
+    } else if (this.head > 1024) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Follow the server's state with the parser's transition table. */
+  private track(
+    type: Request['type'],
+    outcome: 'SUCCESS' | 'FAILURE' | 'IGNORED',
+    md: Record<string, any>,
+  ): void {
+    if (type === 'RESET' || type === 'ACK_FAILURE') {
+      if (type === 'RESET') this.resetsPending--;
+      if (outcome === 'SUCCESS') {
+        this.currentFailure = undefined;
+        this.txOpenResults = 0;
+      }
+    }
+    let state = this.state;
+    if (outcome === 'IGNORED' && this.resetsPending > 0 && state !== 'FAILED')
+      state = interrupt(state);
+    if (type === 'RESET') state = interrupt(state);
+    const inTx = state === 'TX_READY' || state === 'TX_STREAMING';
+    let hasMore = false;
+    if (outcome === 'SUCCESS') {
+      if (type === 'RUN' && inTx) this.txOpenResults++;
+      if (type === 'PULL' || type === 'DISCARD' || type === 'PULL_ALL' || type === 'DISCARD_ALL') {
+        hasMore = md.has_more === true;
+        if (!hasMore && inTx && this.txOpenResults > 0) this.txOpenResults--;
+      }
+      if (type === 'COMMIT' || type === 'ROLLBACK') this.txOpenResults = 0;
+    } else if (outcome === 'FAILURE') this.txOpenResults = 0;
+    try {
+      this.state = transition(this.version, state, type, outcome, {
+        hasMore,
+        openResults: this.txOpenResults,
+      });
+    } catch {
+      // A transition the table does not know (e.g. a legacy RUN "BEGIN"): keep the state.
+    }
+  }
+
+  // ---- opening ----------------------------------------------------------------------------
+
+  private async start(signal: AbortSignal): Promise<void> {
+    const options = this.options;
+    const supported = options.legacyVersions
+      ? SUPPORTED_VERSIONS
+      : SUPPORTED_VERSIONS.filter((v) => v.major >= 3);
+    const proposals =
+      options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
+    const shake = new ClientHandshake({ proposals, supported });
+    const negotiated = await new Promise<{
+      version: BoltVersion;
+      send: Uint8Array;
+      rest: Uint8Array;
+    }>((resolve, reject) => {
+      const onAbort = () => {
+        this.handshake = undefined;
+        reject(abortError(signal, `the handshake with ${this.address}`));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.handshake = {
+        shake,
+        resolve: (r) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        reject: (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.transport.write(shake.hello);
+    });
+    this.version = negotiated.version;
+    this.codec = new MessageCodec({ version: this.version, integers: options.integers ?? 'auto' });
+    this.features = this.codec.features;
+    this.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
+    const manifestChoice = negotiated.send;
+    const rest = negotiated.rest;
+    const f = this.features;
+    const authToken = this.auth;
+    const userAgent = options.userAgent ?? CLIENT_PRODUCT;
+    if (manifestChoice.length > 0) this.transport.write(manifestChoice);
+    let helloDone: Promise<Record<string, any>>;
+    if (!f.hasHello) {
+      helloDone = this.request({ type: 'INIT', userAgent, authToken }, { signal });
+    } else {
+      const extra: Record<string, unknown> = { user_agent: userAgent };
+      if (f.hasHelloAuth) Object.assign(extra, authToken);
+      if (f.routingInHello && options.routing !== undefined) extra.routing = options.routing;
+      if (f.utcPatch && options.utcPatch !== false) extra.patch_bolt = ['utc'];
+      if (f.notifFilter && options.notificationFilter)
+        Object.assign(extra, notificationExtra(options.notificationFilter, f));
+      else if (options.notificationFilter && hasFilter(options.notificationFilter))
+        throw usageError(
+          `notification filters need Bolt 5.2+; the server speaks ${formatVersion(this.version)}`,
+        );
+      if (f.boltAgent)
+        extra.bolt_agent = options.boltAgent ?? { product: CLIENT_PRODUCT, language: 'JavaScript' };
+      helloDone = this.request({ type: 'HELLO', extra } as Request, { signal });
+      if (f.hasLogon) {
+        const logon = this.request({ type: 'LOGON', auth: authToken } as Request, { signal });
+        logon.catch(() => {});
+        helloDone = Promise.all([helloDone, logon]).then(([h]) => h);
+      }
+    }
+    this.flush();
+    if (rest.length > 0) this.receiveBytes(rest);
+    const md = await helloDone;
+    this.server = typeof md.server === 'string' ? md.server : '';
+    this.connectionId = typeof md.connection_id === 'string' ? md.connection_id : '';
+    this.hints = md.hints && typeof md.hints === 'object' ? md.hints : {};
+    if (Array.isArray(md.patch_bolt) && md.patch_bolt.includes('utc') && f.utcPatch) {
+      this.codec.enableUtcPatch();
+      this.features = this.codec.features;
+    }
+    const rt = this.hints['connection.recv_timeout_seconds'];
+    const seconds = typeof rt === 'bigint' ? Number(rt) : rt;
+    if (
+      options.honourRecvTimeout !== false &&
+      typeof seconds === 'number' &&
+      Number.isInteger(seconds) &&
+      seconds > 0
+    )
+      this.recvTimeoutMs = seconds * 1000;
+    this.state = 'READY';
+  }
+
+  // ---- failure ----------------------------------------------------------------------------
+
+  private fail(kind: BoltErrorKind, message: string, cause?: unknown): void {
+    if (this.dead) return;
+    const err = new BoltError(message, {
+      kind,
+      code: kind === 'protocol' ? PROTOCOL_ERROR : SERVICE_UNAVAILABLE,
+      retryable: kind === 'connection-lost',
+      cause,
+    });
+    this.destroy(err);
+  }
+
+  private failPending(err: BoltError): void {
+    const list = this.pending.slice(this.head);
+    this.pending.length = 0;
+    this.head = 0;
+    for (const p of list) p.observer.onFailure?.(err);
+  }
+
+  private markDead(err: BoltError | undefined): void {
+    if (this.dead) return;
+    this.dead = err ?? this.closedError();
+    this.state = 'DEFUNCT';
+    for (const l of this.closeListeners.splice(0)) l(err);
+  }
+
+  private closedError(): BoltError {
+    return (
+      this.dead ??
+      new BoltError(`the connection to ${this.address} is closed`, {
+        kind: 'connection-lost',
+        code: SERVICE_UNAVAILABLE,
+      })
+    );
+  }
+
+  // ---- receive timeout ----------------------------------------------------------------------
+
+  private armTimer(): void {
+    if (this.recvTimeoutMs === 0 || this.timer !== undefined || this.outstanding === 0) return;
+    this.timer = setTimeout(() => this.onTimer(), this.recvTimeoutMs);
+  }
+
+  private disarmTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.outstanding === 0 || this.dead) return;
+    const silent = Date.now() - this.lastActivity;
+    if (silent >= this.recvTimeoutMs) {
+      this.fail(
+        'connection-lost',
+        `no data from ${this.address} for ${silent} ms while ${this.outstanding} request(s) were outstanding (the server's connection.recv_timeout_seconds hint is ${this.recvTimeoutMs / 1000})`,
+      );
+      return;
+    }
+    this.timer = setTimeout(() => this.onTimer(), this.recvTimeoutMs - silent);
+  }
+}
+
+const NO_OBSERVER: ResponseObserver = {};
+
+/** Extra keys for a notification filter, in the version's spelling. */
+export function notificationExtra(
+  filter: NotificationFilter,
+  f: BoltFeatures,
+): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  if (filter.minimumSeverityLevel !== undefined)
+    extra.notifications_minimum_severity = filter.minimumSeverityLevel;
+  if (filter.disabledClassifications !== undefined)
+    extra[
+      f.notifKeyClassifications
+        ? 'notifications_disabled_classifications'
+        : 'notifications_disabled_categories'
+    ] = filter.disabledClassifications;
+  return extra;
+}
+
+export function hasFilter(filter: NotificationFilter | undefined): boolean {
+  return (
+    !!filter &&
+    (filter.minimumSeverityLevel !== undefined || filter.disabledClassifications !== undefined)
+  );
+}
+
+function describeRequest(r: Request): string {
+  switch (r.type) {
+    case 'INIT':
+      return `INIT ${formatForLog(r.userAgent)} ${formatForLog(r.authToken)}`;
+    case 'HELLO':
+    case 'BEGIN':
+      return `${r.type} ${formatForLog(r.extra)}`;
+    case 'LOGON':
+      return `LOGON ${formatForLog(r.auth)}`;
+    case 'RUN':
+      return `RUN ${formatForLog(r.query)} ${formatForLog(r.parameters)} ${formatForLog(r.extra)}`;
+    case 'PULL':
+    case 'DISCARD':
+      return `${r.type} ${formatForLog(r.extra)}`;
+    case 'TELEMETRY':
+      return `TELEMETRY ${r.api}`;
+    case 'ROUTE':
+      return `ROUTE ${formatForLog(r.routing)} ${formatForLog(r.bookmarks)} ${formatForLog(r.db ?? null)}`;
+    default:
+      return r.type;
+  }
+}
+
+/** One signal that fires on `signal` or after `timeoutMs`. */
+function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const t = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, t]) : t;
+}
+
+function refused(e: unknown, address: string): BoltError {
+  if (ProtocolError.isInstance(e)) {
+    const what =
+      e.code === 'HTTP_SERVER'
+        ? 'is an HTTP server, not Bolt'
+        : e.code === 'NO_COMMON_VERSION'
+          ? 'supports no Bolt version this client offers'
+          : 'answered the Bolt handshake with invalid bytes';
+    return new BoltError(`${address} ${what}: ${e.message}`, {
+      kind: 'protocol-refused',
+      code: PROTOCOL_ERROR,
+      retryable: false,
+      cause: e,
+    });
+  }
+  return new BoltError(`handshake with ${address} failed: ${(e as Error).message}`, {
+    kind: 'protocol-refused',
+    code: PROTOCOL_ERROR,
+    retryable: false,
+    cause: e,
+  });
+}

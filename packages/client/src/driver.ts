@@ -1,0 +1,238 @@
+import { type NetModuleInput, resolveNetModule, type TlsClientOptions } from '@bolt/net-adapters';
+import type { IntegerMode } from '@bolt/packstream';
+import { formatVersion, type VersionProposal } from '@bolt/parser';
+import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './auth.js';
+import { usageError } from './bolt-error.js';
+import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
+import type { TransactionConfig } from './build-tx-extra.js';
+import { CLIENT_PRODUCT, Connection, type NotificationFilter } from './connection.js';
+import { DirectConnectionProvider } from './direct-connection-provider.js';
+import type { Logger } from './logger.js';
+import { type ParsedUrl, parseUrl } from './parse-url.js';
+import type { RecordShape } from './record.js';
+import type { QueryResult } from './result.js';
+import type { ServerInfo } from './result-summary.js';
+import type { RetryOptions } from './retry.js';
+import { type AccessMode, Session, type SessionConfig } from './session.js';
+
+/** Driver options (the second argument of `driver()`). */
+export interface DriverConfig {
+  /** Credentials: a token (`auth.basic(...)`), or a provider asked again when the server says
+   *  the token expired. Default `auth.none()`. */
+  auth?: AuthToken | AuthTokenProvider;
+  /** How bytes travel: `tcp()`, `tls()`, `websocket()`, a memory network, ... Default: the
+   *  `node` entry picks tcp (bolt://) or tls (+s, +ssc); the portable entry picks `websocket()`. */
+  netModule?: NetModuleInput;
+  /** Extra TLS settings, merged over what the URL scheme implies (`bolt+s`: system CAs,
+   *  `bolt+ssc`: any certificate). E.g. `{ enabled: true, trust: 'custom', ca: pem }`. */
+  tls?: Partial<TlsClientOptions>;
+  /** `user_agent` sent in HELLO. Default `bolt-client/<version>`. */
+  userAgent?: string;
+  /** Most connections per server. Default 100. */
+  maxConnectionPoolSize?: number;
+  /** How long to wait for a free pooled connection. Default 60000 ms. */
+  connectionAcquisitionTimeoutMs?: number;
+  /** Connections older than this are not reused. Default 3600000 ms (1 h). */
+  maxConnectionLifetimeMs?: number;
+  /** Pooled connections idle longer than this are checked with a RESET before reuse.
+   *  Default 60000 ms; 0 = always; negative = never. */
+  connectionLivenessCheckTimeoutMs?: number;
+  /** Connect + handshake + authentication timeout. Default 30000 ms. */
+  connectionTimeoutMs?: number;
+  /** Managed transactions stop retrying after this long. Default 30000 ms. */
+  maxTransactionRetryTimeMs?: number;
+  /** Back-off of managed-transaction retries (initial delay 1000 ms, ×2, ±20 % jitter). */
+  retry?: Omit<RetryOptions, 'maxRetryTimeMs'>;
+  /** Records per PULL when iterating results; -1 = everything at once. Default 1000. */
+  fetchSize?: number;
+  /** `'auto'` (default): integers are `number` when safe, `bigint` beyond. `'bigint'`: always bigint. */
+  integers?: IntegerMode;
+  /** Driver-wide notification filter (5.2+). Default: the server's setting. */
+  notificationFilter?: NotificationFilter;
+  /** Offer Bolt 1 and 2 in the handshake (very old servers). Default false. */
+  legacyVersions?: boolean;
+  /** Override the four handshake slots. Default: manifest, [5.8–5.0], [4.4–4.0], 3.0. */
+  protocolVersions?: readonly VersionProposal[];
+  /** Honour the server's `connection.recv_timeout_seconds` hint. Default true. */
+  honourRecvTimeout?: boolean;
+  /** Logger; with `debug`, each connection logs the messages it sends and receives. */
+  logger?: Logger;
+}
+
+/** Options of `executeQuery`. */
+export interface ExecuteQueryOptions extends TransactionConfig {
+  database?: string;
+  /** `'WRITE'` (default) or `'READ'`. */
+  routing?: AccessMode;
+  impersonatedUser?: string;
+  /** Default: the driver's own bookmark manager (so consecutive calls are chained). Pass
+   *  `null` to not chain. */
+  bookmarkManager?: BookmarkManager | null;
+  auth?: AuthToken;
+}
+
+/**
+ * A driver: the entry point. Holds the connection pool; create sessions from it. `close()` it
+ * when done. Create one with {@link driver}.
+ */
+export class Driver {
+  /** The driver-level bookmark manager `executeQuery` uses by default. */
+  readonly executeQueryBookmarkManager: BookmarkManager = bookmarkManager();
+  private readonly provider: DirectConnectionProvider;
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    readonly url: ParsedUrl,
+    private readonly config: DriverConfig,
+  ) {
+    if (!config.netModule)
+      throw usageError(
+        'no netModule given: pass one (tcp(), tls(), websocket(), ...) or import from @bolt/client/node',
+      );
+    const netModule = resolveNetModule(config.netModule);
+    const tls: TlsClientOptions | undefined =
+      url.encrypted || config.tls?.enabled
+        ? { enabled: true, trust: url.trustAll ? 'all' : 'system', ...config.tls }
+        : undefined;
+    const auth = config.auth ?? { scheme: 'none' };
+    if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
+      throw usageError('auth must be an auth token ({scheme, ...}) or a provider ({getToken})');
+    this.provider = new DirectConnectionProvider({
+      address: `${url.host}:${url.port}`,
+      auth,
+      maxSize: config.maxConnectionPoolSize,
+      acquisitionTimeoutMs: config.connectionAcquisitionTimeoutMs,
+      maxLifetimeMs: config.maxConnectionLifetimeMs,
+      livenessCheckAfterMs: config.connectionLivenessCheckTimeoutMs,
+      logger: config.logger,
+      connect: (token, signal) =>
+        Connection.open({
+          netModule,
+          host: url.host,
+          port: url.port,
+          tls,
+          auth: token,
+          userAgent: config.userAgent ?? CLIENT_PRODUCT,
+          notificationFilter: config.notificationFilter,
+          legacyVersions: config.legacyVersions,
+          protocolVersions: config.protocolVersions,
+          connectTimeoutMs: config.connectionTimeoutMs,
+          honourRecvTimeout: config.honourRecvTimeout,
+          integers: config.integers,
+          logger: config.logger,
+          signal,
+        }),
+    });
+  }
+
+  /** Open a session (cheap; no connection until work starts). */
+  session(config: SessionConfig = {}): Session {
+    if (this.closed) throw usageError('the driver is closed');
+    return new Session(
+      {
+        provider: this.provider,
+        fetchSize: this.config.fetchSize ?? 1000,
+        retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
+        logger: this.config.logger,
+        refreshableAuth: this.provider.refreshableAuth,
+        notificationFilter: this.config.notificationFilter,
+      },
+      config,
+    );
+  }
+
+  /**
+   * Run one query in a managed transaction (retried like `executeWrite`/`executeRead`) and
+   * return all records with the summary. Consecutive calls are causally chained through the
+   * driver's bookmark manager.
+   */
+  async executeQuery<T extends RecordShape = RecordShape>(
+    query: string,
+    parameters: Record<string, unknown> = {},
+    options: ExecuteQueryOptions = {},
+  ): Promise<QueryResult<T>> {
+    const session = this.session({
+      database: options.database,
+      impersonatedUser: options.impersonatedUser,
+      auth: options.auth,
+      defaultAccessMode: options.routing ?? 'WRITE',
+      bookmarkManager:
+        options.bookmarkManager === null
+          ? undefined
+          : (options.bookmarkManager ?? this.executeQueryBookmarkManager),
+    });
+    try {
+      const work = async (tx: {
+        run: (q: string, p: Record<string, unknown>) => PromiseLike<QueryResult<T>>;
+      }) => await tx.run(query, parameters);
+      const cfg = { timeout: options.timeout, metadata: options.metadata, signal: options.signal };
+      return options.routing === 'READ'
+        ? await session.executeRead(work as any, cfg)
+        : await session.executeWrite(work as any, cfg);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Open (or reuse) a connection and report the server; rejects if it cannot. */
+  async verifyConnectivity(
+    options: { signal?: AbortSignal; database?: string } = {},
+  ): Promise<ServerInfo> {
+    return this.getServerInfo(options);
+  }
+
+  /** The server this driver talks to: address, agent, negotiated protocol version. */
+  async getServerInfo(
+    options: { signal?: AbortSignal; database?: string } = {},
+  ): Promise<ServerInfo> {
+    if (this.closed) throw usageError('the driver is closed');
+    const conn = await this.provider.acquire({
+      accessMode: 'READ',
+      bookmarks: [],
+      database: options.database,
+      signal: options.signal,
+    });
+    try {
+      return {
+        address: conn.address,
+        agent: conn.server,
+        protocolVersion: formatVersion(conn.version),
+      };
+    } finally {
+      this.provider.release(conn);
+    }
+  }
+
+  /** Whether the server supports multiple databases (Bolt 4.0+). */
+  async supportsMultiDb(): Promise<boolean> {
+    const info = await this.getServerInfo();
+    return Number(info.protocolVersion.split('.')[0]) >= 4;
+  }
+
+  /** The pool: sizes, for monitoring. */
+  get poolMetrics(): { active: number; idle: number; size: number } {
+    const p = this.provider.pool;
+    return { active: p.activeCount, idle: p.idleCount, size: p.size };
+  }
+
+  /** Close every connection (GOODBYE). Sessions and results still open fail. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.provider.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Create a driver for `bolt://host:port`, `bolt+s://` (TLS, system CAs), `bolt+ssc://` (TLS,
+ * any certificate) or `neo4j://` / `neo4j+s://` / `neo4j+ssc://` (accepted; connects directly
+ * to that one server until routing is added).
+ */
+export function driver(url: string, config: DriverConfig = {}): Driver {
+  return new Driver(parseUrl(url), config);
+}

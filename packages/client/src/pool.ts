@@ -1,0 +1,263 @@
+import { abortError, BoltError, SERVICE_UNAVAILABLE } from './bolt-error.js';
+import type { Connection } from './connection.js';
+import type { Logger } from './logger.js';
+
+/** Options of a {@link Pool}. */
+export interface PoolOptions {
+  /** Opens a new connection to the pool's address. */
+  open(signal: AbortSignal | undefined): Promise<Connection>;
+  /** Most connections (idle + in use + opening). Default 100. */
+  maxSize?: number;
+  /** How long `acquire()` waits for a free connection before failing with a `pool-exhausted`
+   *  error. Default 60000 ms. */
+  acquisitionTimeoutMs?: number;
+  /** Connections older than this are closed instead of reused. Default 3600000 ms (1 h);
+   *  0 or negative = no limit. */
+  maxLifetimeMs?: number;
+  /** A connection idle for longer than this is checked with RESET before reuse (and dropped if
+   *  that fails). Default 60000 ms; 0 = check every time; negative = never. */
+  livenessCheckAfterMs?: number;
+  /** How long the liveness RESET may take. Default 10000 ms. */
+  livenessCheckTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface Waiter {
+  resolve(c: Connection): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * A bounded pool of connections to one address. `acquire()` hands out an idle connection (the
+ * most recently used first), opens a new one while under `maxSize`, or waits for a release up
+ * to the acquisition timeout. `release()` puts a connection back after a RESET if it is not
+ * cleanly idle; broken, closed or too old connections are discarded.
+ */
+export class Pool {
+  private readonly idle: Connection[] = [];
+  private readonly waiters: Waiter[] = [];
+  private inUse = 0;
+  private opening = 0;
+  private closed = false;
+  private readonly maxSize: number;
+  private readonly acquisitionTimeoutMs: number;
+  private readonly maxLifetimeMs: number;
+  private readonly livenessCheckAfterMs: number;
+  private readonly livenessCheckTimeoutMs: number;
+  private readonly all = new Set<Connection>();
+
+  constructor(
+    readonly address: string,
+    private readonly options: PoolOptions,
+  ) {
+    this.maxSize = options.maxSize ?? 100;
+    this.acquisitionTimeoutMs = options.acquisitionTimeoutMs ?? 60_000;
+    this.maxLifetimeMs = options.maxLifetimeMs ?? 3_600_000;
+    this.livenessCheckAfterMs = options.livenessCheckAfterMs ?? 60_000;
+    this.livenessCheckTimeoutMs = options.livenessCheckTimeoutMs ?? 10_000;
+  }
+
+  /** Connections currently handed out. */
+  get activeCount(): number {
+    return this.inUse;
+  }
+  /** Connections waiting in the pool. */
+  get idleCount(): number {
+    return this.idle.length;
+  }
+  /** Every live connection owned by the pool (idle or in use). */
+  get size(): number {
+    return this.all.size + this.opening;
+  }
+
+  /** A connection for exclusive use; give it back with `release()`. */
+  async acquire(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    const signal = options.signal;
+    for (;;) {
+      if (this.closed) throw closedError(this.address);
+      if (signal?.aborted) throw abortError(signal, `acquiring a connection to ${this.address}`);
+      const conn = this.idle.pop();
+      if (conn) {
+        this.inUse++;
+        if (await this.usable(conn)) return conn;
+        this.inUse--;
+        continue;
+      }
+      if (this.all.size + this.opening < this.maxSize) {
+        this.opening++;
+        let c: Connection;
+        try {
+          c = await this.options.open(signal);
+        } finally {
+          this.opening--;
+        }
+        if (this.closed) {
+          c.destroy();
+          throw closedError(this.address);
+        }
+        this.adopt(c);
+        this.inUse++;
+        return c;
+      }
+      const c = await this.wait(signal);
+      // handed over directly by release(): already counted in inUse
+      if (await this.usable(c)) return c;
+      this.inUse--;
+    }
+  }
+
+  /** Give a connection back. It is reset first when not idle-and-healthy, and discarded when
+   *  broken or past its lifetime. */
+  release(conn: Connection): void {
+    this.inUse--;
+    if (this.closed || !conn.open || this.tooOld(conn)) {
+      this.discard(conn);
+      this.pump();
+      return;
+    }
+    if (conn.state !== 'READY' || conn.outstanding > 0) {
+      this.inUse++;
+      conn.reset({ timeoutMs: this.livenessCheckTimeoutMs }).then(
+        () => this.release(conn),
+        () => {
+          this.inUse--;
+          this.discard(conn);
+          this.pump();
+        },
+      );
+      return;
+    }
+    conn.idleSince = Date.now();
+    const w = this.waiters.shift();
+    if (w) {
+      this.inUse++;
+      w.resolve(conn);
+      return;
+    }
+    this.idle.push(conn);
+  }
+
+  /** Close idle connections now; connections in use are closed when released. Waiting
+   *  `acquire()` calls fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(closedError(this.address));
+    const conns = [...this.all];
+    this.idle.length = 0;
+    await Promise.all(conns.map((c) => c.close().catch(() => {})));
+  }
+
+  private adopt(c: Connection): void {
+    this.all.add(c);
+    c.onClose(() => {
+      this.all.delete(c);
+      const i = this.idle.indexOf(c);
+      if (i >= 0) this.idle.splice(i, 1);
+      this.pump();
+    });
+  }
+
+  private tooOld(c: Connection): boolean {
+    return this.maxLifetimeMs > 0 && Date.now() - c.createdAt > this.maxLifetimeMs;
+  }
+
+  private async usable(c: Connection): Promise<boolean> {
+    if (!c.open) return false;
+    if (this.tooOld(c)) {
+      this.discard(c);
+      return false;
+    }
+    if (this.livenessCheckAfterMs >= 0 && Date.now() - c.idleSince > this.livenessCheckAfterMs) {
+      try {
+        await c.reset({ timeoutMs: this.livenessCheckTimeoutMs });
+      } catch (e) {
+        this.options.logger?.warn?.(
+          `dropping connection to ${this.address}: liveness check failed (${(e as Error).message})`,
+        );
+        this.discard(c);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private discard(c: Connection): void {
+    this.all.delete(c);
+    if (c.open) c.close().catch(() => {});
+  }
+
+  /** A slot freed up: let one waiter open a new connection. */
+  private pump(): void {
+    if (this.waiters.length === 0 || this.closed) return;
+    if (this.all.size + this.opening >= this.maxSize) return;
+    const w = this.waiters.shift()!;
+    this.opening++;
+    this.options.open(undefined).then(
+      (c) => {
+        this.opening--;
+        if (this.closed) {
+          c.destroy();
+          w.reject(closedError(this.address));
+          return;
+        }
+        this.adopt(c);
+        this.inUse++;
+        w.resolve(c);
+      },
+      (e) => {
+        this.opening--;
+        w.reject(e);
+      },
+    );
+  }
+
+  private wait(signal: AbortSignal | undefined): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const timeoutMs = this.acquisitionTimeoutMs;
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+      };
+      const waiter: Waiter = {
+        resolve: (c) => {
+          cleanup();
+          resolve(c);
+        },
+        reject: (e) => {
+          cleanup();
+          reject(e);
+        },
+      };
+      const onAbort = () =>
+        waiter.reject(abortError(signal!, `acquiring a connection to ${this.address}`));
+      const timer = setTimeout(
+        () =>
+          waiter.reject(
+            new BoltError(
+              `no connection to ${this.address} became free within ${timeoutMs} ms: all ${this.maxSize} connections of the pool are in use (maxConnectionPoolSize)`,
+              {
+                kind: 'pool-exhausted',
+                code: 'Neo.ClientError.Pool.AcquisitionTimeout',
+                classification: 'CLIENT_ERROR',
+                retryable: false,
+              },
+            ),
+          ),
+        timeoutMs,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+}
+
+function closedError(address: string): BoltError {
+  return new BoltError(`the connection pool for ${address} is closed (the driver was closed)`, {
+    kind: 'usage',
+    code: SERVICE_UNAVAILABLE,
+    classification: 'CLIENT_ERROR',
+    retryable: false,
+  });
+}

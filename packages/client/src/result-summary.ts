@@ -1,0 +1,329 @@
+import type { BoltVersion } from '@bolt/parser';
+
+const COUNTERS = [
+  ['nodesCreated', 'nodes-created'],
+  ['nodesDeleted', 'nodes-deleted'],
+  ['relationshipsCreated', 'relationships-created'],
+  ['relationshipsDeleted', 'relationships-deleted'],
+  ['propertiesSet', 'properties-set'],
+  ['labelsAdded', 'labels-added'],
+  ['labelsRemoved', 'labels-removed'],
+  ['indexesAdded', 'indexes-added'],
+  ['indexesRemoved', 'indexes-removed'],
+  ['constraintsAdded', 'constraints-added'],
+  ['constraintsRemoved', 'constraints-removed'],
+  ['systemUpdates', 'system-updates'],
+] as const;
+
+type CounterName = (typeof COUNTERS)[number][0];
+
+/** Update counters of a query (`stats`); a counter the server did not send is 0. */
+export class QueryStatistics {
+  readonly nodesCreated: number = 0;
+  readonly nodesDeleted: number = 0;
+  readonly relationshipsCreated: number = 0;
+  readonly relationshipsDeleted: number = 0;
+  readonly propertiesSet: number = 0;
+  readonly labelsAdded: number = 0;
+  readonly labelsRemoved: number = 0;
+  readonly indexesAdded: number = 0;
+  readonly indexesRemoved: number = 0;
+  readonly constraintsAdded: number = 0;
+  readonly constraintsRemoved: number = 0;
+  readonly systemUpdates: number = 0;
+  private readonly _containsUpdates: boolean | undefined;
+  private readonly _containsSystemUpdates: boolean | undefined;
+
+  constructor(stats: Record<string, unknown> = {}) {
+    const self = this as unknown as Record<CounterName, number>;
+    for (const [name, key] of COUNTERS) {
+      const v = stats[key];
+      if (v !== undefined && v !== null) self[name] = Number(v);
+    }
+    this._containsUpdates =
+      typeof stats['contains-updates'] === 'boolean' ? stats['contains-updates'] : undefined;
+    this._containsSystemUpdates =
+      typeof stats['contains-system-updates'] === 'boolean'
+        ? stats['contains-system-updates']
+        : undefined;
+  }
+
+  /** Whether the query changed data (the server's flag, else any non-system counter > 0). */
+  containsUpdates(): boolean {
+    if (this._containsUpdates !== undefined) return this._containsUpdates;
+    return COUNTERS.some(([n]) => n !== 'systemUpdates' && (this as any)[n] > 0);
+  }
+
+  /** Whether the query changed the system database. */
+  containsSystemUpdates(): boolean {
+    return this._containsSystemUpdates ?? this.systemUpdates > 0;
+  }
+
+  /** Counters as a plain object. */
+  updates(): { [K in CounterName]: number } {
+    const o: any = {};
+    for (const [n] of COUNTERS) o[n] = (this as any)[n];
+    return o;
+  }
+}
+
+/** A node of an EXPLAIN plan or PROFILE. */
+export interface Plan {
+  operatorType: string;
+  identifiers: string[];
+  arguments: Record<string, unknown>;
+  children: Plan[];
+}
+export interface ProfiledPlan extends Plan {
+  dbHits: number;
+  rows: number;
+  pageCacheHits: number;
+  pageCacheMisses: number;
+  pageCacheHitRatio: number;
+  time: number;
+  children: ProfiledPlan[];
+}
+
+export interface InputPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** A notification (what servers up to 5.4 send; derived from GQL statuses on 5.6+). */
+export interface Notification {
+  code: string;
+  title: string;
+  description: string;
+  severity: string;
+  severityLevel: 'WARNING' | 'INFORMATION' | 'UNKNOWN';
+  category: string;
+  classification: string;
+  position?: InputPosition;
+}
+
+/** A GQL status object (what 5.6+ servers send; synthesised from notifications before). */
+export interface GqlStatusObject {
+  gqlStatus: string;
+  statusDescription: string;
+  /** Whether it is a notification (warning/information) rather than an outcome. */
+  isNotification: boolean;
+  severity: string;
+  classification: string;
+  position?: InputPosition;
+  diagnosticRecord: Record<string, unknown>;
+}
+
+export interface ServerInfo {
+  /** `host:port` the connection reached. */
+  address: string;
+  /** The server's agent string, e.g. `Neo4j/5.26.0`. */
+  agent: string;
+  /** The negotiated Bolt version, e.g. `5.8`. */
+  protocolVersion: string;
+}
+
+export type QueryType = 'r' | 'w' | 'rw' | 's' | undefined;
+
+/**
+ * Everything the server reported about a finished query: counters, plan/profile,
+ * notifications and GQL statuses (polyfilled both ways across versions), timings, server,
+ * database.
+ */
+export class ResultSummary {
+  readonly query: { text: string; parameters: Record<string, unknown> };
+  /** `'r'` read, `'w'` write, `'rw'`, `'s'` schema. */
+  readonly queryType: QueryType;
+  readonly counters: QueryStatistics;
+  readonly plan: Plan | false;
+  readonly profile: ProfiledPlan | false;
+  readonly notifications: Notification[];
+  readonly gqlStatusObjects: GqlStatusObject[];
+  readonly server: ServerInfo;
+  /** Milliseconds until the first record was available (`t_first`). */
+  readonly resultAvailableAfter: number;
+  /** Milliseconds to consume the result (`t_last`). */
+  readonly resultConsumedAfter: number;
+  readonly database: { name: string | undefined };
+  /** The bookmark of an auto-commit query, if the server sent one. */
+  readonly bookmark: string | undefined;
+  /** The raw metadata of the RUN and final PULL/DISCARD SUCCESS, merged. */
+  readonly metadata: Record<string, unknown>;
+
+  constructor(
+    query: { text: string; parameters: Record<string, unknown> },
+    metadata: Record<string, any>,
+    server: ServerInfo,
+    version: BoltVersion,
+    hasRecords: boolean,
+  ) {
+    this.query = query;
+    this.metadata = metadata;
+    this.queryType = metadata.type;
+    this.counters = new QueryStatistics(metadata.stats ?? {});
+    this.plan = metadata.plan ? toPlan(metadata.plan) : false;
+    this.profile = metadata.profile ? toProfile(metadata.profile) : false;
+    this.server = server;
+    this.resultAvailableAfter = Number(metadata.t_first ?? metadata.result_available_after ?? -1);
+    this.resultConsumedAfter = Number(metadata.t_last ?? metadata.result_consumed_after ?? -1);
+    this.database = { name: typeof metadata.db === 'string' ? metadata.db : undefined };
+    this.bookmark = typeof metadata.bookmark === 'string' ? metadata.bookmark : undefined;
+    const statuses = Array.isArray(metadata.statuses) ? metadata.statuses : undefined;
+    const notes = Array.isArray(metadata.notifications) ? metadata.notifications : [];
+    if (statuses && (version.major > 5 || (version.major === 5 && version.minor >= 6))) {
+      this.gqlStatusObjects = statuses.map(toGqlStatus);
+      this.notifications = statuses
+        .filter((s: any) => typeof s.neo4j_code === 'string')
+        .map(statusToNotification);
+    } else {
+      this.notifications = notes.map(toNotification);
+      this.gqlStatusObjects = polyfillStatuses(this.notifications, hasRecords, metadata);
+    }
+  }
+
+  /** Whether the query was EXPLAINed or PROFILEd. */
+  hasPlan(): boolean {
+    return this.plan !== false || this.profile !== false;
+  }
+  hasProfile(): boolean {
+    return this.profile !== false;
+  }
+  /** The official driver's name for `counters`. */
+  get updateStatistics(): QueryStatistics {
+    return this.counters;
+  }
+}
+
+function num(v: unknown, d = 0): number {
+  return v === undefined || v === null ? d : Number(v);
+}
+
+function toPlan(p: any): Plan {
+  return {
+    operatorType: String(p.operatorType ?? ''),
+    identifiers: Array.isArray(p.identifiers) ? p.identifiers : [],
+    arguments: p.args ?? {},
+    children: Array.isArray(p.children) ? p.children.map(toPlan) : [],
+  };
+}
+
+function toProfile(p: any): ProfiledPlan {
+  return {
+    ...toPlan(p),
+    dbHits: num(p.dbHits),
+    rows: num(p.rows),
+    pageCacheHits: num(p.pageCacheHits),
+    pageCacheMisses: num(p.pageCacheMisses),
+    pageCacheHitRatio: num(p.pageCacheHitRatio),
+    time: num(p.time),
+    children: Array.isArray(p.children) ? p.children.map(toProfile) : [],
+  };
+}
+
+function toPosition(p: any): InputPosition | undefined {
+  if (!p || typeof p !== 'object') return undefined;
+  return { offset: num(p.offset), line: num(p.line), column: num(p.column) };
+}
+
+function level(s: unknown): 'WARNING' | 'INFORMATION' | 'UNKNOWN' {
+  return s === 'WARNING' || s === 'INFORMATION' ? s : 'UNKNOWN';
+}
+
+function toNotification(n: any): Notification {
+  const severity = String(n.severity ?? 'UNKNOWN');
+  const category = String(n.category ?? 'UNKNOWN');
+  const out: Notification = {
+    code: String(n.code ?? ''),
+    title: String(n.title ?? ''),
+    description: String(n.description ?? ''),
+    severity,
+    severityLevel: level(severity),
+    category,
+    classification: category,
+  };
+  const pos = toPosition(n.position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+function toGqlStatus(s: any): GqlStatusObject {
+  const diag = {
+    OPERATION: '',
+    OPERATION_CODE: '0',
+    CURRENT_SCHEMA: '/',
+    ...(s.diagnostic_record ?? {}),
+  };
+  const gqlStatus = String(s.gql_status ?? '');
+  const out: GqlStatusObject = {
+    gqlStatus,
+    statusDescription: String(s.status_description ?? ''),
+    isNotification: typeof s.neo4j_code === 'string',
+    severity: String(diag._severity ?? 'UNKNOWN'),
+    classification: String(diag._classification ?? 'UNKNOWN'),
+    diagnosticRecord: diag,
+  };
+  const pos = toPosition(diag._position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+function statusToNotification(s: any): Notification {
+  const diag = s.diagnostic_record ?? {};
+  const severity = String(diag._severity ?? 'UNKNOWN');
+  const classification = String(diag._classification ?? 'UNKNOWN');
+  const out: Notification = {
+    code: s.neo4j_code,
+    title: String(s.title ?? ''),
+    description: String(s.description ?? s.status_description ?? ''),
+    severity,
+    severityLevel: level(severity),
+    category: classification,
+    classification,
+  };
+  const pos = toPosition(diag._position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+/** Servers before 5.6: one outcome status (`00000` / `02000` no data / `00001` omitted
+ *  result) plus each notification as a `01N42` warning / `03N42` information status. */
+function polyfillStatuses(
+  notes: Notification[],
+  hasRecords: boolean,
+  md: Record<string, any>,
+): GqlStatusObject[] {
+  const outcome: GqlStatusObject = hasRecords
+    ? status('00000', 'note: successful completion')
+    : Array.isArray(md.fields) && md.fields.length === 0
+      ? status('00001', 'note: successful completion - omitted result')
+      : status('02000', 'note: no data');
+  const converted = notes.map((n) => {
+    const warning = n.severityLevel === 'WARNING';
+    const s = status(
+      warning ? '01N42' : '03N42',
+      warning ? 'warn: unknown warning' : 'info: unknown notification',
+    );
+    s.isNotification = true;
+    s.severity = n.severity;
+    s.classification = n.category;
+    s.diagnosticRecord._severity = n.severity;
+    s.diagnosticRecord._classification = n.category;
+    if (n.position) {
+      s.position = n.position;
+      s.diagnosticRecord._position = n.position;
+    }
+    return s;
+  });
+  return [outcome, ...converted];
+}
+
+function status(gqlStatus: string, statusDescription: string): GqlStatusObject {
+  return {
+    gqlStatus,
+    statusDescription,
+    isNotification: false,
+    severity: 'UNKNOWN',
+    classification: 'UNKNOWN',
+    diagnosticRecord: { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' },
+  };
+}

@@ -1,0 +1,415 @@
+import type { Request } from '@bolt/parser';
+import { abortError, type BoltError, usageError } from './bolt-error.js';
+import type { Connection, ResponseObserver } from './connection.js';
+import { indexOf, Record, type RecordShape } from './record.js';
+import { ResultSummary } from './result-summary.js';
+
+type Metadata = { [key: string]: any };
+
+/** Everything of a result at once: what `await result` gives. */
+export interface QueryResult<T extends RecordShape = RecordShape> {
+  records: Record<T>[];
+  summary: ResultSummary;
+  keys: string[];
+}
+
+/** How a result ends, for its owner (session or transaction). */
+export interface ResultEnd {
+  error?: BoltError;
+  /** Merged RUN + final PULL/DISCARD metadata (bookmark, db, ...). */
+  metadata: Metadata;
+}
+
+type Phase = 'waiting' | 'running' | 'streaming' | 'done' | 'failed';
+type Mode = 'unknown' | 'all' | 'stream';
+
+const EMPTY: readonly Record<any>[] = Object.freeze([]) as any;
+
+/**
+ * The result of a query: an async iterable of records with back-pressure, and a then-able
+ * that collects everything.
+ *
+ * - `for await (const r of result)` pulls `fetchSize` records at a time (PULL n), and asks for
+ *   the next batch only when the consumer has read most of the current one, so memory stays
+ *   bounded however long the stream is. `break` discards the rest on the server (DISCARD).
+ * - `await result` (or `records()`, `objects()`) asks for everything in one PULL and is the
+ *   fastest path when the whole result fits in memory.
+ * - `keys()` and `summary()` give the columns and the final summary; `consume()` discards the
+ *   rest and returns the summary.
+ */
+export class Result<T extends RecordShape = RecordShape>
+  implements AsyncIterable<Record<T>>, PromiseLike<QueryResult<T>>
+{
+  private phase: Phase = 'waiting';
+  private mode: Mode = 'unknown';
+  private conn: Connection | undefined;
+  private qid: number | bigint | undefined;
+  private _keys: string[] | undefined;
+  private index: Map<string, number> | undefined;
+  private buffer: Record<T>[] = [];
+  private bufHead = 0;
+  private collected: Record<T>[] | undefined;
+  private hasMore = false;
+  private pulling = false;
+  private discarding = false;
+  private paused = false;
+  private error: BoltError | undefined;
+  private readonly metadata: Metadata = {};
+  private summaryValue: ResultSummary | undefined;
+  private recordsSeen = 0;
+  private wake: (() => void) | undefined;
+  private readonly doneWaiters: (() => void)[] = [];
+  private readonly keyWaiters: (() => void)[] = [];
+  private readonly pullObserver: ResponseObserver;
+  private readonly runObserver: ResponseObserver;
+  /** Emitted records go to the collected array (all mode) or the buffer (stream mode). */
+
+  /** @internal Created by sessions and transactions. */
+  constructor(
+    private readonly query: { text: string; parameters: { [key: string]: unknown } },
+    private readonly fetchSize: number,
+    private readonly onEnd: (end: ResultEnd) => void,
+    private readonly serverInfo: () => {
+      address: string;
+      agent: string;
+      protocolVersion: string;
+      version: { major: number; minor: number };
+    },
+  ) {
+    this.runObserver = {
+      onSuccess: (md) => {
+        Object.assign(this.metadata, md);
+        this._keys = Array.isArray(md.fields) ? md.fields : [];
+        this.index = indexOf(this._keys);
+        if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
+        for (const w of this.keyWaiters.splice(0)) w();
+      },
+      onFailure: (e) => this.fail(e),
+    };
+    this.pullObserver = {
+      onRecord: (fields) => this.onRecord(fields),
+      onSuccess: (md) => this.onPullSuccess(md),
+      onFailure: (e) => this.fail(e),
+    };
+  }
+
+  // ---- internal API for owners -------------------------------------------------------------
+
+  /** @internal Send RUN and the first PULL on `conn`. */
+  _run(conn: Connection, run: Request): void {
+    if (this.phase !== 'waiting') return;
+    this.conn = conn;
+    this.phase = 'running';
+    try {
+      conn.enqueue(run, this.runObserver);
+    } catch (e) {
+      this.fail(e as BoltError);
+      return;
+    }
+    this.pull();
+  }
+
+  /** @internal The query could not be started (no connection, BEGIN failed, ...). */
+  _fail(error: BoltError): void {
+    this.fail(error);
+  }
+
+  /** @internal Read the rest into memory (before COMMIT, or when the session runs the next
+   *  query); resolves when the stream has ended (never rejects). */
+  _finish(): Promise<void> {
+    if (this.mode !== 'all') {
+      this.mode = 'all';
+      if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.pull();
+      this.resumeReading();
+    }
+    return this.whenDone();
+  }
+
+  /** @internal Discard the rest; resolves when the stream has ended (never rejects). */
+  _discard(): Promise<void> {
+    this.discardRest();
+    return this.whenDone();
+  }
+
+  /** @internal */
+  get _ended(): boolean {
+    return this.phase === 'done' || this.phase === 'failed';
+  }
+
+  // ---- public API ------------------------------------------------------------------------
+
+  /** The column names (waits for the RUN answer). */
+  async keys(): Promise<string[]> {
+    if (this._keys) return this._keys;
+    await new Promise<void>((resolve) => {
+      if (this._keys || this._ended) resolve();
+      else this.keyWaiters.push(resolve);
+    });
+    if (this._keys) return this._keys;
+    throw this.error!;
+  }
+
+  /** The summary, once the stream has ended. Does not discard: records not read yet stay
+   *  readable (they are kept in memory). Use `consume()` to drop them. */
+  async summary(): Promise<ResultSummary> {
+    await this._finish();
+    if (this.error) throw this.error;
+    return this.buildSummary();
+  }
+
+  /** Discard whatever was not read (DISCARD on the server) and return the summary. */
+  async consume(): Promise<ResultSummary> {
+    await this._discard();
+    if (this.error) throw this.error;
+    return this.buildSummary();
+  }
+
+  /** Every record, in one PULL (the fastest way to get a whole result). */
+  async records(): Promise<Record<T>[]> {
+    if (this.mode === 'unknown') this.mode = 'all';
+    await this._finish();
+    if (this.error) throw this.error;
+    return this.takeAll();
+  }
+
+  /** Every record as a plain object (`record.toObject()`). */
+  async objects(): Promise<T[]> {
+    const rs = await this.records();
+    const out = new Array<T>(rs.length);
+    for (let i = 0; i < rs.length; i++) out[i] = rs[i].toObject();
+    return out;
+  }
+
+  /** The values of one column. */
+  async column<K extends keyof T & string>(key: K): Promise<T[K][]> {
+    const rs = await this.records();
+    return rs.map((r) => r.get(key));
+  }
+
+  /** Exactly one record; a usage error when there are none or several. */
+  async single(): Promise<Record<T>> {
+    const rs = await this.records();
+    if (rs.length !== 1) throw usageError(`expected exactly one record, got ${rs.length}`);
+    return rs[0];
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a result is deliberately awaitable (all records at once)
+  then<R1 = QueryResult<T>, R2 = never>(
+    onfulfilled?: ((value: QueryResult<T>) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.all().then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(
+    onrejected?: ((reason: any) => R | PromiseLike<R>) | null,
+  ): Promise<QueryResult<T> | R> {
+    return this.all().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<QueryResult<T>> {
+    return this.all().finally(onfinally);
+  }
+
+  private async all(): Promise<QueryResult<T>> {
+    const records = await this.records();
+    return { records, summary: this.buildSummary(), keys: this._keys ?? [] };
+  }
+
+  /** Iterate with back-pressure. Options: `signal` aborts the iteration (RESET-free: the rest
+   *  is discarded and `next()` rejects with an `aborted` error). */
+  [Symbol.asyncIterator](): AsyncIterator<Record<T>> {
+    return this.iterate();
+  }
+
+  iterate(
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterator<Record<T>> & AsyncIterable<Record<T>> {
+    if (this.mode === 'unknown') this.mode = 'stream';
+    const signal = options.signal;
+    const it: AsyncIterator<Record<T>> & AsyncIterable<Record<T>> = {
+      next: (): Promise<IteratorResult<Record<T>>> => {
+        if (signal?.aborted) {
+          this.discardRest();
+          return Promise.reject(abortError(signal, 'reading the result'));
+        }
+        const buf = this.buffer;
+        if (this.bufHead < buf.length) {
+          const value = buf[this.bufHead];
+          buf[this.bufHead++] = undefined as any;
+          this.afterTake();
+          return Promise.resolve({ done: false, value });
+        }
+        if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
+        if (this.phase === 'failed') return Promise.reject(this.error);
+        return new Promise<void>((resolve) => {
+          this.wake = resolve;
+          if (signal) signal.addEventListener('abort', () => this.wakeUp(), { once: true });
+        }).then(() => it.next());
+      },
+      return: async (): Promise<IteratorResult<Record<T>>> => {
+        await this._discard();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+
+  // ---- stream machinery --------------------------------------------------------------------
+
+  private pull(): void {
+    const conn = this.conn!;
+    const n = this.mode === 'all' || this.fetchSize <= 0 ? -1 : this.fetchSize;
+    this.pulling = true;
+    this.phase = this.phase === 'running' ? 'running' : 'streaming';
+    try {
+      conn.pull(n, this.qid, this.pullObserver);
+    } catch (e) {
+      this.fail(e as BoltError);
+    }
+  }
+
+  private onRecord(fields: unknown[]): void {
+    this.recordsSeen++;
+    if (this.discarding) return;
+    const r = new Record<T>(this._keys!, fields, this.index);
+    if (this.mode === 'all') {
+      (this.collected ??= []).push(r);
+      return;
+    }
+    this.buffer.push(r);
+    if (this.wake) this.wakeUp();
+    // PULL_ALL (Bolt 1–3) cannot be batched: stop reading when the consumer falls behind.
+    if (
+      !this.conn!.features.pullN &&
+      !this.paused &&
+      this.buffer.length - this.bufHead > 2 * this.fetchSize
+    ) {
+      this.paused = true;
+      this.conn!.pauseReading();
+    }
+  }
+
+  private onPullSuccess(md: Metadata): void {
+    this.pulling = false;
+    if (md.has_more === true) {
+      this.hasMore = true;
+      this.phase = 'streaming';
+      if (this.discarding) this.sendDiscard();
+      else if (this.mode === 'all' || this.buffer.length - this.bufHead <= this.fetchSize / 2)
+        this.pull();
+      return;
+    }
+    this.hasMore = false;
+    Object.assign(this.metadata, md);
+    this.complete();
+  }
+
+  private afterTake(): void {
+    const buffered = this.buffer.length - this.bufHead;
+    if (this.bufHead > 4096 && this.bufHead * 2 > this.buffer.length) {
+      this.buffer = this.buffer.slice(this.bufHead);
+      this.bufHead = 0;
+    }
+    if (this.paused && buffered <= this.fetchSize) this.resumeReading();
+    if (
+      !this.pulling &&
+      this.hasMore &&
+      this.phase === 'streaming' &&
+      buffered <= this.fetchSize / 2
+    )
+      this.pull();
+  }
+
+  private resumeReading(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.conn?.resumeReading();
+    }
+  }
+
+  private discardRest(): void {
+    if (this._ended || this.discarding) return;
+    this.discarding = true;
+    this.buffer = [];
+    this.bufHead = 0;
+    this.resumeReading();
+    if (this.phase === 'waiting') {
+      // not started yet: nothing to discard; end as an empty result
+      this.complete();
+      return;
+    }
+    if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.sendDiscard();
+  }
+
+  private sendDiscard(): void {
+    this.pulling = true;
+    try {
+      this.conn!.discard(this.qid, this.pullObserver);
+    } catch (e) {
+      this.fail(e as BoltError);
+    }
+  }
+
+  private complete(): void {
+    if (this._ended) return;
+    this.phase = 'done';
+    this.wakeUp();
+    this.settle();
+  }
+
+  private fail(error: BoltError): void {
+    if (this._ended) return;
+    this.error = error;
+    this.phase = 'failed';
+    this.pulling = false;
+    this.resumeReading();
+    for (const w of this.keyWaiters.splice(0)) w();
+    this.wakeUp();
+    this.settle();
+  }
+
+  private settle(): void {
+    this.onEnd({ error: this.error, metadata: this.metadata });
+    for (const w of this.doneWaiters.splice(0)) w();
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    if (w) {
+      this.wake = undefined;
+      w();
+    }
+  }
+
+  private whenDone(): Promise<void> {
+    if (this._ended) return Promise.resolve();
+    return new Promise((resolve) => this.doneWaiters.push(resolve));
+  }
+
+  private takeAll(): Record<T>[] {
+    const rest =
+      this.bufHead < this.buffer.length ? this.buffer.slice(this.bufHead) : (EMPTY as Record<T>[]);
+    this.buffer = [];
+    this.bufHead = 0;
+    const c = this.collected ?? [];
+    this.collected = undefined;
+    if (rest.length === 0) return c;
+    return c.length === 0 ? rest : rest.concat(c);
+  }
+
+  private buildSummary(): ResultSummary {
+    if (!this.summaryValue) {
+      const s = this.serverInfo();
+      this.summaryValue = new ResultSummary(
+        this.query,
+        this.metadata,
+        { address: s.address, agent: s.agent, protocolVersion: s.protocolVersion },
+        s.version,
+        this.recordsSeen > 0,
+      );
+    }
+    return this.summaryValue;
+  }
+}

@@ -1,0 +1,303 @@
+import { formatVersion } from '@bolt/parser';
+import { afterTick } from './after-tick.js';
+import type { AuthToken } from './auth.js';
+import { BoltError, usageError } from './bolt-error.js';
+import type { BookmarkManager } from './bookmark-manager.js';
+import { buildTxExtra, type TransactionConfig } from './build-tx-extra.js';
+import type { Connection, NotificationFilter } from './connection.js';
+import type { ConnectionProvider } from './connection-provider.js';
+import type { Logger } from './logger.js';
+import type { RecordShape } from './record.js';
+import { Result, type ResultEnd } from './result.js';
+import { type RetryOptions, retry } from './retry.js';
+import { ManagedTransaction, Transaction } from './transaction.js';
+
+export type AccessMode = 'READ' | 'WRITE';
+
+/** Options of `driver.session()`. */
+export interface SessionConfig {
+  /** Target database. Default: the user's home database (the server decides). */
+  database?: string;
+  /** Mode of `run()` and `beginTransaction()`. Default `'WRITE'`. */
+  defaultAccessMode?: AccessMode;
+  /** Bookmarks the first transaction waits for. Default none. */
+  bookmarks?: string | string[];
+  /** Share bookmarks with other sessions. Default none (bookmarks chain within the session). */
+  bookmarkManager?: BookmarkManager;
+  /** Run as this user (4.4+). Default none. */
+  impersonatedUser?: string;
+  /** Records per PULL when iterating; -1 = all at once. Default: the driver's `fetchSize` (1000). */
+  fetchSize?: number;
+  /** Credentials for this session only (LOGOFF/LOGON on Bolt 5.1+). Default: the driver's. */
+  auth?: AuthToken;
+  /** Notification filter for this session's transactions (5.2+). Default: the driver's. */
+  notificationFilter?: NotificationFilter;
+}
+
+/** @internal What the driver hands each session. */
+export interface SessionContext {
+  provider: ConnectionProvider;
+  fetchSize: number;
+  retry: RetryOptions;
+  logger?: Logger;
+  /** Whether an expired token can be refreshed (an auth provider is configured). */
+  refreshableAuth: boolean;
+  notificationFilter?: NotificationFilter;
+}
+
+/**
+ * A sequence of causally chained work on one database. Not for concurrent use: a query
+ * started while the previous result is still open waits for that result to be read (its
+ * remaining records are kept in memory). Sessions are cheap; create one per unit of work and
+ * `close()` it.
+ */
+export class Session {
+  private bookmarks: string[];
+  private last: Result<any> | undefined;
+  private tx: Transaction | undefined;
+  private txStarting = false;
+  private closed = false;
+  private readonly accessMode: AccessMode;
+  private readonly fetchSize: number;
+
+  /** @internal */
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly config: SessionConfig = {},
+  ) {
+    const bm = config.bookmarks;
+    this.bookmarks = bm === undefined ? [] : typeof bm === 'string' ? [bm] : [...bm];
+    this.accessMode = config.defaultAccessMode ?? 'WRITE';
+    this.fetchSize = config.fetchSize ?? ctx.fetchSize;
+    if (!(this.fetchSize === -1 || (Number.isInteger(this.fetchSize) && this.fetchSize > 0)))
+      throw usageError(`fetchSize must be a positive integer or -1; got ${this.fetchSize}`);
+  }
+
+  /** The bookmarks after the last committed work of this session. */
+  lastBookmarks(): string[] {
+    return [...this.bookmarks];
+  }
+
+  /**
+   * Run an auto-commit query. Returns at once; the result is an async iterable (batched, with
+   * back-pressure) and a then-able (everything at once).
+   */
+  run<T extends RecordShape = RecordShape>(
+    query: string,
+    parameters: Record<string, unknown> = {},
+    config: TransactionConfig = {},
+  ): Result<T> {
+    this.ensureUsable();
+    let conn: Connection | undefined;
+    let used: string[] = [];
+    const result = new Result<T>(
+      { text: query, parameters },
+      this.fetchSize,
+      (end) => this.onAutoCommitEnd(conn, used, end),
+      () => serverInfo(conn),
+    );
+    const prev = this.last;
+    this.last = result;
+    const start = async () => {
+      if (prev) await prev._finish();
+      used = await this.currentBookmarks();
+      conn = await this.acquire(this.accessMode, used, config.signal);
+      let extra: Record<string, unknown>;
+      try {
+        extra = buildTxExtra(conn, this.txInput(used, this.accessMode, config));
+      } catch (e) {
+        this.ctx.provider.release(conn);
+        conn = undefined;
+        throw e;
+      }
+      const c = conn;
+      afterTick(() => result._run(c, { type: 'RUN', query, parameters, extra }));
+    };
+    start().catch((e) => result._fail(toBoltError(e)));
+    return result;
+  }
+
+  /** Begin an explicit transaction. BEGIN is pipelined with the first query. */
+  async beginTransaction(config: TransactionConfig = {}): Promise<Transaction> {
+    return this.begin(this.accessMode, config);
+  }
+
+  /** Run `work` in a read transaction; retried on transient errors and lost connections. */
+  executeRead<R>(
+    work: (tx: ManagedTransaction) => Promise<R> | R,
+    config: TransactionConfig = {},
+  ): Promise<R> {
+    return this.execute('READ', work, config);
+  }
+
+  /** Run `work` in a write transaction; retried on transient errors and lost connections. */
+  executeWrite<R>(
+    work: (tx: ManagedTransaction) => Promise<R> | R,
+    config: TransactionConfig = {},
+  ): Promise<R> {
+    return this.execute('WRITE', work, config);
+  }
+
+  /** Finish open work (an open transaction is rolled back; an open result is discarded) and
+   *  release the connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.tx?.isOpen()) await this.tx.close().catch(() => {});
+    if (this.last) await this.last._discard();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private async execute<R>(
+    mode: AccessMode,
+    work: (tx: ManagedTransaction) => Promise<R> | R,
+    config: TransactionConfig,
+  ): Promise<R> {
+    this.ensureUsable();
+    return retry(
+      async () => {
+        const tx = await this.begin(mode, config);
+        let value: R;
+        try {
+          value = await work(new ManagedTransaction(tx));
+        } catch (e) {
+          await tx.close().catch(() => {});
+          throw e;
+        }
+        await tx.commit();
+        return value;
+      },
+      (e) => this.retryable(e),
+      this.ctx.retry,
+      config.signal,
+      this.ctx.logger,
+    );
+  }
+
+  private retryable(e: unknown): boolean {
+    if (!BoltError.isInstance(e)) return false;
+    if (e.retryable) return true;
+    return this.ctx.refreshableAuth && e.code === 'Neo.ClientError.Security.TokenExpired';
+  }
+
+  private async begin(mode: AccessMode, config: TransactionConfig): Promise<Transaction> {
+    this.ensureUsable();
+    this.txStarting = true;
+    let conn: Connection | undefined;
+    try {
+      if (this.last) await this.last._finish();
+      const used = await this.currentBookmarks();
+      conn = await this.acquire(mode, used, config.signal);
+      const extra = buildTxExtra(conn, this.txInput(used, mode, config));
+      const c = conn;
+      const tx: Transaction = new Transaction(
+        {
+          conn: c,
+          fetchSize: this.fetchSize,
+          serverInfo: () => serverInfo(c),
+          onClose: (outcome) => {
+            if (this.tx === tx) this.tx = undefined;
+            if (outcome.error) this.ctx.provider.onError?.(c, outcome.error);
+            this.ctx.provider.release(c);
+            if (outcome.bookmark) this.updateBookmarks(used, outcome.bookmark);
+          },
+        },
+        extra,
+      );
+      this.tx = tx;
+      return tx;
+    } catch (e) {
+      if (conn) this.ctx.provider.release(conn);
+      throw toBoltError(e);
+    } finally {
+      this.txStarting = false;
+    }
+  }
+
+  private acquire(
+    mode: AccessMode,
+    bookmarks: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Connection> {
+    return this.ctx.provider.acquire({
+      accessMode: mode,
+      database: this.config.database,
+      impersonatedUser: this.config.impersonatedUser,
+      bookmarks,
+      auth: this.config.auth,
+      signal,
+    });
+  }
+
+  private txInput(bookmarks: string[], mode: AccessMode, config: TransactionConfig) {
+    return {
+      bookmarks,
+      accessMode: mode,
+      database: this.config.database,
+      impersonatedUser: this.config.impersonatedUser,
+      notificationFilter: this.config.notificationFilter,
+      timeout: config.timeout,
+      metadata: config.metadata,
+    };
+  }
+
+  private onAutoCommitEnd(conn: Connection | undefined, used: string[], end: ResultEnd): void {
+    if (!conn) return;
+    if (end.error) this.ctx.provider.onError?.(conn, end.error);
+    this.ctx.provider.release(conn);
+    const bm = end.metadata.bookmark;
+    if (!end.error && typeof bm === 'string') this.updateBookmarks(used, bm);
+  }
+
+  private updateBookmarks(used: string[], bookmark: string): void {
+    this.bookmarks = [bookmark];
+    const m = this.config.bookmarkManager;
+    if (m) {
+      try {
+        const r = m.updateBookmarks(used, [bookmark]);
+        if (r && typeof (r as Promise<void>).catch === 'function')
+          (r as Promise<void>).catch((e) =>
+            this.ctx.logger?.warn?.(`bookmark manager update failed: ${e}`),
+          );
+      } catch (e) {
+        this.ctx.logger?.warn?.(`bookmark manager update failed: ${e}`);
+      }
+    }
+  }
+
+  private async currentBookmarks(): Promise<string[]> {
+    const m = this.config.bookmarkManager;
+    if (!m) return this.bookmarks;
+    const shared = await m.getBookmarks();
+    const set = new Set(this.bookmarks);
+    for (const b of shared) set.add(b);
+    return [...set];
+  }
+
+  private ensureUsable(): void {
+    if (this.closed) throw usageError('the session is closed');
+    if (this.tx?.isOpen() || this.txStarting)
+      throw usageError(
+        'a transaction is open in this session: run queries through it, or commit/roll back first',
+      );
+  }
+}
+
+function serverInfo(conn: Connection | undefined) {
+  return {
+    address: conn?.address ?? '',
+    agent: conn?.server ?? '',
+    protocolVersion: conn ? formatVersion(conn.version) : '',
+    version: conn?.version ?? { major: 0, minor: 0 },
+  };
+}
+
+function toBoltError(e: unknown): BoltError {
+  if (BoltError.isInstance(e)) return e;
+  return usageError(e instanceof Error ? e.message : String(e));
+}

@@ -1,0 +1,180 @@
+import { afterTick } from './after-tick.js';
+import { BoltError, usageError } from './bolt-error.js';
+import type { Connection } from './connection.js';
+import type { RecordShape } from './record.js';
+import { Result, type ResultEnd } from './result.js';
+
+/** @internal What a transaction needs from its session. */
+export interface TransactionContext {
+  conn: Connection;
+  fetchSize: number;
+  serverInfo: () => {
+    address: string;
+    agent: string;
+    protocolVersion: string;
+    version: { major: number; minor: number };
+  };
+  /** Called once when the transaction is over (committed, rolled back, failed). */
+  onClose(outcome: { bookmark?: string; error?: BoltError; metadata?: Record<string, any> }): void;
+}
+
+type TxState = 'open' | 'committing' | 'rolling-back' | 'committed' | 'rolled-back' | 'failed';
+
+/**
+ * An explicit transaction: `run()` as many queries as needed (their results can be open at the
+ * same time on Bolt 4.0+), then `commit()` (resolves with the bookmark) or `rollback()`.
+ * `close()` rolls back if still open.
+ */
+export class Transaction {
+  private state: TxState = 'open';
+  private readonly results: Result<any>[] = [];
+  private failure: BoltError | undefined;
+  private readonly began: Promise<void>;
+
+  /** @internal */
+  constructor(
+    private readonly ctx: TransactionContext,
+    beginExtra: Record<string, unknown>,
+  ) {
+    this.began = new Promise<void>((resolve) => {
+      ctx.conn.begin(beginExtra, {
+        onSuccess: () => resolve(),
+        onFailure: (e) => {
+          this.failure ??= e;
+          resolve();
+        },
+      });
+    });
+  }
+
+  /** Whether the transaction can still run queries. */
+  isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Run a query in the transaction. The RUN is pipelined with BEGIN and other queries. */
+  run<T extends RecordShape = RecordShape>(
+    query: string,
+    parameters: Record<string, unknown> = {},
+  ): Result<T> {
+    const result = new Result<T>(
+      { text: query, parameters },
+      this.ctx.fetchSize,
+      (end) => this.onResultEnd(end),
+      this.ctx.serverInfo,
+    );
+    if (this.state !== 'open') {
+      result._fail(
+        usageError(`cannot run a query: the transaction is ${this.state.replace('-', ' ')}`),
+      );
+      return result;
+    }
+    if (this.failure) {
+      result._fail(this.failedError());
+      return result;
+    }
+    this.results.push(result);
+    afterTick(() => result._run(this.ctx.conn, { type: 'RUN', query, parameters, extra: {} }));
+    return result;
+  }
+
+  /** Commit; resolves with the bookmark of the transaction (if the server sent one). Open
+   *  results are read to the end first (their records stay readable). */
+  async commit(): Promise<string | undefined> {
+    if (this.state !== 'open')
+      throw usageError(`cannot commit: the transaction is ${this.state.replace('-', ' ')}`);
+    this.state = 'committing';
+    await this.began;
+    await Promise.all(this.results.map((r) => r._finish()));
+    if (this.failure) {
+      const err = this.failedError();
+      this.finish('failed', { error: err });
+      throw err;
+    }
+    let md: Record<string, any>;
+    try {
+      md = await request(this.ctx.conn, 'COMMIT');
+    } catch (e) {
+      this.finish('failed', { error: e as BoltError });
+      throw e;
+    }
+    const bookmark = typeof md.bookmark === 'string' ? md.bookmark : undefined;
+    this.finish('committed', { bookmark, metadata: md });
+    return bookmark;
+  }
+
+  /** Roll back. Open results are discarded first. */
+  async rollback(): Promise<void> {
+    if (this.state !== 'open')
+      throw usageError(`cannot roll back: the transaction is ${this.state.replace('-', ' ')}`);
+    this.state = 'rolling-back';
+    await this.began;
+    await Promise.all(this.results.map((r) => r._discard()));
+    if (this.failure) {
+      // the server already rolled it back; the pool RESETs the connection
+      this.finish('rolled-back', {});
+      return;
+    }
+    try {
+      await request(this.ctx.conn, 'ROLLBACK');
+    } catch (e) {
+      this.finish('failed', { error: e as BoltError });
+      throw e;
+    }
+    this.finish('rolled-back', {});
+  }
+
+  /** Roll back if still open; otherwise nothing. */
+  async close(): Promise<void> {
+    if (this.state === 'open') await this.rollback();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private onResultEnd(end: ResultEnd): void {
+    if (end.error && !this.failure && end.error.kind !== 'usage') this.failure = end.error;
+  }
+
+  private failedError(): BoltError {
+    const f = this.failure!;
+    return f;
+  }
+
+  private finish(
+    state: TxState,
+    outcome: { bookmark?: string; error?: BoltError; metadata?: Record<string, any> },
+  ): void {
+    this.state = state;
+    this.ctx.onClose(outcome);
+  }
+}
+
+/**
+ * The transaction handed to `executeRead` / `executeWrite` work functions: it can only run
+ * queries; the driver commits, rolls back and retries.
+ */
+export class ManagedTransaction {
+  /** @internal */
+  constructor(private readonly tx: Transaction) {}
+
+  run<T extends RecordShape = RecordShape>(
+    query: string,
+    parameters: Record<string, unknown> = {},
+  ): Result<T> {
+    return this.tx.run<T>(query, parameters);
+  }
+}
+
+function request(conn: Connection, type: 'COMMIT' | 'ROLLBACK'): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    const observer = { onSuccess: resolve, onFailure: reject };
+    try {
+      if (type === 'COMMIT') conn.commit(observer);
+      else conn.rollback(observer);
+    } catch (e) {
+      reject(BoltError.isInstance(e) ? e : usageError(String(e)));
+    }
+  });
+}

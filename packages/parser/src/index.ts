@@ -1,9 +1,15 @@
 export {
+  BoltFeedParser,
+  type BoltFeedParserOptions,
+  type HandshakeInfo,
+} from './bolt-feed-parser.js';
+export {
   ClientHandshake,
   type ClientHandshakeOptions,
   type ClientHandshakeResult,
 } from './client-handshake.js';
 export { type BoltFeatures, features } from './features.js';
+export { type FormatMessageOptions, formatMessage } from './format-message.js';
 export {
   BOLT_MAGIC,
   DEFAULT_CLIENT_PROPOSALS,
@@ -25,6 +31,11 @@ export {
   requestVersions,
   SIGNATURE,
 } from './message-catalog.js';
+export {
+  MessageCodec,
+  type MessageCodecOptions,
+  type StructsFor,
+} from './message-codec.js';
 export { chooseFromManifest, manifestEntries, negotiate } from './negotiate.js';
 export { ProtocolError, type ProtocolErrorCode } from './protocol-error.js';
 export type * from './request.js';

@@ -1,0 +1,318 @@
+import type { ChunkWriter } from '@bolt/chunking';
+import {
+  ByteWriter,
+  boltStructs,
+  Decoder,
+  type DecoderOptions,
+  Encoder,
+  type IntegerMode,
+  type StructRegistry,
+} from '@bolt/packstream';
+import { type BoltFeatures, features } from './features.js';
+import { badField, isMap } from './field-checks.js';
+import { hex } from './hex.js';
+import { requestForSignature, requestInVersion, SIGNATURE } from './message-catalog.js';
+import { ProtocolError } from './protocol-error.js';
+import type { Request, RequestType } from './request.js';
+import {
+  fieldsToRequest,
+  notInVersion,
+  requestFieldCount,
+  requestSignature,
+  requestToFields,
+} from './request-fields.js';
+import type { Response } from './response.js';
+import { atLeast, type BoltVersion, formatVersion } from './versions.js';
+
+/** Chooses the struct registry for a version; `utc` is true once DateTime `49`/`69` apply. */
+export type StructsFor = (version: BoltVersion, options: { utc: boolean }) => StructRegistry;
+
+/** Options of {@link MessageCodec}. */
+export interface MessageCodecOptions {
+  /** The negotiated version. Required. */
+  version: BoltVersion;
+  /** 4.3/4.4: the server already echoed `patch_bolt: ["utc"]`. Default false. */
+  utcPatch?: boolean;
+  /** How decoded integers come back: `'auto'` (number when safe, else bigint) or `'bigint'`. Default `'auto'`. */
+  integers?: IntegerMode;
+  /** Send every JS number in user values as FLOAT (like the official driver). Protocol integer
+   *  fields (n, qid, tx_timeout, api) are always sent as INT. Default false. */
+  numbersAsFloat?: boolean;
+  /** The struct registry, or a function choosing one per version and utc flag (so
+   *  {@link MessageCodec.enableUtcPatch} can switch it). Default `boltStructs(version, {utc})`. */
+  structs?: StructRegistry | StructsFor;
+  /** Decoder limits (maxDepth, maxStringBytes, …); packstream defaults apply to the rest. */
+  decoderLimits?: Partial<Omit<DecoderOptions, 'structs' | 'integers'>>;
+}
+
+const RESPONSE_NAMES: Record<number, Response['type']> = {
+  [SIGNATURE.SUCCESS]: 'SUCCESS',
+  [SIGNATURE.RECORD]: 'RECORD',
+  [SIGNATURE.IGNORED]: 'IGNORED',
+  [SIGNATURE.FAILURE]: 'FAILURE',
+};
+const RESPONSE_FIELDS: Record<Response['type'], number> = {
+  SUCCESS: 1,
+  RECORD: 1,
+  IGNORED: 0,
+  FAILURE: 1,
+};
+const IGNORED: Response = Object.freeze({ type: 'IGNORED' });
+const NO_FIELDS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * The Bolt message layer for one negotiated version: requests and responses as typed objects
+ * to and from message bodies (one dechunked message each), through a {@link ChunkWriter} on the
+ * way out. Client side: `encodeRequest` + `decodeResponse`; server side: `decodeRequest` +
+ * `encodeResponse`/`encodeRecord`. Not reentrant; one per connection.
+ */
+export class MessageCodec {
+  readonly version: BoltVersion;
+  #features: BoltFeatures;
+  #utc: boolean;
+  readonly #structs: StructRegistry | StructsFor | undefined;
+  readonly #integers: IntegerMode;
+  readonly #numbersAsFloat: boolean;
+  readonly #limits: Partial<DecoderOptions>;
+  #encoder!: Encoder;
+  #decoder!: Decoder;
+  #protocolDecoder!: Decoder;
+  readonly #record: unknown[] = [undefined];
+
+  constructor(options: MessageCodecOptions) {
+    const v = options.version;
+    if (!v || !Number.isInteger(v.major) || !Number.isInteger(v.minor))
+      throw new TypeError('MessageCodec needs a version { major, minor }');
+    this.version = Object.freeze({ major: v.major, minor: v.minor });
+    this.#structs = options.structs;
+    this.#integers = options.integers ?? 'auto';
+    this.#numbersAsFloat = options.numbersAsFloat ?? false;
+    this.#limits = { ...options.decoderLimits };
+    this.#utc = atLeast(v, 5) || (options.utcPatch === true && v.major === 4 && v.minor >= 3);
+    this.#features = features(v, { utcPatch: this.#utc });
+    this.#build();
+  }
+
+  /** The feature flags of the version (utcDateTime follows the patch). */
+  get features(): BoltFeatures {
+    return this.#features;
+  }
+
+  /** True when DateTime travels as `49`/`69` (5.0+, or 4.3/4.4 after the patch). */
+  get utc(): boolean {
+    return this.#utc;
+  }
+
+  /**
+   * Switch 4.3/4.4 to UTC DateTime (`49`/`69`) after the HELLO SUCCESS echoed
+   * `patch_bolt: ["utc"]`. A no-op on 5.0+ (always UTC); a ProtocolError BAD_FIELD on versions
+   * without the patch.
+   */
+  enableUtcPatch(): void {
+    if (this.#utc) return;
+    if (!this.#features.utcPatch)
+      throw new ProtocolError(
+        'BAD_FIELD',
+        `the utc patch exists in Bolt 4.3–4.4, not in ${formatVersion(this.version)}`,
+      );
+    this.#utc = true;
+    this.#features = features(this.version, { utcPatch: true });
+    this.#build();
+  }
+
+  #build(): void {
+    const s = this.#structs;
+    const structs =
+      typeof s === 'function'
+        ? s(this.version, { utc: this.#utc })
+        : (s ?? boltStructs(this.version, { utc: this.#utc }));
+    this.#encoder = new Encoder({ structs, numbersAsFloat: this.#numbersAsFloat });
+    this.#decoder = new Decoder({ ...this.#limits, structs, integers: this.#integers });
+    // Messages that carry no user values (PULL, DISCARD, TELEMETRY) are decoded with bigint
+    // integers so that a FLOAT where the protocol wants an INT is caught.
+    this.#protocolDecoder = new Decoder({ ...this.#limits, structs, integers: 'bigint' });
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** Append one request, framed, to `out`. MESSAGE_NOT_IN_VERSION / BAD_FIELD leave `out` untouched. */
+  encodeRequest(msg: Request, out: ChunkWriter): void {
+    const fields = this.requestFields(msg);
+    this.#write(out, requestSignature(msg.type), fields);
+  }
+
+  /** The message body of one request (unframed), e.g. for tools and tests. */
+  encodeRequestBody(msg: Request): Uint8Array {
+    const fields = this.requestFields(msg);
+    const w = new ByteWriter(256);
+    this.#encoder.encodeStructInto(w, requestSignature(msg.type), fields);
+    return w.toBytes();
+  }
+
+  /** Checks `msg` against the version and returns its wire fields. */
+  requestFields(msg: Request): readonly unknown[] {
+    if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string')
+      throw new ProtocolError('BAD_MESSAGE', 'a request must be an object with a type');
+    const type = msg.type as RequestType;
+    if (!(type in SIGNATURE) || type === ('SUCCESS' as string))
+      throw new ProtocolError('UNKNOWN_MESSAGE', `unknown request type ${JSON.stringify(type)}`);
+    if (!requestInVersion(type, this.version)) throw notInVersion(type, this.version);
+    return requestToFields(msg, this.version, this.#numbersAsFloat);
+  }
+
+  /** Decode one request body (one dechunked message). */
+  decodeRequest(body: Uint8Array): Request {
+    const { tag, count } = header(body);
+    const type = requestForSignature(tag, this.version);
+    if (type === undefined) {
+      const name = RESPONSE_NAMES[tag];
+      throw new ProtocolError(
+        'UNKNOWN_MESSAGE',
+        name
+          ? `expected a request, got the response ${name} (signature ${hex(Uint8Array.of(tag))})`
+          : `unknown request signature ${hex(Uint8Array.of(tag))}`,
+      );
+    }
+    if (!requestInVersion(type, this.version)) throw notInVersion(type, this.version);
+    const expected = requestFieldCount(type, this.version);
+    if (count !== expected)
+      throw new ProtocolError(
+        'BAD_MESSAGE',
+        `${type} in Bolt ${formatVersion(this.version)} has ${expected} field(s), got ${count}`,
+      );
+    if (count === 0) {
+      this.#protocolDecoder.decodeStruct(body); // checks there is nothing after it
+      return fieldsToRequest(type, NO_FIELDS as unknown[], this.version, toInt(this.#integers));
+    }
+    const plain = type === 'PULL' || type === 'DISCARD' || type === 'TELEMETRY';
+    const struct = (plain ? this.#protocolDecoder : this.#decoder).decodeStruct(body);
+    return fieldsToRequest(type, struct.fields, this.version, toInt(this.#integers));
+  }
+
+  // ------------------------------------------------------------------ responses
+
+  /** Append one response, framed, to `out`. */
+  encodeResponse(msg: Response, out: ChunkWriter): void {
+    this.#write(out, responseSignature(msg), this.#responseFields(msg));
+  }
+
+  /** The message body of one response (unframed). */
+  encodeResponseBody(msg: Response): Uint8Array {
+    const w = new ByteWriter(256);
+    this.#encoder.encodeStructInto(w, responseSignature(msg), this.#responseFields(msg));
+    return w.toBytes();
+  }
+
+  /** Append `RECORD [values…]` to `out`: the hot path, no message object. */
+  encodeRecord(values: readonly unknown[], out: ChunkWriter): void {
+    if (!Array.isArray(values)) throw badField('RECORD fields', 'a list', values);
+    this.#record[0] = values;
+    try {
+      this.#write(out, SIGNATURE.RECORD, this.#record);
+    } finally {
+      this.#record[0] = undefined;
+    }
+  }
+
+  #responseFields(msg: Response): readonly unknown[] {
+    switch (msg?.type) {
+      case 'SUCCESS':
+      case 'FAILURE':
+        if (!isMap(msg.metadata)) throw badField(`${msg.type} metadata`, 'a map', msg.metadata);
+        return [msg.metadata];
+      case 'RECORD':
+        if (!Array.isArray(msg.fields)) throw badField('RECORD fields', 'a list', msg.fields);
+        return [msg.fields];
+      case 'IGNORED':
+        return NO_FIELDS;
+      default:
+        throw new ProtocolError(
+          'UNKNOWN_MESSAGE',
+          `unknown response type ${JSON.stringify((msg as { type?: unknown })?.type)}`,
+        );
+    }
+  }
+
+  /** Decode one response body (one dechunked message). */
+  decodeResponse(body: Uint8Array): Response {
+    const { tag, count } = header(body);
+    const type = RESPONSE_NAMES[tag];
+    if (type === undefined) {
+      const request = requestForSignature(tag, this.version);
+      throw new ProtocolError(
+        'UNKNOWN_MESSAGE',
+        request
+          ? `expected a response, got signature ${hex(Uint8Array.of(tag))} (a request)`
+          : `unknown response signature ${hex(Uint8Array.of(tag))}`,
+      );
+    }
+    if (count !== RESPONSE_FIELDS[type])
+      throw new ProtocolError(
+        'BAD_MESSAGE',
+        `${type} has ${RESPONSE_FIELDS[type]} field(s), got ${count}`,
+      );
+    const struct = this.#decoder.decodeStruct(body);
+    switch (type) {
+      case 'IGNORED':
+        return IGNORED;
+      case 'RECORD': {
+        const fields = struct.fields[0];
+        if (!Array.isArray(fields)) throw badField('RECORD data', 'a list', fields);
+        return { type, fields };
+      }
+      default: {
+        const metadata = struct.fields[0];
+        if (!isMap(metadata)) throw badField(`${type} metadata`, 'a map', metadata);
+        return { type, metadata } as Response;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ framing
+
+  #write(out: ChunkWriter, tag: number, fields: readonly unknown[]): void {
+    out.beginMessage();
+    try {
+      this.#encoder.encodeStructInto(out.out, tag, fields);
+    } catch (e) {
+      out.abortMessage(); // a value that cannot be encoded leaves no half frame behind
+      throw e;
+    }
+    out.endMessage();
+  }
+}
+
+function responseSignature(msg: Response): number {
+  switch (msg?.type) {
+    case 'SUCCESS':
+      return SIGNATURE.SUCCESS;
+    case 'RECORD':
+      return SIGNATURE.RECORD;
+    case 'IGNORED':
+      return SIGNATURE.IGNORED;
+    case 'FAILURE':
+      return SIGNATURE.FAILURE;
+    default:
+      throw new ProtocolError(
+        'UNKNOWN_MESSAGE',
+        `unknown response type ${JSON.stringify((msg as { type?: unknown })?.type)}`,
+      );
+  }
+}
+
+/** The struct header of a message body: its signature and field count. */
+function header(body: Uint8Array): { tag: number; count: number } {
+  if (!(body instanceof Uint8Array)) throw new TypeError('a message body must be a Uint8Array');
+  if (body.length < 2 || body[0] < 0xb0 || body[0] > 0xbf)
+    throw new ProtocolError(
+      'BAD_MESSAGE',
+      `a message must be one structure (B0..BF, signature), got ${hex(body.subarray(0, 8))}${body.length > 8 ? ' …' : ''}`,
+    );
+  return { tag: body[1], count: body[0] & 0x0f };
+}
+
+function toInt(mode: IntegerMode): (v: number | bigint) => number | bigint {
+  if (mode === 'bigint') return (v) => BigInt(v);
+  return (v) =>
+    typeof v === 'bigint' && v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}

@@ -275,7 +275,11 @@ export function fieldsToRequest(
       return { type, extra: checkTxExtra('BEGIN extra', fields[0], version, false) };
     case 'PULL':
     case 'DISCARD': {
-      const extra = checkPullExtra(`${type} extra`, fields[0]);
+      // These were decoded with bigint integers: a JS number here was a FLOAT on the wire.
+      const raw = mapField(`${type} extra`, fields[0]);
+      if (typeof raw.n === 'number') throw badField(`${type} extra.n`, 'an INT', raw.n);
+      if (typeof raw.qid === 'number') throw badField(`${type} extra.qid`, 'an INT', raw.qid);
+      const extra = checkPullExtra(`${type} extra`, raw);
       extra.n = toInt(extra.n);
       if (extra.qid !== undefined) extra.qid = toInt(extra.qid);
       return { type, extra };
@@ -296,8 +300,8 @@ export function fieldsToRequest(
       return msg;
     }
     case 'TELEMETRY': {
-      const api = fields[0];
-      if (!isInteger(api)) throw badField('TELEMETRY api', 'an integer', api);
+      const api = fields[0]; // decoded with bigint integers: a number was a FLOAT
+      if (typeof api !== 'bigint') throw badField('TELEMETRY api', 'an INT', api);
       return { type, api: toInt(api) };
     }
     default:

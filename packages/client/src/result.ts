@@ -106,7 +106,8 @@ export class Result<T extends RecordShape = RecordShape>
       this.fail(e as BoltError);
       return;
     }
-    this.pull();
+    if (this.discarding) this.sendDiscard();
+    else this.pull();
   }
 
   /** @internal The query could not be started (no connection, BEGIN failed, ...). */
@@ -117,11 +118,10 @@ export class Result<T extends RecordShape = RecordShape>
   /** @internal Read the rest into memory (before COMMIT, or when the session runs the next
    *  query); resolves when the stream has ended (never rejects). */
   _finish(): Promise<void> {
-    if (this.mode !== 'all') {
-      this.mode = 'all';
-      if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.pull();
-      this.resumeReading();
-    }
+    this.mode = 'all';
+    if (this.phase === 'streaming' && !this.pulling && this.hasMore && !this.discarding)
+      this.pull();
+    this.resumeReading();
     return this.whenDone();
   }
 
@@ -335,11 +335,8 @@ export class Result<T extends RecordShape = RecordShape>
     this.buffer = [];
     this.bufHead = 0;
     this.resumeReading();
-    if (this.phase === 'waiting') {
-      // not started yet: nothing to discard; end as an empty result
-      this.complete();
-      return;
-    }
+    // not started yet: _run() sends DISCARD instead of PULL
+    if (this.phase === 'waiting') return;
     if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.sendDiscard();
   }
 

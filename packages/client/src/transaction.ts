@@ -112,7 +112,7 @@ export class Transaction {
     await Promise.all(this.results.map((r) => r._discard()));
     if (this.failure) {
       // the server already rolled it back; the pool RESETs the connection
-      this.finish('rolled-back', {});
+      this.finish('rolled-back', { error: this.failure });
       return;
     }
     try {

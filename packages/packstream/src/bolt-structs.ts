@@ -105,7 +105,9 @@ function str(v: unknown, name: string): string {
   return v;
 }
 
+/** A coordinate: FLOAT on the wire; an INT is tolerated (auto mode cannot tell 1 from 1.0). */
 function dbl(v: unknown, name: string): number {
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v !== 'number') bad(`${name} must be a Float, got ${describe(v)}`);
   return v;
 }
@@ -312,7 +314,7 @@ function epochSeconds(v: unknown, name: string): number | bigint {
   const s = int(v, name);
   // Beyond ±2^63/86400 days the civil date is not representable as a safe number of days.
   const [days] = splitEpochSeconds(s);
-  if (!Number.isSafeInteger(days) || Math.abs(days) > 1e11)
+  if (!Number.isSafeInteger(days) || Math.abs(days) > 1e12)
     bad(`${name} is out of the supported date range`);
   return s;
 }
@@ -324,7 +326,7 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
     type: Date,
     hydrate: (f) => {
       const days = num(f[0], 'Date.days');
-      if (Math.abs(days) > 1e11) bad('Date.days is out of the supported range');
+      if (Math.abs(days) > 1e12) bad('Date.days is out of the supported range');
       return Date.fromEpochDays(days);
     },
     dehydrate: (d) => new Structure(0x44, [BigInt(d.toEpochDays())]),
@@ -375,13 +377,14 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
         int(f[2], 'Duration.seconds'),
         int(f[3], 'Duration.nanoseconds'),
       ),
-    dehydrate: (d) =>
-      new Structure(0x45, [
-        BigInt(d.months),
-        BigInt(d.days),
-        BigInt(d.seconds),
-        BigInt(d.nanoseconds),
-      ]),
+    dehydrate: (d) => {
+      // Normalised like Neo4j stores it: nanoseconds 0..999999999, the carry moved to seconds.
+      const total = BigInt(d.seconds) * 1_000_000_000n + BigInt(d.nanoseconds);
+      let ns = total % 1_000_000_000n;
+      if (ns < 0n) ns += 1_000_000_000n;
+      const seconds = (total - ns) / 1_000_000_000n;
+      return new Structure(0x45, [BigInt(d.months), BigInt(d.days), seconds, ns]);
+    },
   });
 
   const offsetTag = utc ? 0x49 : 0x46;

@@ -1,4 +1,5 @@
 import { boltStructs, LATEST_BOLT_VERSION } from './bolt-structs';
+import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
 import type { ResolvedSpec, StructRegistry } from './struct-registry';
 import { Structure } from './structure';
@@ -14,7 +15,7 @@ export interface DecoderOptions {
   integers?: IntegerMode;
   /** Struct registry that hydrates Bolt types. Default: `boltStructs(LATEST_BOLT_VERSION)` (6.1). */
   structs?: StructRegistry;
-  /** Maximum nesting of lists, maps and structures. Default 64. */
+  /** Maximum nesting of lists, maps and structures (1..1000). Default 64. */
   maxDepth?: number;
   /** Maximum UTF-8 byte length of one string. Default 64 MiB. */
   maxStringBytes?: number;
@@ -65,7 +66,7 @@ export class Decoder {
   constructor(options: DecoderOptions = {}) {
     this.integers = options.integers ?? 'auto';
     this.structs = options.structs ?? boltStructs(LATEST_BOLT_VERSION);
-    this.maxDepth = options.maxDepth ?? 64;
+    this.maxDepth = checkDepth(options.maxDepth ?? 64);
     this.maxStringBytes = options.maxStringBytes ?? 64 * MiB;
     this.maxBytesLength = options.maxBytesLength ?? 64 * MiB;
     this.maxListLength = options.maxListLength ?? 16 * MiB;

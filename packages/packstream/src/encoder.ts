@@ -1,6 +1,7 @@
 import { boltStructs, LATEST_BOLT_VERSION } from './bolt-structs';
 import { ByteWriter } from './byte-writer';
 import { Float } from './float';
+import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
 import type { StructRegistry } from './struct-registry';
 import { Structure } from './structure';
@@ -15,8 +16,8 @@ export interface EncoderOptions {
    * Default false: a safe-integer number goes as INT, any other number as FLOAT.
    */
   numbersAsFloat?: boolean;
-  /** Maximum nesting of lists, maps and structures. Deeper (or cyclic) values fail with
-   *  LIMIT_EXCEEDED instead of overflowing the stack. Default 64. */
+  /** Maximum nesting of lists, maps and structures (1..1000). Deeper (or cyclic) values fail
+   *  with LIMIT_EXCEEDED instead of overflowing the stack. Default 64. */
   maxDepth?: number;
 }
 
@@ -48,7 +49,7 @@ export class Encoder {
   constructor(options: EncoderOptions = {}) {
     this.structs = options.structs ?? boltStructs(LATEST_BOLT_VERSION);
     this.numbersAsFloat = options.numbersAsFloat ?? false;
-    this.maxDepth = options.maxDepth ?? 64;
+    this.maxDepth = checkDepth(options.maxDepth ?? 64);
     this.#uuid = this.structs.uuid;
     this.#byType = this.structs.byType;
   }
@@ -154,11 +155,12 @@ export class Encoder {
       this.#list(v);
       return;
     }
-    const ctor = v.constructor;
-    if (ctor === Object || ctor === undefined) {
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) {
       this.#map(v as Record<string, unknown>);
       return;
     }
+    const ctor = proto.constructor;
     if (ctor === Uint8Array) {
       this.#bytes(v as Uint8Array);
       return;

@@ -13,6 +13,7 @@ export { Encoder, type EncoderOptions } from './encoder';
 export { Float, float } from './float';
 export { LocalDateTime } from './local-date-time';
 export { LocalTime } from './local-time';
+export { MAX_DEPTH_LIMIT } from './max-depth';
 export { Node } from './node';
 export { PackStreamError, type PackStreamErrorCode } from './packstream-error';
 export { Path } from './path';

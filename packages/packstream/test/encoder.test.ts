@@ -1,0 +1,182 @@
+import * as ps from '@bolt/packstream';
+import { describe, expect, it } from 'vitest';
+import { toHex } from './vector-value';
+
+const enc = new ps.Encoder();
+const hex = (v: unknown, e: ps.Encoder = enc) => toHex(e.encode(v));
+
+function err(fn: () => unknown): ps.PackStreamError {
+  try {
+    fn();
+  } catch (e) {
+    if (ps.PackStreamError.isInstance(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a PackStreamError');
+}
+
+describe('integer policy', () => {
+  it('a safe-integer number goes as INT in its smallest form', () => {
+    expect(hex(1)).toBe('01');
+    expect(hex(-16)).toBe('F0');
+    expect(hex(128)).toBe('C9 00 80');
+    expect(hex(2 ** 31)).toBe('CB 00 00 00 00 80 00 00 00');
+    expect(hex(Number.MAX_SAFE_INTEGER)).toBe('CB 00 1F FF FF FF FF FF FF');
+  });
+
+  it('any other number goes as FLOAT (fractions, unsafe integers, NaN, ±Infinity, -0)', () => {
+    expect(hex(1.5)).toBe('C1 3F F8 00 00 00 00 00 00');
+    expect(hex(2 ** 53)).toBe('C1 43 40 00 00 00 00 00 00');
+    expect(hex(Number.NaN)).toBe('C1 7F F8 00 00 00 00 00 00');
+    expect(hex(-Infinity)).toBe('C1 FF F0 00 00 00 00 00 00');
+    expect(hex(-0)).toBe('C1 80 00 00 00 00 00 00 00');
+  });
+
+  it('float() forces FLOAT for a whole number; bigint is always INT', () => {
+    expect(hex(ps.float(1))).toBe('C1 3F F0 00 00 00 00 00 00');
+    expect(hex(new ps.Float(0))).toBe('C1 00 00 00 00 00 00 00 00');
+    expect(hex(1n)).toBe('01');
+    expect(hex(-129n)).toBe('C9 FF 7F');
+  });
+
+  it('numbersAsFloat sends every number as FLOAT, like the official driver', () => {
+    const compat = new ps.Encoder({ numbersAsFloat: true });
+    expect(hex(1, compat)).toBe('C1 3F F0 00 00 00 00 00 00');
+    expect(hex(1n, compat)).toBe('01');
+    // Bolt types keep their Integer fields as INT
+    expect(hex(new ps.Date(2007, 12, 3), compat)).toBe('B1 44 C9 36 1A');
+  });
+
+  it('bigint outside int64 is UNSUPPORTED_VALUE', () => {
+    expect(err(() => enc.encode(2n ** 63n)).code).toBe('UNSUPPORTED_VALUE');
+    expect(err(() => enc.encode(-(2n ** 63n) - 1n)).code).toBe('UNSUPPORTED_VALUE');
+  });
+});
+
+describe('JS -> wire mapping', () => {
+  it('undefined is NULL in lists and skipped in maps', () => {
+    expect(hex([undefined])).toBe('91 C0');
+    expect(hex({ a: undefined, b: 1 })).toBe('A1 81 62 01');
+    expect(hex(undefined)).toBe('C0');
+  });
+
+  it('Map and null-prototype objects are MAPs; Map keys must be strings', () => {
+    expect(hex(new Map([['a', 1]]))).toBe('A1 81 61 01');
+    const bare = Object.create(null);
+    bare.a = 1;
+    expect(hex(bare)).toBe('A1 81 61 01');
+    expect(err(() => enc.encode(new Map([[1, 1]]))).code).toBe('INVALID_MAP_KEY');
+  });
+
+  it('Uint8Array (and subclasses) are BYTES; other typed arrays are refused', () => {
+    expect(hex(Uint8Array.of(1, 2))).toBe('CC 02 01 02');
+    expect(hex(new Uint8Array(new ArrayBuffer(8), 2, 1))).toBe('CC 01 00');
+    expect(err(() => enc.encode(new Int16Array(2))).code).toBe('UNSUPPORTED_VALUE');
+  });
+
+  it('functions, symbols, JS Dates and unregistered classes are UNSUPPORTED_VALUE', () => {
+    expect(err(() => enc.encode(() => 1)).code).toBe('UNSUPPORTED_VALUE');
+    expect(err(() => enc.encode(Symbol('x'))).code).toBe('UNSUPPORTED_VALUE');
+    expect(err(() => enc.encode(new globalThis.Date())).message).toMatch(
+      /DateTime\.fromStandardDate/,
+    );
+    class Thing {}
+    expect(err(() => enc.encode([new Thing()])).message).toMatch(/Thing/);
+  });
+
+  it('structures: tag 0..255, at most 15 fields', () => {
+    expect(hex(new ps.Structure(0x7f, []))).toBe('B0 7F');
+    expect(err(() => enc.encode(new ps.Structure(256, []))).code).toBe('INVALID_STRUCT');
+    expect(err(() => enc.encode(new ps.Structure(1, new Array(16).fill(0)))).code).toBe(
+      'INVALID_STRUCT',
+    );
+  });
+
+  it('a DateTime needs an offset or a zone', () => {
+    expect(err(() => enc.encode(new ps.DateTime(2020, 1, 1, 0, 0, 0, 0))).code).toBe(
+      'UNSUPPORTED_VALUE',
+    );
+  });
+
+  it('user types register on an extended registry; shared registries are sealed', () => {
+    class Money {
+      constructor(
+        public cents: bigint,
+        public currency: string,
+      ) {}
+    }
+    const shared = ps.boltStructs({ major: 5, minor: 8 });
+    expect(() => shared.register({ tag: 0x24, fields: 2, hydrate: () => 0 })).toThrow(TypeError);
+    const structs = shared.extend().register<Money>({
+      tag: 0x24,
+      fields: 2,
+      type: Money,
+      hydrate: ([c, cur]) => new Money(BigInt(c as number), cur as string),
+      dehydrate: (m) => new ps.Structure(0x24, [m.cents, m.currency]),
+    });
+    const e = new ps.Encoder({ structs });
+    const bytes = e.encode(new Money(150n, 'EUR'));
+    expect(toHex(bytes)).toBe('B2 24 C9 00 96 83 45 55 52');
+    expect(new ps.Decoder({ structs }).decode(bytes)).toEqual(new Money(150n, 'EUR'));
+    expect(new ps.Decoder({ structs: shared }).decode(bytes)).toEqual(
+      new ps.Structure(0x24, [150, 'EUR']),
+    );
+  });
+});
+
+describe('sinks', () => {
+  it('encodeInto appends; on error the output is left as it was', () => {
+    const out = new ps.ByteWriter(4);
+    enc.encodeInto(out, 'hello world, longer than four bytes');
+    const before = out.toBytes();
+    expect(() => enc.encodeInto(out, [1, 2, () => 3])).toThrow();
+    expect(out.toBytes()).toEqual(before);
+    enc.encodeInto(out, 1);
+    expect(out.length).toBe(before.length + 1);
+  });
+
+  it('encodeStructInto writes a message struct around its fields', () => {
+    const out = new ps.ByteWriter();
+    enc.encodeStructInto(out, 0x3f, [{ n: -1 }]);
+    expect(toHex(out.toBytes())).toBe('B1 3F A1 81 6E FF');
+    expect(err(() => enc.encodeStructInto(out, 0x10, new Array(16).fill(null))).code).toBe(
+      'INVALID_STRUCT',
+    );
+    expect(out.length).toBe(6);
+  });
+
+  it('ByteWriter grows, resets and copies', () => {
+    const w = new ps.ByteWriter(1);
+    w.u8(1);
+    w.u16(0x0203);
+    w.u32(0x04050607);
+    w.bytes(Uint8Array.of(8, 9));
+    expect(Array.from(w.toBytes())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const copy = w.toBytes();
+    w.reset();
+    expect(w.length).toBe(0);
+    w.u8(42);
+    expect(copy[0]).toBe(1);
+  });
+
+  it('strings of every length class get their smallest header, multibyte included', () => {
+    for (const [s, head] of [
+      ['é'.repeat(7), '8E'], // 14 bytes: tiny
+      ['é'.repeat(8), 'D0 10'], // 16 bytes
+      ['€'.repeat(5), '8F'], // 15 bytes
+      ['x'.repeat(63), 'D0 3F'],
+      ['x'.repeat(64), 'D0 40'],
+      ['é'.repeat(127), 'D0 FE'],
+      ['é'.repeat(128), 'D1 01 00'],
+      ['😀'.repeat(20), 'D0 50'], // 80 bytes through the TextEncoder path
+    ] as const) {
+      expect(hex(s).startsWith(head)).toBe(true);
+      expect(new ps.Decoder().decode(enc.encode(s))).toBe(s);
+    }
+  });
+
+  it('a lone surrogate is sent as U+FFFD (like TextEncoder)', () => {
+    expect(hex('\ud800')).toBe('83 EF BF BD');
+    expect(hex(`${'a'.repeat(70)}\ud800`).endsWith('EF BF BD')).toBe(true);
+  });
+});

@@ -609,6 +609,7 @@ export class ScriptPlayer {
   private readonly listeners: Listener[] = [];
   private readonly active = new Set<Playback>();
   private readonly waiting: Transport[] = [];
+  private readonly lingering = new Set<Transport>();
   private readonly failureList: ScriptFailure[] = [];
   private accepted = 0;
   private played = 0;
@@ -694,6 +695,12 @@ export class ScriptPlayer {
     this.log?.(`!! ${failure.message}`);
   }
 
+  /** @internal A transport we ended and that the peer may keep half-open. */
+  linger(transport: Transport): void {
+    this.lingering.add(transport);
+    void transport.closed.then(() => this.lingering.delete(transport));
+  }
+
   /** @internal */
   trace(line: string): void {
     this.log?.(line);
@@ -744,6 +751,8 @@ export class ScriptPlayer {
     this.closed = true;
     for (const t of this.waiting.splice(0)) t.destroy();
     for (const p of [...this.active]) p.stop();
+    for (const t of this.lingering) t.destroy();
+    this.lingering.clear();
     await Promise.all(this.listeners.splice(0).map((l) => l.close()));
     await Promise.all([...this.active].map((p) => p.done));
   }
@@ -825,6 +834,7 @@ class Playback {
       if (this.cont === null) {
         this.trace('S: <END OF SCRIPT>');
         this.succeed();
+        this.player.linger(this.transport);
         this.transport.end();
         return;
       }
@@ -1074,6 +1084,7 @@ class Playback {
         this.flush();
         this.trace(`(${action.line}) S: <EXIT>`);
         this.succeed();
+        this.player.linger(this.transport);
         this.transport.end();
         return;
     }
@@ -1133,7 +1144,10 @@ class Playback {
     this.settled = true;
     this.phase = 'over';
     this.player.fail(failure);
-    this.transport.destroy();
+    // like testkit's stub: what was sent still arrives (e.g. a 00 00 00 00 handshake
+    // answer), then the connection ends; the player destroys it at close() if need be
+    this.player.linger(this.transport);
+    this.transport.end();
     this.poke();
   }
 

@@ -1,0 +1,399 @@
+/**
+ * The script player driven byte by byte over an in-memory transport: each block construct,
+ * server command, directive and verdict, with exactly the messages a client sends.
+ */
+import { ChunkWriter, Dechunker } from '@bolt/chunking';
+import { memoryPair, type Transport } from '@bolt/net-adapters';
+import { Decoder, Encoder, float } from '@bolt/packstream';
+import { encodeClientHandshake, SIGNATURE } from '@bolt/parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseScript } from '../src/script-parser.js';
+import { ScriptFailure, ScriptPlayer } from '../src/script-player.js';
+
+type Name = keyof typeof SIGNATURE;
+
+/** A hand-driven Bolt client on one end of a memory pair. */
+class RawClient {
+  readonly received: { name: string; fields: unknown[] }[] = [];
+  /** Every byte received after the handshake reply, as it arrived (for NOOP/RAW checks). */
+  readonly bytes: number[] = [];
+  handshakeReply: Uint8Array | undefined;
+  ended = false;
+  private pending = new Uint8Array(0);
+  private waiters: (() => void)[] = [];
+  private readonly dechunker = new Dechunker({
+    onMessage: (body) => {
+      const s = new Decoder({ integers: 'bigint' }).decodeStruct(body);
+      const name = Object.entries(SIGNATURE).find(([n, t]) => t === s.tag && n.length > 0)?.[0];
+      this.received.push({
+        name: name === 'SUCCESS' || !name ? (name ?? '?') : name,
+        fields: s.fields,
+      });
+    },
+    onNoop: () => this.received.push({ name: '<NOOP>', fields: [] }),
+  });
+
+  constructor(
+    readonly transport: Transport,
+    private readonly replyLength = 4,
+  ) {
+    transport.receive({
+      onData: (chunk) => {
+        if (!this.handshakeReply) {
+          const all = new Uint8Array(this.pending.length + chunk.length);
+          all.set(this.pending);
+          all.set(chunk, this.pending.length);
+          if (all.length < this.replyLength) {
+            this.pending = all;
+            return;
+          }
+          this.handshakeReply = all.slice(0, this.replyLength);
+          chunk = all.subarray(this.replyLength);
+        }
+        this.bytes.push(...chunk);
+        this.dechunker.push(chunk);
+        this.notify();
+      },
+      onEnd: () => {
+        this.ended = true;
+        this.notify();
+      },
+    });
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolve once `ready()` holds (bounded: 2 s, then throws). */
+  async until(ready: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 2000;
+    while (!ready()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  async handshake(major: number, minor: number): Promise<void> {
+    this.transport.write(encodeClientHandshake([{ major, minor }]));
+    await this.until(() => this.handshakeReply !== undefined || this.ended, 'the handshake reply');
+  }
+
+  /** Encode messages (pipelined in one write unless `split`, which writes byte by byte). */
+  send(messages: [Name, ...unknown[]][], split = false): void {
+    const writer = new ChunkWriter();
+    const encoder = new Encoder();
+    for (const [name, ...fields] of messages) {
+      writer.beginMessage();
+      encoder.encodeStructInto(writer.out, SIGNATURE[name], fields);
+      writer.endMessage();
+    }
+    const bytes = writer.flush();
+    if (split) for (const b of bytes) this.transport.write(Uint8Array.of(b));
+    else this.transport.write(bytes);
+  }
+
+  async receive(count: number): Promise<string[]> {
+    await this.until(() => this.received.length >= count || this.ended, `${count} messages`);
+    return this.received.map((m) => m.name);
+  }
+}
+
+let players: ScriptPlayer[] = [];
+afterEach(async () => {
+  await Promise.all(players.map((p) => p.close()));
+  players = [];
+});
+
+function serve(
+  text: string,
+  idleTimeoutMs = 2000,
+): { player: ScriptPlayer; connect(replyLength?: number): RawClient } {
+  const player = new ScriptPlayer(parseScript(text), { idleTimeoutMs });
+  players.push(player);
+  return {
+    player,
+    connect(replyLength = 4) {
+      const [client, server] = memoryPair();
+      player.accept(server);
+      return new RawClient(client, replyLength);
+    },
+  };
+}
+
+async function verdict(player: ScriptPlayer): Promise<ScriptFailure | undefined> {
+  try {
+    await player.finish({ timeoutMs: 1000 });
+    return undefined;
+  } catch (e) {
+    if (ScriptFailure.isInstance(e)) return e;
+    throw e;
+  }
+}
+
+const HEAD = '!: BOLT 4.4\nA: HELLO {"{}": "*"}\n';
+
+describe('script player, raw', () => {
+  it('negotiates the script version and answers HELLO automatically', async () => {
+    const { player, connect } = serve(`${HEAD}C: GOODBYE\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    expect([...(c.handshakeReply ?? [])]).toEqual([0, 0, 4, 4]);
+    c.send([['HELLO', { user_agent: 'raw' }], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the end of the script');
+    expect(c.received[0].name).toBe('SUCCESS');
+    expect(c.received[0].fields[0]).toMatchObject({
+      server: 'Neo4j/4.4.0',
+      connection_id: 'bolt-0',
+    });
+    expect(await verdict(player)).toBeUndefined();
+    expect(player.completed).toBe(1);
+  });
+
+  it('answers 00 00 00 00 and fails when no version is common', async () => {
+    const { player, connect } = serve(`${HEAD}?: GOODBYE\n`);
+    const c = connect();
+    await c.handshake(5, 0);
+    expect([...(c.handshakeReply ?? [])]).toEqual([0, 0, 0, 0]);
+    const f = await verdict(player);
+    expect(f?.code).toBe('HANDSHAKE');
+  });
+
+  it('sends scripted handshake bytes verbatim (!: HANDSHAKE)', async () => {
+    const { connect } = serve('!: BOLT 4.4\n!: HANDSHAKE FF 00 00 01\n?: GOODBYE\n');
+    const c = connect();
+    await c.handshake(4, 4);
+    expect([...(c.handshakeReply ?? [])]).toEqual([0xff, 0, 0, 1]);
+  });
+
+  it('takes messages split into single bytes', async () => {
+    const { player, connect } = serve(
+      `${HEAD}C: RUN "RETURN 1" {} {}\nS: SUCCESS {"fields": []}\nC: GOODBYE\n`,
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RUN', 'RETURN 1', {}, {}], ['GOODBYE']], true);
+    await c.until(() => c.ended, 'the end');
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('tells integers from floats', async () => {
+    const { player, connect } = serve(`${HEAD}C: RUN "q" {"x": 1} {}\nS: SUCCESS {}\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([
+      ['HELLO', {}],
+      ['RUN', 'q', { x: float(1) }, {}],
+    ]);
+    await c.until(() => c.ended, 'the close');
+    const f = await verdict(player);
+    expect(f?.code).toBe('MISMATCH');
+    expect(f?.received).toBe('RUN "q" {"x": 1.0} {}');
+    expect(f?.expected).toEqual(['(line 3) C: RUN "q" {"x": 1} {}']);
+  });
+
+  it('plays a repeat block as often as the client asks, and the rest after it', async () => {
+    const { player, connect } = serve(
+      `${HEAD}{+\n  C: RESET\n  S: SUCCESS {"n": 1}\n+}\nC: GOODBYE\n`,
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RESET'], ['RESET'], ['RESET'], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the end');
+    expect(c.received.map((m) => m.name)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('requires one pass of {+ +}', async () => {
+    const { player, connect } = serve(`${HEAD}{+\n  C: RESET\n  S: SUCCESS {}\n+}\nC: GOODBYE\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the close');
+    const f = await verdict(player);
+    expect(f?.code).toBe('MISMATCH');
+    expect(f?.expected).toEqual(['(line 4) C: RESET']);
+  });
+
+  it('does not loop on a repeat whose body may be empty', async () => {
+    const { player, connect } = serve(`${HEAD}{*\n  {?\n    C: RESET\n  ?}\n*}\nC: GOODBYE\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([
+      ['HELLO', {}],
+      ['RUN', 'x', {}, {}],
+    ]);
+    await c.until(() => c.ended, 'the close');
+    const f = await verdict(player);
+    expect(f?.code).toBe('MISMATCH');
+    expect(f?.expected).toEqual(['(line 5) C: RESET', '(line 8) C: GOODBYE']);
+  });
+
+  it('picks the first matching alternative and plays its server lines', async () => {
+    const script = `${HEAD}{{\n  C: RUN "a" {} {}\n  S: SUCCESS {"pick": "a"}\n----\n  C: RUN "*" {} {}\n  S: SUCCESS {"pick": "any"}\n}}\n?: GOODBYE\n`;
+    const { connect } = serve(script);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([
+      ['HELLO', {}],
+      ['RUN', 'b', {}, {}],
+    ]);
+    await c.receive(2);
+    expect(c.received[1].fields[0]).toEqual({ pick: 'any' });
+  });
+
+  it('sends NOOP and RAW bytes exactly', async () => {
+    const { connect } = serve(
+      `${HEAD}C: RESET\nS: <NOOP>\n   <RAW> 00 02 B0 7E 00 00\n?: GOODBYE\n`,
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RESET']]);
+    await c.receive(3);
+    expect(c.received.map((m) => m.name)).toEqual(['SUCCESS', '<NOOP>', 'IGNORED']);
+    expect(c.bytes.slice(-8)).toEqual([0, 0, 0, 2, 0xb0, 0x7e, 0, 0]);
+  });
+
+  it('answers !: AUTO messages wherever they arrive', async () => {
+    const { player, connect } = serve(
+      '!: BOLT 4.4\n!: AUTO RESET\nA: HELLO {"{}": "*"}\nC: GOODBYE\n',
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['RESET'], ['HELLO', {}], ['RESET'], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the end');
+    expect(c.received.map((m) => m.name)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('fails <ASSERT ORDER> when the client pipelines', async () => {
+    const { player, connect } = serve(
+      `${HEAD}C: RESET\nS: <ASSERT ORDER> 0.2\n   SUCCESS {}\nC: GOODBYE\n`,
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RESET'], ['GOODBYE']]);
+    const f = await verdict(player);
+    expect(f?.code).toBe('ORDER');
+    expect(f?.received).toBe('GOODBYE');
+  });
+
+  it('passes <ASSERT ORDER> when the client waits', async () => {
+    const { player, connect } = serve(
+      `${HEAD}C: RESET\nS: <ASSERT ORDER> 0.05\n   SUCCESS {}\nC: GOODBYE\n`,
+    );
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RESET']]);
+    await c.receive(2);
+    c.send([['GOODBYE']]);
+    await c.until(() => c.ended, 'the end');
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('judges a hang-up: fine when the rest is optional, INCOMPLETE otherwise', async () => {
+    const optional = serve(`${HEAD}*: RESET\n?: GOODBYE\n`);
+    const a = optional.connect();
+    await a.handshake(4, 4);
+    a.send([['HELLO', {}]]);
+    await a.receive(1);
+    a.transport.end();
+    expect(await verdict(optional.player)).toBeUndefined();
+
+    const required = serve(`${HEAD}C: RUN "x" {} {}\nS: SUCCESS {}\n`);
+    const b = required.connect();
+    await b.handshake(4, 4);
+    b.send([['HELLO', {}]]);
+    await b.receive(1);
+    b.transport.end();
+    const f = await verdict(required.player);
+    expect(f?.code).toBe('INCOMPLETE');
+    expect(f?.expected).toEqual(['(line 3) C: RUN "x" {} {}']);
+  });
+
+  it('fails a silent client after idleTimeoutMs', async () => {
+    const { player, connect } = serve(`${HEAD}C: GOODBYE\n`, 100);
+    const c = connect();
+    await c.handshake(4, 4);
+    await c.until(() => c.ended, 'the player to give up');
+    const f = await verdict(player);
+    expect(f?.code).toBe('TIMEOUT');
+    expect(f?.expected).toEqual(['(line 2) A: HELLO {"{}": "*"}']);
+  });
+
+  it('fails on bytes that are not a message', async () => {
+    const { player, connect } = serve(`${HEAD}?: GOODBYE\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.transport.write(Uint8Array.of(0, 2, 0xb0, 0x55, 0, 0)); // tag 0x55 is no request
+    const f = await verdict(player);
+    expect(f?.code).toBe('BAD_MESSAGE');
+    expect(f?.message).toContain('0x55');
+  });
+
+  it('serves one connection unless restarts are allowed', async () => {
+    const once = serve(`${HEAD}C: GOODBYE\n`);
+    const a = once.connect();
+    await a.handshake(4, 4);
+    a.send([['HELLO', {}], ['GOODBYE']]);
+    await a.until(() => a.ended, 'the end');
+    const b = once.connect();
+    await b.until(() => b.ended, 'the refusal');
+    const f = await verdict(once.player);
+    expect(f?.code).toBe('REFUSED');
+    expect(f?.connection).toBe(2);
+  });
+
+  it('replays the script for each connection with !: ALLOW RESTART, one at a time', async () => {
+    const { player, connect } = serve(
+      `!: BOLT 4.4\n!: ALLOW RESTART\nA: HELLO {"{}": "*"}\nC: GOODBYE\n`,
+    );
+    const a = connect();
+    const b = connect(); // waits until a is done
+    await a.handshake(4, 4);
+    b.transport.write(encodeClientHandshake([{ major: 4, minor: 4 }]));
+    a.send([['HELLO', {}]]);
+    await a.receive(1);
+    expect(b.handshakeReply).toBeUndefined();
+    a.send([['GOODBYE']]);
+    await b.until(() => b.handshakeReply !== undefined, 'the second handshake');
+    b.send([['HELLO', {}], ['GOODBYE']]);
+    await b.until(() => b.ended, 'the end');
+    expect(await verdict(player)).toBeUndefined();
+    expect(player.completed).toBe(2);
+  });
+
+  it('plays connections side by side with !: ALLOW CONCURRENT', async () => {
+    const { player, connect } = serve(
+      `!: BOLT 4.4\n!: ALLOW CONCURRENT\nA: HELLO {"{}": "*"}\nC: GOODBYE\n`,
+    );
+    const a = connect();
+    const b = connect();
+    await Promise.all([a.handshake(4, 4), b.handshake(4, 4)]);
+    a.send([['HELLO', {}]]);
+    b.send([['HELLO', {}], ['GOODBYE']]);
+    await b.until(() => b.ended, 'b to finish');
+    a.send([['GOODBYE']]);
+    await a.until(() => a.ended, 'a to finish');
+    expect(await verdict(player)).toBeUndefined();
+    expect(player.completed).toBe(2);
+  });
+
+  it('<EXIT> ends the connection as a pass', async () => {
+    const { player, connect } = serve(`${HEAD}C: RESET\nS: <EXIT>\n`);
+    const c = connect();
+    await c.handshake(4, 4);
+    c.send([['HELLO', {}], ['RESET']]);
+    await c.until(() => c.ended, 'the exit');
+    expect(c.received.map((m) => m.name)).toEqual(['SUCCESS']);
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('reports NO_CONNECTION when nobody came', async () => {
+    const { player } = serve(`${HEAD}?: GOODBYE\n`);
+    expect((await verdict(player))?.code).toBe('NO_CONNECTION');
+  });
+});

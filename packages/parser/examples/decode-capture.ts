@@ -1,24 +1,11 @@
-import {
-  BoltFeedParser,
-  formatMessage,
-  formatProposal,
-  formatVersion,
-  fromHex,
-} from '@bolt/parser';
+import { BoltFeedParser, formatMessage, fromHex } from '@bolt/parser';
 
-/** Decodes a captured Bolt exchange, given as socket writes ("flights"), into readable lines. */
+/** Decodes a captured exchange, given as socket writes ("flights"), into readable lines. */
 export function decodeCapture(flights: [from: 'C' | 'S', hex: string][]): string[] {
   const lines: string[] = [];
-  const parser = (side: 'client' | 'server', tag: string) =>
-    new BoltFeedParser({
-      side,
-      onHandshake: ({ version, proposals }) =>
-        lines.push(
-          `${tag}: ${proposals ? `offers ${proposals.map(formatProposal).join(', ')}; ` : ''}Bolt ${version ? formatVersion(version) : '?'}`,
-        ),
-      onMessage: (msg) => lines.push(`${tag}: ${formatMessage(msg)}`),
-    });
-  const parsers = { C: parser('client', 'C'), S: parser('server', 'S') };
+  const watch = (side: 'client' | 'server', from: string) =>
+    new BoltFeedParser({ side, onMessage: (msg) => lines.push(`${from}: ${formatMessage(msg)}`) });
+  const parsers = { C: watch('client', 'C'), S: watch('server', 'S') };
   for (const [from, hex] of flights) parsers[from].feed(fromHex(hex));
   return lines;
 }

@@ -50,6 +50,7 @@ export {
 export {
   type Admission,
   admit,
+  admitOrThrow,
   initialState,
   interrupt,
   type Outcome,

@@ -1,6 +1,7 @@
-import { requestInVersion } from './message-catalog.js';
+import { requestInVersion, requestVersions } from './message-catalog.js';
+import { ProtocolError } from './protocol-error.js';
 import type { RequestType } from './request.js';
-import { atLeast, type BoltVersion } from './versions.js';
+import { atLeast, type BoltVersion, formatVersion } from './versions.js';
 
 /** The server states of BOLT.md §7.1. CONNECTED is called NEGOTIATION from 5.1. */
 export type ServerState =
@@ -88,6 +89,23 @@ export function admit(version: BoltVersion, state: ServerState, request: Request
         ? 'process'
         : 'violation';
   }
+}
+
+/**
+ * {@link admit}, throwing ProtocolError STATE_VIOLATION for a violation, with the message Neo4j
+ * uses ("Message 'X' cannot be handled by a session in the Y state.") plus the version.
+ */
+export function admitOrThrow(
+  version: BoltVersion,
+  state: ServerState,
+  request: RequestType,
+): 'process' | 'ignore' {
+  const admission = admit(version, state, request);
+  if (admission !== 'violation') return admission;
+  const why = requestInVersion(request, version)
+    ? `cannot be handled by a session in the ${state} state`
+    : `does not exist in Bolt ${formatVersion(version)} (only ${requestVersions(request)})`;
+  throw new ProtocolError('STATE_VIOLATION', `Message '${request}' ${why}.`);
 }
 
 function admitWhileFailed(state: 'FAILED' | 'INTERRUPTED', request: RequestType): Admission {

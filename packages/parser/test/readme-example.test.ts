@@ -1,3 +1,5 @@
+/// <reference types="node" />
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeCapture } from '../examples/decode-capture.js';
 import vectors from './fixtures/vectors.json';
@@ -31,9 +33,6 @@ const flights: ['C' | 'S', string][] = [
 describe('README example: decoding a captured exchange', () => {
   it('turns BOLT.md §10.2 flights into readable messages', () => {
     expect(decodeCapture(flights)).toEqual([
-      // The client's choice travels in its second flight, after the server's manifest.
-      'S: Bolt 5.8',
-      'C: offers manifest v1, [5.8–5.0], [4.4–4.2], 3.0; Bolt 5.8',
       'C: HELLO {"user_agent":"example/1.0","bolt_agent":{"product":"example/1.0"}}',
       'C: LOGON {"scheme":"basic","principal":"neo4j","credentials":"******"}',
       'S: SUCCESS {"server":"Neo4j/5.26.0","connection_id":"bolt-1","protocol_version":"5.8","hints":{"connection.recv_timeout_seconds":120}}',
@@ -55,5 +54,14 @@ describe('README example: decoding a captured exchange', () => {
         .map((b): ['C' | 'S', string] => [from, b]),
     );
     expect(decodeCapture(bytewise)).toEqual(decodeCapture(flights));
+  });
+});
+
+describe('README', () => {
+  it('shows exactly the tested example file', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../examples/decode-capture.ts', import.meta.url), 'utf8');
+    const block = /```ts\n(import \{ BoltFeedParser[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBe(example);
   });
 });

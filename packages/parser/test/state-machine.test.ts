@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   admit,
+  admitOrThrow,
   type BoltVersion,
   initialState,
   interrupt,
@@ -404,6 +405,20 @@ describe('conversations', () => {
     state = transition(v58, state, 'RUN', 'IGNORED');
     expect(state).toBe('INTERRUPTED');
     expect(transition(v58, state, 'RESET', 'SUCCESS')).toBe('READY');
+  });
+
+  it('admitOrThrow names the message and the state', () => {
+    expect(admitOrThrow(v58, 'FAILED', 'RUN')).toBe('ignore');
+    expect(admitOrThrow(v58, 'READY', 'RUN')).toBe('process');
+    expect(() => admitOrThrow(v58, 'READY', 'PULL')).toThrow(
+      "Message 'PULL' cannot be handled by a session in the READY state.",
+    );
+    expect(() => admitOrThrow({ major: 4, minor: 4 }, 'READY', 'LOGON')).toThrow(
+      expect.objectContaining({
+        code: 'STATE_VIOLATION',
+        message: expect.stringContaining('5.1+'),
+      }),
+    );
   });
 
   it('LOGON on 4.4 is a violation (the message does not exist there)', () => {

@@ -1,6 +1,6 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
 import type { NetModule, TlsClientOptions, Transport } from '@bolt/net-adapters';
-import type { IntegerMode } from '@bolt/packstream';
+import { boltStructs, Decoder, type IntegerMode } from '@bolt/packstream';
 import {
   type BoltFeatures,
   type BoltVersion,
@@ -143,6 +143,8 @@ export class Connection {
   private readonly transport: Transport;
   private readonly options: ConnectionOptions;
   private codec!: MessageCodec;
+  /** Decodes RECORD bodies straight to their field list (the hot path: no message object). */
+  private recordDecoder!: Decoder;
   private handshake:
     | {
         shake: ClientHandshake;
@@ -517,9 +519,19 @@ export class Connection {
   }
 
   private onMessage(body: Uint8Array): void {
-    // RECORD fast path: the signature byte follows the struct marker.
-    const res = this.codec.decodeResponse(body);
     const p = this.pending[this.head];
+    // RECORD fast path: B1 71 <list>; decoded without building a message object.
+    if (body[1] === 0x71 && body[0] === 0xb1 && p !== undefined) {
+      const fields = this.recordDecoder.decode(body, 2, body.length);
+      if (!Array.isArray(fields)) {
+        this.fail('protocol', `a RECORD from ${this.address} does not hold a list`);
+        return;
+      }
+      if (this.wire) this.log!.debug!(`S: RECORD ${formatForLog(fields)}`);
+      p.observer.onRecord?.(fields);
+      return;
+    }
+    const res = this.codec.decodeResponse(body);
     if (p === undefined) {
       this.fail('protocol', `the server sent ${res.type} but no request was outstanding`);
       return;
@@ -654,6 +666,7 @@ export class Connection {
     this.version = negotiated.version;
     this.codec = new MessageCodec({ version: this.version, integers: options.integers ?? 'auto' });
     this.features = this.codec.features;
+    this.recordDecoder = this.newRecordDecoder();
     this.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
     const manifestChoice = negotiated.send;
     const rest = negotiated.rest;
@@ -693,6 +706,7 @@ export class Connection {
     if (Array.isArray(md.patch_bolt) && md.patch_bolt.includes('utc') && f.utcPatch) {
       this.codec.enableUtcPatch();
       this.features = this.codec.features;
+      this.recordDecoder = this.newRecordDecoder();
     }
     const rt = this.hints['connection.recv_timeout_seconds'];
     const seconds = typeof rt === 'bigint' ? Number(rt) : rt;
@@ -704,6 +718,13 @@ export class Connection {
     )
       this.recvTimeoutMs = seconds * 1000;
     this.state = 'READY';
+  }
+
+  private newRecordDecoder(): Decoder {
+    return new Decoder({
+      integers: this.options.integers ?? 'auto',
+      structs: boltStructs(this.version, { utc: this.features.utcDateTime }),
+    });
   }
 
   // ---- failure ----------------------------------------------------------------------------

@@ -297,7 +297,7 @@ export class Result<T extends RecordShape = RecordShape>
       this.hasMore = true;
       this.phase = 'streaming';
       if (this.discarding) this.sendDiscard();
-      else if (this.mode === 'all' || this.buffer.length - this.bufHead <= this.fetchSize / 2)
+      else if (this.mode === 'all' || this.buffer.length - this.bufHead <= this.fetchSize)
         this.pull();
       return;
     }
@@ -313,12 +313,7 @@ export class Result<T extends RecordShape = RecordShape>
       this.bufHead = 0;
     }
     if (this.paused && buffered <= this.fetchSize) this.resumeReading();
-    if (
-      !this.pulling &&
-      this.hasMore &&
-      this.phase === 'streaming' &&
-      buffered <= this.fetchSize / 2
-    )
+    if (!this.pulling && this.hasMore && this.phase === 'streaming' && buffered <= this.fetchSize)
       this.pull();
   }
 

@@ -443,25 +443,26 @@ export function formatWireValue(x: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // walking the script: a continuation is the list of blocks still to play
 
-type Cont = { readonly block: ScriptBlock; readonly next: Cont } | null;
+/** The blocks still to play, as a linked list. `again` marks a repeat block that has been
+ *  played once already: from there on it may stop at any pass (`{+ +}` becomes `{* *}`). */
+type Cont = { readonly block: ScriptBlock; readonly next: Cont; readonly again?: true } | null;
 
 function prepend(blocks: readonly ScriptBlock[], next: Cont): Cont {
   for (let i = blocks.length - 1; i >= 0; i--) next = { block: blocks[i], next };
   return next;
 }
 
-/** The zero-or-more loop that follows one pass of a repeat block (one object per block, so
- *  the walk can tell it is going round an empty loop). */
-const loops = new WeakMap<ScriptBlock, ScriptBlock>();
-function loopOf(b: Extract<ScriptBlock, { kind: 'repeat' }>): ScriptBlock {
-  let loop = loops.get(b);
-  if (!loop) {
-    loop = { kind: 'repeat', min: 0, body: b.body, line: b.line };
-    loops.set(b, loop);
-    loops.set(loop, loop);
-  }
-  return loop;
+type Repeat = Extract<ScriptBlock, { kind: 'repeat' }>;
+
+/** One more pass of a repeat block: its body, then the block again. */
+function pass(b: Repeat, cont: NonNullable<Cont>): Cont {
+  return prepend(b.body, { block: b, next: cont.next, again: true });
 }
+
+/** Repeat blocks entered since the last consumed message on the path being explored: going
+ *  round one of them again without consuming anything would loop forever. */
+type Seen = ReadonlySet<ScriptBlock>;
+const withBlock = (seen: Seen, b: ScriptBlock): Seen => new Set([...seen, b]);
 
 interface Incoming {
   name: string;
@@ -475,11 +476,7 @@ interface Step {
 }
 
 /** The first way (in script order, as testkit prefers) to accept `msg`, or undefined. */
-function consume(
-  cont: Cont,
-  msg: Incoming,
-  seen: ReadonlySet<ScriptBlock> = new Set(),
-): Step | undefined {
+function consume(cont: Cont, msg: Incoming, seen: Seen = new Set()): Step | undefined {
   if (!cont) return undefined;
   const b = cont.block;
   switch (b.kind) {
@@ -499,22 +496,17 @@ function consume(
       }
       return undefined;
     case 'repeat': {
-      const loop = loopOf(b);
-      if (!seen.has(loop)) {
-        const r = consume(
-          prepend(b.body, { block: loop, next: cont.next }),
-          msg,
-          new Set([...seen, loop]),
-        );
+      if (!seen.has(b)) {
+        const r = consume(pass(b, cont), msg, withBlock(seen, b));
         if (r) return r;
       }
-      return b.min === 0 ? consume(cont.next, msg, seen) : undefined;
+      return b.min === 0 || cont.again ? consume(cont.next, msg, seen) : undefined;
     }
   }
 }
 
 /** Whether the rest of the script may be left unplayed (everything left is optional). */
-function canSkip(cont: Cont, seen: ReadonlySet<ScriptBlock> = new Set()): boolean {
+function canSkip(cont: Cont, seen: Seen = new Set()): boolean {
   if (!cont) return true;
   const b = cont.block;
   switch (b.kind) {
@@ -526,23 +518,14 @@ function canSkip(cont: Cont, seen: ReadonlySet<ScriptBlock> = new Set()): boolea
       return canSkip(cont.next, seen);
     case 'alternatives':
       return b.branches.some((branch) => canSkip(prepend(branch, cont.next), seen));
-    case 'repeat': {
-      if (b.min === 0) return canSkip(cont.next, seen);
-      const loop = loopOf(b);
-      return (
-        !seen.has(loop) &&
-        canSkip(prepend(b.body, { block: loop, next: cont.next }), new Set([...seen, loop]))
-      );
-    }
+    case 'repeat':
+      if (b.min === 0 || cont.again) return canSkip(cont.next, seen);
+      return !seen.has(b) && canSkip(pass(b, cont), withBlock(seen, b));
   }
 }
 
 /** The client lines that could come next, as written (for failure messages). */
-function expectedLines(
-  cont: Cont,
-  out: string[] = [],
-  seen: ReadonlySet<ScriptBlock> = new Set(),
-): string[] {
+function expectedLines(cont: Cont, out: string[] = [], seen: Seen = new Set()): string[] {
   if (!cont) return out;
   const b = cont.block;
   const add = (m: ScriptMessage, prefix: string) => {
@@ -565,18 +548,10 @@ function expectedLines(
     case 'alternatives':
       for (const branch of b.branches) expectedLines(prepend(branch, cont.next), out, seen);
       break;
-    case 'repeat': {
-      const loop = loopOf(b);
-      if (!seen.has(loop)) {
-        expectedLines(
-          prepend(b.body, { block: loop, next: cont.next }),
-          out,
-          new Set([...seen, loop]),
-        );
-      }
-      if (b.min === 0) expectedLines(cont.next, out, seen);
+    case 'repeat':
+      if (!seen.has(b)) expectedLines(pass(b, cont), out, withBlock(seen, b));
+      if (b.min === 0 || cont.again) expectedLines(cont.next, out, seen);
       break;
-    }
   }
   return out;
 }

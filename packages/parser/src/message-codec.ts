@@ -13,7 +13,7 @@ import { badField, isMap } from './field-checks.js';
 import { hex } from './hex.js';
 import { requestForSignature, requestInVersion, SIGNATURE } from './message-catalog.js';
 import { ProtocolError } from './protocol-error.js';
-import type { Request, RequestType } from './request.js';
+import { REQUEST_TYPES, type Request, type RequestType } from './request.js';
 import {
   fieldsToRequest,
   notInVersion,
@@ -78,6 +78,7 @@ export class MessageCodec {
   #decoder!: Decoder;
   #protocolDecoder!: Decoder;
   readonly #record: unknown[] = [undefined];
+  readonly #toInt: (v: number | bigint) => number | bigint;
 
   constructor(options: MessageCodecOptions) {
     const v = options.version;
@@ -88,6 +89,7 @@ export class MessageCodec {
     this.#integers = options.integers ?? 'auto';
     this.#numbersAsFloat = options.numbersAsFloat ?? false;
     this.#limits = { ...options.decoderLimits };
+    this.#toInt = toInt(this.#integers);
     this.#utc = atLeast(v, 5) || (options.utcPatch === true && v.major === 4 && v.minor >= 3);
     this.#features = features(v, { utcPatch: this.#utc });
     this.#build();
@@ -154,7 +156,7 @@ export class MessageCodec {
     if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string')
       throw new ProtocolError('BAD_MESSAGE', 'a request must be an object with a type');
     const type = msg.type as RequestType;
-    if (!(type in SIGNATURE) || type === ('SUCCESS' as string))
+    if (!REQUEST_TYPES.includes(type))
       throw new ProtocolError('UNKNOWN_MESSAGE', `unknown request type ${JSON.stringify(type)}`);
     if (!requestInVersion(type, this.version)) throw notInVersion(type, this.version);
     return requestToFields(msg, this.version, this.#numbersAsFloat);
@@ -182,11 +184,11 @@ export class MessageCodec {
       );
     if (count === 0) {
       this.#protocolDecoder.decodeStruct(body); // checks there is nothing after it
-      return fieldsToRequest(type, NO_FIELDS as unknown[], this.version, toInt(this.#integers));
+      return fieldsToRequest(type, NO_FIELDS as unknown[], this.version, this.#toInt);
     }
     const plain = type === 'PULL' || type === 'DISCARD' || type === 'TELEMETRY';
     const struct = (plain ? this.#protocolDecoder : this.#decoder).decodeStruct(body);
-    return fieldsToRequest(type, struct.fields, this.version, toInt(this.#integers));
+    return fieldsToRequest(type, struct.fields, this.version, this.#toInt);
   }
 
   // ------------------------------------------------------------------ responses

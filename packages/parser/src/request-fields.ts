@@ -100,7 +100,9 @@ function checkNotificationKeys(
 
 export function checkHelloExtra(extra: unknown, version: BoltVersion, strict: boolean): HelloExtra {
   const e = mapField('HELLO extra', extra);
-  stringField('HELLO extra.user_agent', e.user_agent);
+  // Clients must send user_agent; a server accepts a HELLO without it (drivers omit an empty one).
+  if (strict) stringField('HELLO extra.user_agent', e.user_agent);
+  else optString('HELLO extra.user_agent', e.user_agent, false);
   const f = featuresOf(version);
   if (e.bolt_agent !== undefined && e.bolt_agent !== null) {
     const agent = mapField('HELLO extra.bolt_agent', e.bolt_agent);

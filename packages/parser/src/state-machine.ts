@@ -157,7 +157,7 @@ export function transition(
   switch (request) {
     case 'INIT':
     case 'HELLO':
-      return ok ? (state === 'NEGOTIATION' ? 'AUTHENTICATION' : 'READY') : 'DEFUNCT';
+      return ok ? (atLeast(version, 5, 1) ? 'AUTHENTICATION' : 'READY') : 'DEFUNCT';
     case 'LOGON':
       return ok ? 'READY' : 'DEFUNCT';
     case 'RESET':

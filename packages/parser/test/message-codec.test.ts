@@ -224,8 +224,11 @@ describe('field validation (BAD_FIELD)', () => {
     });
     // BEGIN {mode: 1}
     expect(code(() => c.decodeRequest(body('B1 11 A1 84 6D 6F 64 65 01')))).toBe('BAD_FIELD');
-    // HELLO without user_agent
-    expect(code(() => c.decodeRequest(body('B1 01 A0')))).toBe('BAD_FIELD');
+    // HELLO without user_agent is accepted (drivers omit an empty one); a non-string is not
+    expect(c.decodeRequest(body('B1 01 A0'))).toEqual({ type: 'HELLO', extra: {} });
+    expect(code(() => c.decodeRequest(body('B1 01 A1 8A 75 73 65 72 5F 61 67 65 6E 74 01')))).toBe(
+      'BAD_FIELD',
+    );
   });
 });
 
@@ -258,9 +261,11 @@ describe('malformed messages', () => {
   });
 
   it('encoding an unknown type is UNKNOWN_MESSAGE', () => {
-    expect(code(() => codec(5, 8).encodeRequestBody({ type: 'NOPE' } as unknown as Request))).toBe(
-      'UNKNOWN_MESSAGE',
-    );
+    for (const type of ['NOPE', 'RECORD', 'SUCCESS', 'toString'])
+      expect(
+        code(() => codec(5, 8).encodeRequestBody({ type } as unknown as Request)),
+        type,
+      ).toBe('UNKNOWN_MESSAGE');
   });
 });
 

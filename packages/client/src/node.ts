@@ -1,4 +1,4 @@
-import { tcp } from '@bolt/net-adapters/node';
+import { tcp, tls } from '@bolt/net-adapters/node';
 import { Driver, type DriverConfig } from './driver.js';
 import { parseUrl } from './parse-url.js';
 
@@ -6,9 +6,14 @@ export * from './index.js';
 
 /**
  * `driver()` for Node: without a `netModule`, `bolt://` / `neo4j://` use TCP and `+s` / `+ssc`
- * use TLS from `@bolt/net-adapters/node`. Everything else is as in the portable entry.
+ * (or `tls.enabled`) use TLS from `@bolt/net-adapters/node`. Everything else is as in the
+ * portable entry.
  */
 export function driver(url: string, config: DriverConfig = {}): Driver {
   const parsed = parseUrl(url);
-  return new Driver(parsed, { ...config, netModule: config.netModule ?? tcp() });
+  const encrypted = parsed.encrypted || config.tls?.enabled === true;
+  return new Driver(parsed, {
+    ...config,
+    netModule: config.netModule ?? (encrypted ? tls() : tcp()),
+  });
 }

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Listener, tcp, tls } from '@bolt/net-adapters/node';
+import { type BoltServer, createServer } from '@bolt/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/node.js';
+import { newSeen, type Seen, testHandler } from './support/test-handler.js';
+
+let dir: string;
+let cert: string;
+let key: string;
+let server: BoltServer;
+let seen: Seen;
+const listeners: Listener[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bolt-client-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  seen = newSeen();
+  server = createServer({ handler: testHandler(seen) });
+});
+
+afterAll(async () => {
+  for (const l of listeners) await l.close();
+  await server.close({ graceMs: 0 });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function exercise(url: string, config: Parameters<typeof driver>[1] = {}) {
+  const d = driver(url, { auth: auth.basic('neo4j', 'pw'), fetchSize: 100, ...config });
+  try {
+    const info = await d.verifyConnectivity();
+    const s = d.session();
+    const all = await s.run('ROWS', { n: 1000 });
+    expect(all.records).toHaveLength(1000);
+    let n = 0;
+    for await (const r of s.run<{ i: number }>('ROWS', { n: 500 })) expect(r.get('i')).toBe(n++);
+    expect(n).toBe(500);
+    const tx = await s.beginTransaction();
+    await tx.run('WRITE');
+    expect(await tx.commit()).toMatch(/^bm-/);
+    const v = await s.executeRead(async (t) => (await t.run('RETURN 1 AS n').single()).get('n'));
+    expect(v).toBe(1);
+    await s.close();
+    return info;
+  } finally {
+    await d.close();
+  }
+}
+
+describe('over real transports', () => {
+  it('TCP (bolt://, the node entry picks tcp)', async () => {
+    const l = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
+    listeners.push(l);
+    const info = await exercise(`bolt://127.0.0.1:${l.address.port}`);
+    expect(info.address).toBe(`127.0.0.1:${l.address.port}`);
+  });
+
+  it('TLS with bolt+ssc:// (any certificate)', async () => {
+    const l = await server.listen(tls(), { host: '127.0.0.1', port: 0, tls: { cert, key } });
+    listeners.push(l);
+    await exercise(`bolt+ssc://localhost:${l.address.port}`);
+    expect(seen.queries.at(-1)!.context.connection.encrypted).toBe(true);
+  });
+
+  it('TLS with bolt+s:// and a custom CA; system trust rejects the self-signed certificate', async () => {
+    const l = await server.listen(tls(), { host: '127.0.0.1', port: 0, tls: { cert, key } });
+    listeners.push(l);
+    await exercise(`bolt+s://localhost:${l.address.port}`, { tls: { trust: 'custom', ca: cert } });
+    const d = driver(`bolt+s://localhost:${l.address.port}`, { connectionTimeoutMs: 5000 });
+    const err = await d.verifyConnectivity().catch((e) => e);
+    expect(err.kind).toBe('could-not-connect');
+    await d.close();
+  });
+
+  it('could-not-connect on a closed TCP port', async () => {
+    const l = await tcp().listen({ host: '127.0.0.1', port: 0 }, (t) => t.destroy());
+    const port = l.address.port;
+    await l.close();
+    const d = driver(`bolt://127.0.0.1:${port}`);
+    const err = await d.verifyConnectivity().catch((e) => e);
+    expect(err.kind).toBe('could-not-connect');
+    expect(err.code).toBe('ServiceUnavailable');
+    await d.close();
+  });
+});

@@ -735,6 +735,9 @@ export class ScriptPlayer {
 
 type Phase = 'handshake' | 'messages' | 'over';
 
+/** Client messages decoded ahead of the script before the transport is paused. */
+const INBOX_LIMIT = 1024;
+
 /** One connection playing the script. */
 class Playback {
   private phase: Phase = 'handshake';
@@ -946,6 +949,8 @@ class Playback {
     }
     this.received++;
     this.inbox.push({ name, fields: struct.fields });
+    // a client far ahead of the script (e.g. during <SLEEP>) waits instead of filling memory
+    if (this.inbox.length === INBOX_LIMIT) this.transport.pause();
   }
 
   private poke(): void {
@@ -996,7 +1001,9 @@ class Playback {
 
   private async nextMessage(): Promise<Incoming | undefined> {
     await this.waitFor(() => this.inbox.length > 0 || this.ended, 'the next client message');
-    return this.inbox.shift();
+    const msg = this.inbox.shift();
+    if (this.inbox.length === INBOX_LIMIT - 1) this.transport.resume();
+    return msg;
   }
 
   // ---- bytes out

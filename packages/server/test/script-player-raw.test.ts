@@ -11,6 +11,9 @@ import { parseScript } from '../src/script-parser.js';
 import { ScriptFailure, ScriptPlayer } from '../src/script-player.js';
 
 type Name = keyof typeof SIGNATURE;
+const RESPONSES = new Map(
+  (['SUCCESS', 'RECORD', 'IGNORED', 'FAILURE'] as const).map((n) => [SIGNATURE[n] as number, n]),
+);
 
 /** A hand-driven Bolt client on one end of a memory pair. */
 class RawClient {
@@ -24,11 +27,8 @@ class RawClient {
   private readonly dechunker = new Dechunker({
     onMessage: (body) => {
       const s = new Decoder({ integers: 'bigint' }).decodeStruct(body);
-      const name = Object.entries(SIGNATURE).find(([n, t]) => t === s.tag && n.length > 0)?.[0];
-      this.received.push({
-        name: name === 'SUCCESS' || !name ? (name ?? '?') : name,
-        fields: s.fields,
-      });
+      const name = RESPONSES.get(s.tag) ?? `0x${s.tag.toString(16)}`;
+      this.received.push({ name, fields: s.fields });
     },
     onNoop: () => this.received.push({ name: '<NOOP>', fields: [] }),
   });
@@ -388,6 +388,36 @@ describe('script player, raw', () => {
     await c.handshake(4, 4);
     c.send([['HELLO', {}], ['RESET']]);
     await c.until(() => c.ended, 'the exit');
+    expect(c.received.map((m) => m.name)).toEqual(['SUCCESS']);
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('delays the handshake answer with !: HANDSHAKE_DELAY', async () => {
+    const { player, connect } = serve(
+      `!: BOLT 4.4\n!: HANDSHAKE_DELAY 0.05\nA: HELLO {"{}": "*"}\nC: GOODBYE\n`,
+    );
+    const c = connect();
+    c.transport.write(encodeClientHandshake([{ major: 4, minor: 4 }]));
+    expect(c.handshakeReply).toBeUndefined();
+    await c.until(() => c.handshakeReply !== undefined, 'the delayed reply');
+    expect([...(c.handshakeReply ?? [])]).toEqual([0, 0, 4, 4]);
+    c.send([['HELLO', {}], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the end');
+    expect(await verdict(player)).toBeUndefined();
+  });
+
+  it('negotiates through a manifest when the script says !: MANIFEST', async () => {
+    const { player, connect } = serve(
+      '!: BOLT 5.8\n!: MANIFEST\nA: HELLO {"{}": "*"}\nC: GOODBYE\n',
+    );
+    // the offer: 00 00 01 FF, one entry (varint 01), 00 00 08 05, no capabilities (varint 00)
+    const c = connect(10);
+    c.transport.write(encodeClientHandshake([{ manifest: 1 }]));
+    await c.until(() => c.handshakeReply !== undefined, 'the manifest offer');
+    expect([...(c.handshakeReply ?? [])]).toEqual([0, 0, 1, 0xff, 1, 0, 0, 8, 5, 0]);
+    c.transport.write(Uint8Array.of(0, 0, 8, 5, 0));
+    c.send([['HELLO', {}], ['GOODBYE']]);
+    await c.until(() => c.ended, 'the end');
     expect(c.received.map((m) => m.name)).toEqual(['SUCCESS']);
     expect(await verdict(player)).toBeUndefined();
   });

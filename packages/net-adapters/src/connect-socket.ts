@@ -23,6 +23,8 @@ export function awaitSocketReady(
   return new Promise<void>((resolve, reject) => {
     const fail = (error: TransportError) => {
       cleanup();
+      // Errors after we gave up (a reset racing our destroy) must not become uncaught.
+      socket.on('error', () => {});
       socket.destroy();
       reject(error);
     };

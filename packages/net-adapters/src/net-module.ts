@@ -17,7 +17,8 @@ export interface ReceiveHandler {
  * callback). Each direction ends on its own: `end()` finishes our sending side after everything
  * written so far; the peer learns it through `onEnd()`. A transport whose peer ended can still
  * write (modules with half-close support: tcp, tls, memory); the transport is closed for good
- * once both sides ended, or at once on `destroy()` or a connection failure.
+ * once both sides ended and the peer's end was delivered to our handler (so register a handler:
+ * a transport nobody reads never sees the peer's end), or at once on `destroy()` or a failure.
  */
 export interface Transport {
   /** `"host:port"` of the peer, or a descriptive name for memory transports. */
@@ -47,7 +48,7 @@ export interface Transport {
   /** Graceful: send everything queued, then half-close our sending side. Idempotent. */
   end(): void;
   /** Abrupt: drop pending writes and close both directions now. The peer sees `onEnd(error)` with
-   *  a TransportError `RESET`; our own handler gets `onEnd(error)` and `closed` resolves `error`
+   *  a TransportError `RESET` (tls: see its notes); our own handler gets `onEnd(error)` and `closed` resolves `error`
    *  (`undefined` when none is given). Idempotent. */
   destroy(error?: Error): void;
 }

@@ -1,3 +1,4 @@
 export * from './index.js';
 export { SocketTransport } from './socket-transport.js';
 export { type TcpOptions, tcp } from './tcp.js';
+export { type TlsOptions, tls } from './tls.js';

@@ -28,9 +28,16 @@ export class SocketTransport implements Transport {
   private readonly drainWaiters = new Waiters();
   private settleClosed!: (error: Error | undefined) => void;
 
+  /**
+   * @param socket the connected socket we read and write (a TLSSocket for TLS).
+   * @param encrypted whether `socket` is TLS.
+   * @param raw the TCP socket under `socket` (itself for plain TCP), where keep-alive and
+   *   no-delay are set; `destroy()` resets it when it is `socket` itself.
+   */
   constructor(
     private readonly socket: Socket,
     readonly encrypted: boolean,
+    private readonly raw: Socket = socket,
   ) {
     this.closed = new Promise((resolve) => {
       this.settleClosed = resolve;
@@ -100,12 +107,14 @@ export class SocketTransport implements Transport {
   destroy(error?: Error): void {
     if (this.isClosed || this.localDestroy) return;
     this.localDestroy = { error };
-    // A reset (RST) so the peer learns this was abrupt, not a clean end.
-    const socket = this.socket as Socket & { resetAndDestroy?: () => void; _handle?: unknown };
-    if (typeof socket.resetAndDestroy === 'function' && socket._handle && !this.encrypted) {
-      socket.resetAndDestroy();
+    // Plain TCP: a reset (RST) so the peer learns this was abrupt, not a clean end. Under TLS
+    // the TCP handle is shared with the TLS layer and resetting it under TLS can crash Node,
+    // so TLS closes the socket (the peer sees an end, then a reset on its next write).
+    const raw = this.raw;
+    if (raw === this.socket && !raw.destroyed && !raw.connecting) {
+      raw.resetAndDestroy();
     } else {
-      socket.destroy();
+      this.socket.destroy();
     }
   }
 

@@ -70,11 +70,12 @@ export function wrapSocket(
   socket: Socket,
   options: TcpOptions,
   encrypted: boolean,
+  raw: Socket = socket,
 ): SocketTransport {
-  socket.setNoDelay(true);
+  raw.setNoDelay(true);
   const delay = options.keepAliveInitialDelayMs ?? 60_000;
-  if (delay > 0) socket.setKeepAlive(true, delay);
-  return new SocketTransport(socket, encrypted);
+  if (delay > 0) raw.setKeepAlive(true, delay);
+  return new SocketTransport(socket, encrypted, raw);
 }
 
 /** Bind `server` and describe it as a Listener. */

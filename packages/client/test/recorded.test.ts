@@ -395,6 +395,22 @@ describe('our client against recorded conversations', () => {
     expect((failure as ScriptFailure).message).toContain('[1] (19) C: RESET');
   });
 
+  it('error-gql-v5x7: a GQL error with a cause', async () => {
+    await play('error-gql-v5x7.script', async (d) => {
+      const session = d.session();
+      const error = await rejection(session.run('MATCH ()-[r]->() RETURN labels(r)'));
+      await session.close();
+      expect(BoltError.isInstance(error)).toBe(true);
+      const e = error as BoltError;
+      expect(e.code).toBe('Neo.ClientError.Statement.TypeError');
+      expect(e.gqlStatus).toBe('22N27');
+      expect(e.gqlStatusDescription).toBe('error: data exception - invalid entity type');
+      expect(e.classification).toBe('CLIENT_ERROR');
+      expect(e.retryable).toBe(false);
+      expect((e.cause as BoltError | undefined)?.gqlStatus).toBe('22G03');
+    });
+  });
+
   it('disconnect-mid-stream: the connection drops after one record', async () => {
     await play('disconnect-mid-stream.script', async (d) => {
       const seen: unknown[] = [];

@@ -683,7 +683,7 @@ const isInt = (j: Json): j is { int: bigint } => typeof j === 'object' && j !== 
 const isFloat = (j: Json): j is { float: number } =>
   typeof j === 'object' && j !== null && 'float' in j;
 const isObject = (j: Json): j is { entries: [string, Json][] } =>
-  typeof j === 'object' && j !== null && 'entries' in j;
+  typeof j === 'object' && j !== null && !Array.isArray(j) && 'entries' in j;
 
 const LITERALS: readonly (readonly [string, Json])[] = [
   ['true', true],
@@ -900,8 +900,8 @@ function toScriptValue(
     if (Array.isArray(j)) return { kind: 'list', items: j.map((x) => conv(x, flavour)) };
     if (j.entries.length === 1) {
       const [rawSigil, content] = j.entries[0];
-      const m = /^(.+?)(v[12])?$/.exec(rawSigil)!;
-      if (SIGILS.has(m[1])) {
+      const m = /^(.+?)(v[12])?$/.exec(rawSigil);
+      if (m && SIGILS.has(m[1])) {
         const f = m[2] ? (Number(m[2].slice(1)) as 1 | 2) : flavour;
         return typed(m[1], content, f);
       }

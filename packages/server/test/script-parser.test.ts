@@ -446,6 +446,33 @@ describe('parseScript errors', () => {
     ).toMatchObject({ code: 'BAD_VALUE', line: 2 });
   });
 
+  it('rejects typed values whose content has the wrong shape (found by fuzzing)', () => {
+    expect(syntaxError('!: BOLT 4.4\nC: RUN {"{}": []}\n')).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 2,
+    });
+    expect(syntaxError('!: BOLT 4.4\nC: RUN {"()": [1, {}, {}]}\n')).toMatchObject({
+      code: 'BAD_VALUE',
+    });
+    // an empty key is a plain map, not a sigil
+    expect(fieldsOf('C: RUN {"": {"": null}}')).toEqual([
+      {
+        kind: 'map',
+        entries: [
+          {
+            key: '',
+            value: {
+              kind: 'map',
+              entries: [{ key: '', value: { kind: 'null' }, optional: false, unordered: false }],
+            },
+            optional: false,
+            unordered: false,
+          },
+        ],
+      },
+    ]);
+  });
+
   it('bounds nesting depth', () => {
     const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
     expect(syntaxError(`!: BOLT 4.4\nC: RUN ${deep}\n`)).toMatchObject({

@@ -379,6 +379,23 @@ describe('script player with the official drivers', () => {
     expect(player.connections).toBe(1);
   });
 
+  it('error-gql-v5x7: a GQL error with a cause (neo4j-driver 6)', async () => {
+    await play('error-gql-v5x7.script', 6, async (driver) => {
+      const session = driver.session();
+      const error: any = await session.run('MATCH ()-[r]->() RETURN labels(r)').then(
+        () => undefined,
+        (e: any) => e,
+      );
+      await session.close();
+      expect(error?.code).toBe('Neo.ClientError.Statement.TypeError');
+      expect(error.gqlStatus).toBe('22N27');
+      expect(error.gqlStatusDescription).toBe('error: data exception - invalid entity type');
+      expect(error.classification).toBe('CLIENT_ERROR');
+      expect(error.cause?.gqlStatus).toBe('22G03');
+      expect(error.retryable).toBe(false);
+    });
+  });
+
   it('disconnect-mid-stream: the connection drops after one record (neo4j-driver 6)', async () => {
     await play('disconnect-mid-stream.script', 6, async (driver) => {
       const seen: unknown[] = [];

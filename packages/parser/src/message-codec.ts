@@ -76,7 +76,8 @@ export class MessageCodec {
   readonly #limits: Partial<DecoderOptions>;
   #encoder!: Encoder;
   #decoder!: Decoder;
-  #protocolDecoder!: Decoder;
+  #protocolDecoder: Decoder | undefined;
+  #structsInUse!: StructRegistry;
   readonly #record: unknown[] = [undefined];
   readonly #toInt: (v: number | bigint) => number | bigint;
 
@@ -130,9 +131,22 @@ export class MessageCodec {
         : (s ?? boltStructs(this.version, { utc: this.#utc }));
     this.#encoder = new Encoder({ structs, numbersAsFloat: this.#numbersAsFloat });
     this.#decoder = new Decoder({ ...this.#limits, structs, integers: this.#integers });
-    // Messages that carry no user values (PULL, DISCARD, TELEMETRY) are decoded with bigint
-    // integers so that a FLOAT where the protocol wants an INT is caught.
-    this.#protocolDecoder = new Decoder({ ...this.#limits, structs, integers: 'bigint' });
+    this.#structsInUse = structs;
+    this.#protocolDecoder = undefined;
+  }
+
+  /**
+   * Messages that carry no user values (PULL, DISCARD, TELEMETRY, and those without fields) are
+   * decoded with bigint integers, so that a FLOAT where the protocol wants an INT is caught.
+   * Created on first use: only a server decodes requests.
+   */
+  #plainDecoder(): Decoder {
+    this.#protocolDecoder ??= new Decoder({
+      ...this.#limits,
+      structs: this.#structsInUse,
+      integers: 'bigint',
+    });
+    return this.#protocolDecoder;
   }
 
   // ------------------------------------------------------------------ requests
@@ -183,11 +197,11 @@ export class MessageCodec {
         `${type} in Bolt ${formatVersion(this.version)} has ${expected} field(s), got ${count}`,
       );
     if (count === 0) {
-      this.#protocolDecoder.decodeStruct(body); // checks there is nothing after it
+      if (body.length !== 2) this.#decoder.decodeStruct(body); // reports the trailing bytes
       return fieldsToRequest(type, NO_FIELDS as unknown[], this.version, this.#toInt);
     }
     const plain = type === 'PULL' || type === 'DISCARD' || type === 'TELEMETRY';
-    const struct = (plain ? this.#protocolDecoder : this.#decoder).decodeStruct(body);
+    const struct = (plain ? this.#plainDecoder() : this.#decoder).decodeStruct(body);
     return fieldsToRequest(type, struct.fields, this.version, this.#toInt);
   }
 

@@ -19,6 +19,7 @@ import {
   BoltError,
   DateTime,
   type Driver,
+  type DriverConfig,
   Duration,
   driver,
   LocalDateTime,
@@ -42,7 +43,7 @@ afterEach(async () => {
 async function play(
   name: string,
   scenario: (d: Driver) => Promise<void>,
-  options: { auth?: AuthToken } = {},
+  options: { auth?: AuthToken; config?: Partial<DriverConfig> } = {},
 ): Promise<ScriptPlayer> {
   const lines: string[] = [];
   const script = parseScript(readFileSync(`${dir}${name}`, 'utf8'), { source: name });
@@ -55,6 +56,7 @@ async function play(
     maxTransactionRetryTimeMs: 3000,
     retry: { initialDelayMs: 50 },
     connectionTimeoutMs: 5000,
+    ...options.config,
   });
   try {
     try {
@@ -317,6 +319,24 @@ describe('our client against recorded conversations', () => {
       });
     });
   }
+
+  it('notifications-filter-v5x2: a driver-wide notification filter in HELLO', async () => {
+    await play(
+      'notifications-filter-v5x2.script',
+      async (d) => {
+        const result = await d.session().run('CREATE (t) RETURN 1 AS t');
+        expect(column(result.records, 't')).toEqual([1]);
+      },
+      {
+        config: {
+          notificationFilter: {
+            minimumSeverityLevel: 'WARNING',
+            disabledClassifications: ['HINT', 'DEPRECATION'],
+          },
+        },
+      },
+    );
+  });
 
   it('types-temporal-v5x0: every temporal type, both ways', async () => {
     await play('types-temporal-v5x0.script', async (d) => {

@@ -38,7 +38,11 @@ async function play(
   name: string | Script,
   major: 4 | 5 | 6,
   scenario: (driver: ReturnType<Neo4j['driver']>, neo4j: Neo4j) => Promise<void>,
-  options: { auth?: (neo4j: Neo4j) => unknown; log?: boolean } = {},
+  options: {
+    auth?: (neo4j: Neo4j) => unknown;
+    config?: Record<string, unknown>;
+    log?: boolean;
+  } = {},
 ): Promise<ScriptPlayer> {
   const lines: string[] = [];
   const script = typeof name === 'string' ? load(name) : name;
@@ -49,7 +53,12 @@ async function play(
   const driver = neo4j.driver(
     `bolt://127.0.0.1:${listener.address.port}`,
     (options.auth?.(neo4j) ?? neo4j.auth.basic('neo4j', 'pass')) as any,
-    { disableLosslessIntegers: true, maxTransactionRetryTime: 3000, connectionTimeout: 5000 },
+    {
+      disableLosslessIntegers: true,
+      maxTransactionRetryTime: 3000,
+      connectionTimeout: 5000,
+      ...options.config,
+    },
   );
   try {
     try {
@@ -312,6 +321,25 @@ describe('script player with the official drivers', () => {
       });
     });
   }
+
+  it('notifications-filter-v5x2: a driver-wide notification filter in HELLO (neo4j-driver 6)', async () => {
+    await play(
+      'notifications-filter-v5x2.script',
+      6,
+      async (driver) => {
+        const result = await driver.session().run('CREATE (t) RETURN 1 AS t');
+        expect(values(result.records, 't')).toEqual([1]);
+      },
+      {
+        config: {
+          notificationFilter: {
+            minimumSeverityLevel: 'WARNING',
+            disabledCategories: ['HINT', 'DEPRECATION'],
+          },
+        },
+      },
+    );
+  });
 
   it('types-temporal-v5x0: every temporal type, both ways (neo4j-driver 6)', async () => {
     await play('types-temporal-v5x0.script', 6, async (driver, neo4j) => {

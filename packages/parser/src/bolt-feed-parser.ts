@@ -202,6 +202,11 @@ export class BoltFeedParser {
           this.setVersion(version);
           return this.#done({ version }, this.#queue.take(4));
         }
+        if (buf[2] !== 1)
+          throw new ProtocolError(
+            'BAD_HANDSHAKE',
+            `unknown manifest version ${buf[2]} (only v1 exists)`,
+          );
         const count = readVarint(buf, 4);
         if (!count) return undefined;
         if (count.value > 64n)

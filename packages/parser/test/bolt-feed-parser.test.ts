@@ -148,6 +148,9 @@ describe('BoltFeedParser reading the handshake', () => {
     expect(() => none.parser.feed(fromHex('00'))).toThrow(
       expect.objectContaining({ code: 'BAD_HANDSHAKE' }),
     );
+    expect(() => collect({ side: 'server' }).parser.feed(fromHex('00 00 02 FF 00 00'))).toThrow(
+      expect.objectContaining({ code: 'BAD_HANDSHAKE' }),
+    );
     expect(() => collect({ side: 'server' }).parser.feed(fromHex('01 02 03 04'))).toThrow(
       expect.objectContaining({ code: 'BAD_HANDSHAKE' }),
     );

@@ -15,6 +15,9 @@
  *   further connection is served anyway, which is what testkit's exit amounts to.
  * - In single-run mode a connection arriving after the first is closed at once and recorded
  *   as a `REFUSED` failure (testkit's server would no longer be listening).
+ * - A client that stays silent for `idleTimeoutMs` while the script waits for it fails with
+ *   `TIMEOUT` (testkit relies on the test harness's own timeout).
+ * - Server lines are written without waiting for the transport to drain: scripts are small.
  */
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
 import type { Listener, ListenerModule, ListenOptions, Transport } from '@bolt/net-adapters';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   admit,
@@ -7,6 +8,7 @@ import {
   interrupt,
   type RequestType,
   type ServerState,
+  SUPPORTED_VERSIONS,
   transition,
 } from '../src/index.js';
 
@@ -424,5 +426,43 @@ describe('conversations', () => {
   it('LOGON on 4.4 is a violation (the message does not exist there)', () => {
     expect(admit({ major: 4, minor: 4 }, 'CONNECTED', 'LOGON')).toBe('violation');
     expect(admit({ major: 4, minor: 4 }, 'READY', 'TELEMETRY')).toBe('violation');
+  });
+});
+
+describe('properties over random conversations', () => {
+  const states: ServerState[] = ALL_STATES;
+  it('admit and transition agree, for every version, state, request and outcome', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SUPPORTED_VERSIONS),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...ALL_REQUESTS),
+            fc.constantFrom('SUCCESS', 'FAILURE', 'IGNORED') as fc.Arbitrary<
+              'SUCCESS' | 'FAILURE' | 'IGNORED'
+            >,
+            fc.boolean(),
+            fc.nat({ max: 3 }),
+          ),
+          { maxLength: 30 },
+        ),
+        (version, steps) => {
+          let state = initialState(version);
+          for (const [request, outcome, hasMore, openResults] of steps) {
+            const verdict = admit(version, state, request);
+            const next = transition(version, state, request, outcome, { hasMore, openResults });
+            expect(states).toContain(next);
+            if (verdict === 'violation') expect(next).toBe('DEFUNCT');
+            if (verdict === 'ignore') expect(next).toBe(state);
+            if (state === 'DEFUNCT') expect(verdict).toBe('violation');
+            // Nothing leaves DEFUNCT, and only a successful RESET/ACK_FAILURE leaves FAILED.
+            if (state === 'FAILED' && next !== 'FAILED' && next !== 'DEFUNCT')
+              expect(['RESET', 'ACK_FAILURE']).toContain(request);
+            state = next;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -13,3 +13,9 @@ export type {
 } from './net-module.js';
 export { resolveNetModule } from './resolve-net-module.js';
 export { TransportError, type TransportErrorCode } from './transport-error.js';
+export {
+  type WebSocketLike,
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+} from './web-socket-transport.js';
+export { type WebSocketConstructor, type WebSocketOptions, websocket } from './websocket.js';

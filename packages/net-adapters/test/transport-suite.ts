@@ -57,8 +57,14 @@ export function collect(t: Transport, expected?: Uint8Array): Received {
   return seen;
 }
 
-/** Write all of `data` in random-sized pieces, honouring back-pressure, then `end()`. */
-export async function pump(t: Transport, data: Uint8Array, seed: number): Promise<number> {
+/** Write all of `data` in random-sized pieces, honouring back-pressure, then `end()` unless
+ *  told not to. */
+export async function pump(
+  t: Transport,
+  data: Uint8Array,
+  seed: number,
+  end = true,
+): Promise<number> {
   const random = prng(seed);
   let offset = 0;
   let writes = 0;
@@ -70,7 +76,7 @@ export async function pump(t: Transport, data: Uint8Array, seed: number): Promis
     writes++;
     if (!ok) await t.drained();
   }
-  t.end();
+  if (end) t.end();
   return writes;
 }
 
@@ -109,11 +115,25 @@ export function transportSuite(name: string, options: SuiteOptions): void {
       const down = randomBytes(size, 12);
       const atServer = collect(server, up);
       const atClient = collect(client, down);
+      // Without half-close, the first end() would close both directions: end once all arrived.
+      const endEach = options.halfClose;
       const [upWrites, downWrites] = await within(
-        Promise.all([pump(client, up, 1), pump(server, down, 2)]),
+        Promise.all([pump(client, up, 1, endEach), pump(server, down, 2, endEach)]),
         25_000,
         '10 MB exchange',
       );
+      if (!endEach) {
+        await within(
+          (async () => {
+            while (atServer.bytes < size || atClient.bytes < size) {
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          })(),
+          10_000,
+          'all bytes arrive',
+        );
+        client.end();
+      }
       expect(upWrites).toBeGreaterThan(100);
       expect(downWrites).toBeGreaterThan(100);
       expect(await within(atServer.ended, 10_000, 'server end')).toBeUndefined();

@@ -1,0 +1,141 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { loadWs } from './load-ws.js';
+import type { Listener, ListenerModule, ListenOptions } from './net-module.js';
+import { formatAddress } from './socket-transport.js';
+import { TransportError } from './transport-error.js';
+import {
+  type WebSocketLike,
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+} from './web-socket-transport.js';
+
+/** Options of {@link websocketListener}. */
+export interface WebSocketListenerOptions extends WebSocketTransportOptions {
+  /** Only upgrade requests for this path are accepted. Default: any path. */
+  path?: string;
+  /** Largest incoming WebSocket message in bytes; a bigger one closes the connection (1009).
+   *  Default 67108864 (64 MiB). */
+  maxPayload?: number;
+  /** An accepted TCP connection that has not completed the WebSocket (and TLS) handshake within
+   *  this many ms is dropped. Default 10000. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * A WebSocket listener (Node only, uses the `ws` package, loaded when `listen()` is first
+ * called): one HTTP server on `host:port` upgrades requests to WebSocket and hands each as a
+ * transport speaking Bolt in binary messages. With `ListenOptions.tls` `{ cert, key }` it serves
+ * `wss://` (HTTPS). Plain HTTP requests get `426 Upgrade Required`. No compression
+ * (`perMessageDeflate` off). Read-side `pause()` pauses the socket.
+ */
+export function websocketListener(options: WebSocketListenerOptions = {}): ListenerModule {
+  return {
+    name: 'websocket',
+    async listen(listen: ListenOptions, onConnection): Promise<Listener> {
+      const ws = await loadWs('websocketListener()', 'LISTEN_FAILED');
+      const host = listen.host ?? '127.0.0.1';
+      const encrypted = Boolean(listen.tls);
+      let server: Server;
+      try {
+        server = listen.tls
+          ? createHttpsServer({ cert: listen.tls.cert, key: listen.tls.key })
+          : createHttpServer();
+      } catch (error) {
+        throw new TransportError(
+          'LISTEN_FAILED',
+          `websocket listener cannot use the given cert/key: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+      // TCP connections still in their TLS/WebSocket handshake, by remote "host:port".
+      const pending = new Map<string, { socket: Socket; timer: ReturnType<typeof setTimeout> }>();
+      const track = (socket: Socket) => {
+        socket.on('error', () => {});
+        const key = formatAddress(socket.remoteAddress, socket.remotePort);
+        const timer = setTimeout(() => {
+          pending.delete(key);
+          socket.destroy();
+        }, handshakeTimeoutMs);
+        pending.set(key, { socket, timer });
+        socket.once('close', () => {
+          clearTimeout(timer);
+          if (pending.get(key)?.socket === socket) pending.delete(key);
+        });
+      };
+      server.on('connection', track);
+      server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
+      server.on('request', (_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+        res.end('This port speaks Bolt over WebSocket; HTTP requests are not served.\n');
+      });
+      const wss = new ws.WebSocketServer({
+        server,
+        path: options.path,
+        perMessageDeflate: false,
+        maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+      });
+      wss.on('error', () => {}); // the HTTP server's errors are reported by listen()
+      wss.on('connection', (socket, request: IncomingMessage) => {
+        const raw = request.socket;
+        const key = formatAddress(raw.remoteAddress, raw.remotePort);
+        clearTimeout(pending.get(key)?.timer);
+        pending.delete(key);
+        raw.setNoDelay(true);
+        onConnection(
+          new WebSocketTransport(
+            socket as unknown as WebSocketLike,
+            formatAddress(raw.remoteAddress, raw.remotePort),
+            formatAddress(raw.localAddress, raw.localPort),
+            encrypted,
+            options,
+          ),
+        );
+      });
+
+      await new Promise<void>((resolve, reject) => {
+        if (listen.signal?.aborted) {
+          reject(new TransportError('ABORTED', `listen on ${host}:${listen.port ?? 0} aborted`));
+          return;
+        }
+        const onError = (error: Error) =>
+          reject(
+            new TransportError(
+              'LISTEN_FAILED',
+              `websocket cannot listen on ${host}:${listen.port ?? 0}: ${error.message}`,
+              { cause: error },
+            ),
+          );
+        server.once('error', onError);
+        server.listen(listen.port ?? 0, host, () => {
+          server.off('error', onError);
+          server.on('error', () => {});
+          resolve();
+        });
+      });
+      const bound = server.address();
+      const port = typeof bound === 'object' && bound ? bound.port : (listen.port ?? 0);
+      let closing: Promise<void> | undefined;
+      const close = () => {
+        closing ??= new Promise<void>((done) => {
+          listen.signal?.removeEventListener('abort', onAbort);
+          // Stop accepting; connections already handed out stay open (they are the owner's).
+          wss.close();
+          if (server.listening) server.close();
+          for (const { socket, timer } of pending.values()) {
+            clearTimeout(timer);
+            socket.destroy();
+          }
+          pending.clear();
+          done();
+        });
+        return closing;
+      };
+      const onAbort = () => void close();
+      listen.signal?.addEventListener('abort', onAbort, { once: true });
+      return { name: 'websocket', address: { host, port }, close };
+    },
+  };
+}

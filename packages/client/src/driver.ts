@@ -1,4 +1,9 @@
-import { type NetModuleInput, resolveNetModule, type TlsClientOptions } from '@bolt/net-adapters';
+import {
+  type NetModuleInput,
+  resolveNetModule,
+  type TlsClientOptions,
+  websocket,
+} from '@bolt/net-adapters';
 import type { IntegerMode } from '@bolt/packstream';
 import { formatVersion, type VersionProposal } from '@bolt/parser';
 import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './auth.js';
@@ -21,7 +26,8 @@ export interface DriverConfig {
    *  the token expired. Default `auth.none()`. */
   auth?: AuthToken | AuthTokenProvider;
   /** How bytes travel: `tcp()`, `tls()`, `websocket()`, a memory network, ... Default: the
-   *  `node` entry picks tcp (bolt://) or tls (+s, +ssc); the portable entry picks `websocket()`. */
+   *  `node` entry picks tcp (bolt://) or tls (+s, +ssc); the portable (browser) entry picks
+   *  `websocket()` (the runtime's global WebSocket; `wss://` for +s). */
   netModule?: NetModuleInput;
   /** Extra TLS settings, merged over what the URL scheme implies (`bolt+s`: system CAs,
    *  `bolt+ssc`: any certificate). E.g. `{ enabled: true, trust: 'custom', ca: pem }`. */
@@ -234,5 +240,5 @@ export class Driver {
  * to that one server until routing is added).
  */
 export function driver(url: string, config: DriverConfig = {}): Driver {
-  return new Driver(parseUrl(url), config);
+  return new Driver(parseUrl(url), { ...config, netModule: config.netModule ?? websocket() });
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Listener, tcp, tls } from '@bolt/net-adapters/node';
+import { type Listener, tcp, tls, websocketListener, websocketNode } from '@bolt/net-adapters/node';
 import { type BoltServer, createServer } from '@bolt/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, driver } from '../src/node.js';
@@ -95,6 +95,13 @@ describe('over real transports', () => {
     const err = await d.verifyConnectivity().catch((e) => e);
     expect(err.kind).toBe('could-not-connect');
     await d.close();
+  });
+
+  it('WebSocket (ws://, binary frames)', async () => {
+    const l = await server.listen(websocketListener(), { host: '127.0.0.1', port: 0 });
+    listeners.push(l);
+    await exercise(`bolt://127.0.0.1:${l.address.port}`, { netModule: websocketNode() });
+    expect(seen.queries.at(-1)!.context.connection.listener).toBe('websocket');
   });
 
   it('could-not-connect on a closed TCP port', async () => {

@@ -11,6 +11,14 @@ export type {
   TlsClientOptions,
   Transport,
 } from './net-module.js';
+export {
+  type FailedMessage,
+  type Recorded,
+  type RecordedEvent,
+  type Recorder,
+  type RecordingOptions,
+  recording,
+} from './recording.js';
 export { resolveNetModule } from './resolve-net-module.js';
 export { TransportError, type TransportErrorCode } from './transport-error.js';
 export {

@@ -1,0 +1,246 @@
+import type {
+  ConnectOptions,
+  Listener,
+  ListenerModule,
+  ListenOptions,
+  NetModule,
+  ReceiveHandler,
+  Transport,
+} from './net-module.js';
+
+/** One thing seen by a {@link recording} wrapper. */
+export interface RecordedEvent {
+  /** Connection number, 1, 2, ... in the order the wrapper saw connections open. */
+  connection: number;
+  /** `'client'` for transports from `connect()`, `'server'` for accepted ones (or as given to `wrap()`). */
+  side: 'client' | 'server';
+  /** The peer's address. */
+  remoteAddress: string;
+  /** `'open'`; `'out'` bytes we wrote; `'in'` bytes we received; `'end-out'` we called `end()`;
+   *  `'end-in'` the peer ended (or the connection died: see `error`); `'destroy'` we called
+   *  `destroy()`; `'close'` closed for good (see `error`). */
+  kind: 'open' | 'out' | 'in' | 'end-out' | 'end-in' | 'destroy' | 'close';
+  /** When, from `RecordingOptions.now` (default `Date.now()`, ms since the epoch). */
+  at: number;
+  /** The bytes of `'out'` and `'in'` events (a copy unless `copyBytes` is false). */
+  bytes?: Uint8Array;
+  /** The error of `'end-in'`, `'destroy'` or `'close'`, if any. */
+  error?: Error;
+}
+
+/** The last message that failed to decode, as given to `saveFailed()`. */
+export interface FailedMessage {
+  bytes: Uint8Array;
+  reason: string;
+  at: number;
+}
+
+/** Options of {@link recording}. */
+export interface RecordingOptions {
+  /** Keep at most this many events (a ring buffer: the oldest are dropped). 0 keeps none (use
+   *  `sink`). Default 10000. */
+  maxEvents?: number;
+  /** Copy the bytes of each event, so later mutation by the writer or the handler cannot change
+   *  the record. Default true. */
+  copyBytes?: boolean;
+  /** Called synchronously with every event as it happens (live logging). Default: none. A
+   *  throwing sink is ignored, never breaking the connection. */
+  sink?: (event: RecordedEvent) => void;
+  /** The clock for `at`. Default `Date.now`. */
+  now?: () => number;
+  /** Where `saveFailed()` writes the failed message (raw bytes) and, next to it with a `.txt`
+   *  suffix, a description (reason, time, length, hex dump). Default: not written, only kept in
+   *  `lastFailed`. Needs `writeFile`. */
+  failedMessagePath?: string;
+  /** Writes a file; the portable entry has none. On Node pass `writeFileNode` from
+   *  `@bolt/net-adapters/node`. Default: none. */
+  writeFile?: (path: string, data: Uint8Array) => Promise<void> | void;
+}
+
+/** What a recording wrapper adds to the module it wraps. */
+export interface Recorder {
+  /** The kept events, oldest first (a fresh array on each read). */
+  readonly log: RecordedEvent[];
+  /** Events dropped from the ring buffer so far. */
+  readonly dropped: number;
+  /** The last message given to `saveFailed()`. */
+  readonly lastFailed: FailedMessage | undefined;
+  /** Keep `bytes` (one message that failed to decode) and why; write it to
+   *  `failedMessagePath` when configured. Resolves the path written, or undefined. Rejects
+   *  only if `writeFile` fails. */
+  saveFailed(bytes: Uint8Array, reason: unknown): Promise<string | undefined>;
+  /** Record an existing transport (e.g. one side of a `memoryPair`). */
+  wrap(transport: Transport, side?: 'client' | 'server'): Transport;
+  /** Forget the kept events and the drop count. */
+  clear(): void;
+}
+
+/** The wrapper's type: the module interfaces `M` has, plus {@link Recorder}. */
+export type Recorded<M> = (M extends NetModule ? NetModule : unknown) &
+  (M extends ListenerModule ? ListenerModule : unknown) &
+  Recorder;
+
+/**
+ * Wrap any module (client side, listener side or both) so that every byte in each direction is
+ * recorded with a timestamp, kept in a bounded ring buffer and/or streamed to a sink, and the
+ * last message that failed to decode can be saved to a file for debugging. The transports it
+ * hands out behave exactly like the inner ones.
+ */
+export function recording<M extends NetModule | ListenerModule>(
+  inner: M,
+  options: RecordingOptions = {},
+): Recorded<M> {
+  const maxEvents = options.maxEvents ?? 10_000;
+  const copy = options.copyBytes ?? true;
+  const now = options.now ?? Date.now;
+  const ring: RecordedEvent[] = [];
+  let head = 0; // index of the oldest event once the ring is full
+  let dropped = 0;
+  let nextConnection = 1;
+  let lastFailed: FailedMessage | undefined;
+
+  const record = (event: RecordedEvent) => {
+    if (options.sink) {
+      try {
+        options.sink(event);
+      } catch {
+        // A logging failure must not break the connection.
+      }
+    }
+    if (maxEvents <= 0) {
+      dropped++;
+      return;
+    }
+    if (ring.length < maxEvents) {
+      ring.push(event);
+    } else {
+      ring[head] = event;
+      head = (head + 1) % maxEvents;
+      dropped++;
+    }
+  };
+  const bytesOf = (chunk: Uint8Array) => (copy ? chunk.slice() : chunk);
+
+  const wrap = (transport: Transport, side: 'client' | 'server' = 'client'): Transport => {
+    const connection = nextConnection++;
+    const remoteAddress = transport.remoteAddress;
+    const base = () => ({ connection, side, remoteAddress, at: now() });
+    record({ ...base(), kind: 'open' });
+    void transport.closed.then((error) => record({ ...base(), kind: 'close', error }));
+    const wrapped: Transport = {
+      get remoteAddress() {
+        return transport.remoteAddress;
+      },
+      get localAddress() {
+        return transport.localAddress;
+      },
+      get encrypted() {
+        return transport.encrypted;
+      },
+      closed: transport.closed,
+      receive(handler: ReceiveHandler) {
+        transport.receive({
+          onData(chunk) {
+            record({ ...base(), kind: 'in', bytes: bytesOf(chunk) });
+            handler.onData(chunk);
+          },
+          onEnd(error) {
+            record({ ...base(), kind: 'end-in', error });
+            handler.onEnd(error);
+          },
+        });
+      },
+      write(chunk) {
+        const ok = transport.write(chunk);
+        record({ ...base(), kind: 'out', bytes: bytesOf(chunk) });
+        return ok;
+      },
+      drained: () => transport.drained(),
+      pause: () => transport.pause(),
+      resume: () => transport.resume(),
+      end() {
+        record({ ...base(), kind: 'end-out' });
+        transport.end();
+      },
+      destroy(error) {
+        record({ ...base(), kind: 'destroy', error });
+        transport.destroy(error);
+      },
+    };
+    return wrapped;
+  };
+
+  const recorder: Recorder & { name: string } & Partial<NetModule & ListenerModule> = {
+    name: `recording(${inner.name})`,
+    get log() {
+      return ring.length < maxEvents ? ring.slice() : [...ring.slice(head), ...ring.slice(0, head)];
+    },
+    get dropped() {
+      return dropped;
+    },
+    get lastFailed() {
+      return lastFailed;
+    },
+    async saveFailed(bytes, reason) {
+      const failed: FailedMessage = { bytes: bytes.slice(), reason: describe(reason), at: now() };
+      lastFailed = failed;
+      const path = options.failedMessagePath;
+      if (!path || !options.writeFile) return undefined;
+      await options.writeFile(path, failed.bytes);
+      await options.writeFile(`${path}.txt`, new TextEncoder().encode(report(failed)));
+      return path;
+    },
+    wrap,
+    clear() {
+      ring.length = 0;
+      head = 0;
+      dropped = 0;
+    },
+  };
+  if ('connect' in inner && typeof inner.connect === 'function') {
+    const module = inner as NetModule;
+    recorder.connect = async (connect: ConnectOptions) =>
+      wrap(await module.connect(connect), 'client');
+  }
+  if ('listen' in inner && typeof inner.listen === 'function') {
+    const module = inner as ListenerModule;
+    recorder.listen = (
+      listen: ListenOptions,
+      onConnection: (t: Transport) => void,
+    ): Promise<Listener> =>
+      module.listen(listen, (transport) => onConnection(wrap(transport, 'server')));
+  }
+  return recorder as unknown as Recorded<M>;
+}
+
+function describe(reason: unknown): string {
+  if (reason instanceof Error) {
+    const code = (reason as { code?: unknown }).code;
+    return `${reason.name}${code !== undefined ? ` ${String(code)}` : ''}: ${reason.message}`;
+  }
+  return String(reason);
+}
+
+/** Hex dump limit of the `.txt` report; the raw file always has every byte. */
+const HEX_LIMIT = 65536;
+
+function report(failed: FailedMessage): string {
+  const lines = [
+    'Bolt message that failed to decode',
+    `time:   ${new Date(failed.at).toISOString()}`,
+    `reason: ${failed.reason}`,
+    `length: ${failed.bytes.length} bytes`,
+    '',
+  ];
+  const shown = failed.bytes.subarray(0, HEX_LIMIT);
+  for (let offset = 0; offset < shown.length; offset += 16) {
+    const row = Array.from(shown.subarray(offset, offset + 16), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join(' ');
+    lines.push(`${offset.toString(16).padStart(8, '0')}  ${row}`);
+  }
+  if (failed.bytes.length > HEX_LIMIT) {
+    lines.push(`... ${failed.bytes.length - HEX_LIMIT} more bytes in the raw file`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -49,7 +49,10 @@ export interface DriverConfig {
   maxTransactionRetryTimeMs?: number;
   /** Back-off of managed-transaction retries (initial delay 1000 ms, ×2, ±20 % jitter). */
   retry?: Omit<RetryOptions, 'maxRetryTimeMs'>;
-  /** Records per PULL when iterating results; -1 = everything at once. Default 1000. */
+  /** Records per PULL when iterating results; -1 = everything at once. Default 1000. While it
+   *  is left at its default, an awaited result (`await result`, `records()`) is fetched with a
+   *  single `PULL {n: -1}`, the fastest way; once set (here or per session), every PULL asks for
+   *  this many records, as the official drivers do. */
   fetchSize?: number;
   /** `'auto'` (default): integers are `number` when safe, `bigint` beyond. `'bigint'`: always bigint. */
   integers?: IntegerMode;
@@ -139,6 +142,7 @@ export class Driver {
       {
         provider: this.provider,
         fetchSize: this.config.fetchSize ?? 1000,
+        defaultFetchSize: this.config.fetchSize === undefined,
         retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
         logger: this.config.logger,
         refreshableAuth: this.provider.refreshableAuth,

@@ -106,8 +106,8 @@ export class Pool {
     }
   }
 
-  /** Give a connection back. It is reset first when not idle-and-healthy, and discarded when
-   *  broken or past its lifetime. */
+  /** Give a connection back. A RESET is queued on it when it is not cleanly idle (FAILED, in a
+   *  transaction, streaming); broken or too old connections are discarded. */
   release(conn: Connection): void {
     this.inUse--;
     if (this.closed || !conn.open || this.tooOld(conn)) {
@@ -116,16 +116,16 @@ export class Pool {
       return;
     }
     if (conn.state !== 'READY' || conn.outstanding > 0) {
-      this.inUse++;
-      conn.reset({ timeoutMs: this.livenessCheckTimeoutMs }).then(
-        () => this.release(conn),
-        () => {
-          this.inUse--;
-          this.discard(conn);
-          this.pump();
-        },
-      );
-      return;
+      // Pipelined: the next user's requests queue behind this RESET on the same connection.
+      // If the RESET fails or times out the connection closes, and its user sees a retryable
+      // connection-lost error.
+      try {
+        conn.reset({ timeoutMs: this.livenessCheckTimeoutMs }).catch(() => {});
+      } catch {
+        this.discard(conn);
+        this.pump();
+        return;
+      }
     }
     conn.idleSince = Date.now();
     const w = this.waiters.shift();

@@ -68,6 +68,9 @@ export class Result<T extends RecordShape = RecordShape>
   constructor(
     private readonly query: { text: string; parameters: { [key: string]: unknown } },
     private readonly fetchSize: number,
+    /** Collect an awaited result with one `PULL {n: -1}` (true when no fetch size was
+     *  configured); false honours `fetchSize` for every PULL. */
+    private readonly eagerAll: boolean,
     private readonly onEnd: (end: ResultEnd) => void,
     private readonly serverInfo: () => {
       address: string;
@@ -260,7 +263,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private pull(): void {
     const conn = this.conn!;
-    const n = this.mode === 'all' || this.fetchSize <= 0 ? -1 : this.fetchSize;
+    const n = (this.mode === 'all' && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
     this.pulling = true;
     this.phase = this.phase === 'running' ? 'running' : 'streaming';
     try {

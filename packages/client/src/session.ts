@@ -38,6 +38,8 @@ export interface SessionConfig {
 export interface SessionContext {
   provider: ConnectionProvider;
   fetchSize: number;
+  /** True when the driver's fetch size was left at its default. */
+  defaultFetchSize: boolean;
   retry: RetryOptions;
   logger?: Logger;
   /** Whether an expired token can be refreshed (an auth provider is configured). */
@@ -59,6 +61,7 @@ export class Session {
   private closed = false;
   private readonly accessMode: AccessMode;
   private readonly fetchSize: number;
+  private readonly eagerAll: boolean;
 
   /** @internal */
   constructor(
@@ -69,6 +72,7 @@ export class Session {
     this.bookmarks = bm === undefined ? [] : typeof bm === 'string' ? [bm] : [...bm];
     this.accessMode = config.defaultAccessMode ?? 'WRITE';
     this.fetchSize = config.fetchSize ?? ctx.fetchSize;
+    this.eagerAll = config.fetchSize === undefined && ctx.defaultFetchSize;
     if (!(this.fetchSize === -1 || (Number.isInteger(this.fetchSize) && this.fetchSize > 0)))
       throw usageError(`fetchSize must be a positive integer or -1; got ${this.fetchSize}`);
   }
@@ -93,6 +97,7 @@ export class Session {
     const result = new Result<T>(
       { text: query, parameters },
       this.fetchSize,
+      this.eagerAll,
       (end) => this.onAutoCommitEnd(conn, used, end),
       () => serverInfo(conn),
     );
@@ -199,6 +204,7 @@ export class Session {
         {
           conn: c,
           fetchSize: this.fetchSize,
+          eagerAll: this.eagerAll,
           serverInfo: () => serverInfo(c),
           onClose: (outcome) => {
             if (this.tx === tx) this.tx = undefined;

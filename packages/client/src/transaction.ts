@@ -8,6 +8,8 @@ import { Result, type ResultEnd } from './result.js';
 export interface TransactionContext {
   conn: Connection;
   fetchSize: number;
+  /** Awaited results use one `PULL {n: -1}` (no fetch size was configured). */
+  eagerAll: boolean;
   serverInfo: () => {
     address: string;
     agent: string;
@@ -60,6 +62,7 @@ export class Transaction {
     const result = new Result<T>(
       { text: query, parameters },
       this.ctx.fetchSize,
+      this.ctx.eagerAll,
       (end) => this.onResultEnd(end),
       this.ctx.serverInfo,
     );

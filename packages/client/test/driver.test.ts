@@ -52,24 +52,57 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
-  it('pulls everything in one PULL when awaited, in batches when iterated', async () => {
+  it('pulls everything in one PULL when awaited (default fetch size), in batches when iterated', async () => {
     const lines: string[] = [];
-    const { d } = await setup({
-      config: { fetchSize: 10, logger: { debug: (m) => lines.push(m) } },
-    });
+    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
     const s = d.session();
-    const all = await s.run('ROWS', { n: 25 });
-    expect(all.records.map((r) => r.get('i'))).toEqual([...Array(25).keys()]);
+    const all = await s.run('ROWS', { n: 2500 });
+    expect(all.records.map((r) => r.get('i'))).toEqual([...Array(2500).keys()]);
     expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual(['C: PULL {"n": -1}']);
     lines.length = 0;
-    const seenI: number[] = [];
-    for await (const r of s.run<{ i: number }>('ROWS', { n: 25 })) seenI.push(r.get('i'));
-    expect(seenI).toEqual([...Array(25).keys()]);
+    let count = 0;
+    for await (const r of s.run<{ i: number }>('ROWS', { n: 2500 }))
+      expect(r.get('i')).toBe(count++);
+    expect(count).toBe(2500);
+    expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual([
+      'C: PULL {"n": 1000}',
+      'C: PULL {"n": 1000}',
+      'C: PULL {"n": 1000}',
+    ]);
+    await s.close();
+  });
+
+  it('honours an explicit fetch size for awaited results too', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
+    const s = d.session({ fetchSize: 10 });
+    const all = await s.run('ROWS', { n: 25 });
+    expect(all.records.map((r) => r.get('i'))).toEqual([...Array(25).keys()]);
     expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual([
       'C: PULL {"n": 10}',
       'C: PULL {"n": 10}',
       'C: PULL {"n": 10}',
     ]);
+    await s.close();
+  });
+
+  it('reuses the connection of a failed query: RESET is pipelined before the next query', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
+    const s = d.session();
+    lines.length = 0;
+    await expect(
+      s.run('ERROR', { code: 'Neo.ClientError.Statement.SyntaxError' }),
+    ).rejects.toThrow();
+    expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    expect(lines.filter((l) => l.startsWith('C:') && !/^C: (HELLO|LOGON)/.test(l))).toEqual([
+      'C: RUN "ERROR" {"code": "Neo.ClientError.Statement.SyntaxError"} {}',
+      'C: PULL {"n": -1}',
+      'C: RESET',
+      'C: RUN "RETURN 1 AS n" {} {}',
+      'C: PULL {"n": -1}',
+    ]);
+    expect(fx!.netModule.transports).toHaveLength(1);
     await s.close();
   });
 

@@ -395,9 +395,8 @@ describe('explicit transactions', () => {
   for (const v of [
     { major: 3, minor: 0 },
     { major: 4, minor: 0 },
-    // Bolt 1–2 (RUN "BEGIN" + PULL_ALL) is not listed: @bolt/server currently answers the
-    // pipelined PULL_ALL of RUN "BEGIN" wrongly and closes; the client side is covered by the
-    // connection-level test of Bolt 1/2 auto-commit queries.
+    { major: 2, minor: 0 },
+    { major: 1, minor: 0 },
   ]) {
     it(`works on Bolt ${v.major}.${v.minor}`, async () => {
       const { d, seen } = await setup({ versions: [v], config: { legacyVersions: true } });
@@ -406,7 +405,8 @@ describe('explicit transactions', () => {
       const r = await tx.run('ROWS', { n: 3 });
       expect(r.records).toHaveLength(3);
       await tx.commit();
-      if (v.major >= 3) expect(seen.commits).toBe(1);
+      expect(seen.commits).toBe(1);
+      expect(seen.begins).toHaveLength(1);
       expect(r.summary.server.protocolVersion).toBe(`${v.major}.${v.minor}`);
       await s.close();
     });

@@ -6,6 +6,13 @@ import { ResultSummary } from './result-summary.js';
 
 type Metadata = { [key: string]: any };
 
+/** Options of the waiting methods of a result. */
+export interface WaitOptions {
+  /** Give up waiting: the rest of the stream is discarded and the call rejects with an
+   *  `aborted` BoltError (`timeout` for `AbortSignal.timeout(ms)`). */
+  signal?: AbortSignal;
+}
+
 /** Everything of a result at once: what `await result` gives. */
 export interface QueryResult<T extends RecordShape = RecordShape> {
   records: Record<T>[];
@@ -142,56 +149,59 @@ export class Result<T extends RecordShape = RecordShape>
   // ---- public API ------------------------------------------------------------------------
 
   /** The column names (waits for the RUN answer). */
-  async keys(): Promise<string[]> {
+  async keys(options: WaitOptions = {}): Promise<string[]> {
     if (this._keys) return this._keys;
-    await new Promise<void>((resolve) => {
-      if (this._keys || this._ended) resolve();
-      else this.keyWaiters.push(resolve);
-    });
+    await this.abortable(
+      new Promise<void>((resolve) => {
+        if (this._keys || this._ended) resolve();
+        else this.keyWaiters.push(resolve);
+      }),
+      options.signal,
+    );
     if (this._keys) return this._keys;
     throw this.error!;
   }
 
   /** The summary, once the stream has ended. Does not discard: records not read yet stay
    *  readable (they are kept in memory). Use `consume()` to drop them. */
-  async summary(): Promise<ResultSummary> {
-    await this._finish();
+  async summary(options: WaitOptions = {}): Promise<ResultSummary> {
+    await this.abortable(this._finish(), options.signal);
     if (this.error) throw this.error;
     return this.buildSummary();
   }
 
   /** Discard whatever was not read (DISCARD on the server) and return the summary. */
-  async consume(): Promise<ResultSummary> {
-    await this._discard();
+  async consume(options: WaitOptions = {}): Promise<ResultSummary> {
+    await this.abortable(this._discard(), options.signal);
     if (this.error) throw this.error;
     return this.buildSummary();
   }
 
   /** Every record, in one PULL (the fastest way to get a whole result). */
-  async records(): Promise<Record<T>[]> {
+  async records(options: WaitOptions = {}): Promise<Record<T>[]> {
     if (this.mode === 'unknown') this.mode = 'all';
-    await this._finish();
+    await this.abortable(this._finish(), options.signal);
     if (this.error) throw this.error;
     return this.takeAll();
   }
 
   /** Every record as a plain object (`record.toObject()`). */
-  async objects(): Promise<T[]> {
-    const rs = await this.records();
+  async objects(options: WaitOptions = {}): Promise<T[]> {
+    const rs = await this.records(options);
     const out = new Array<T>(rs.length);
     for (let i = 0; i < rs.length; i++) out[i] = rs[i].toObject();
     return out;
   }
 
   /** The values of one column. */
-  async column<K extends keyof T & string>(key: K): Promise<T[K][]> {
-    const rs = await this.records();
+  async column<K extends keyof T & string>(key: K, options: WaitOptions = {}): Promise<T[K][]> {
+    const rs = await this.records(options);
     return rs.map((r) => r.get(key));
   }
 
   /** Exactly one record; a usage error when there are none or several. */
-  async single(): Promise<Record<T>> {
-    const rs = await this.records();
+  async single(options: WaitOptions = {}): Promise<Record<T>> {
+    const rs = await this.records(options);
     if (rs.length !== 1) throw usageError(`expected exactly one record, got ${rs.length}`);
     return rs[0];
   }
@@ -257,6 +267,27 @@ export class Result<T extends RecordShape = RecordShape>
       [Symbol.asyncIterator]: () => it,
     };
     return it;
+  }
+
+  /** Wait for `p`; when `signal` fires first, discard the rest of the stream and reject with an
+   *  `aborted` (or `timeout`, for `AbortSignal.timeout()`) BoltError. */
+  private abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return p;
+    if (signal.aborted) {
+      this.discardRest();
+      return Promise.reject(abortError(signal, 'waiting for the result'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.discardRest();
+        reject(abortError(signal, 'waiting for the result'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 
   // ---- stream machinery --------------------------------------------------------------------

@@ -228,6 +228,18 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('records({ signal }) gives up with a timeout error and the session goes on', async () => {
+    const { d } = await setup();
+    const s = d.session();
+    const err = await s
+      .run('SLOW', { ms: 300 })
+      .records({ signal: AbortSignal.timeout(50) })
+      .catch((e) => e);
+    expect(err.kind).toBe('timeout');
+    expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    await s.close();
+  });
+
   it('abort signal on iteration discards and rejects', async () => {
     const { d } = await setup({ config: { fetchSize: 5 } });
     const s = d.session();

@@ -18,7 +18,12 @@ import type { RecordShape } from './record.js';
 import type { QueryResult } from './result.js';
 import type { ServerInfo } from './result-summary.js';
 import type { RetryOptions } from './retry.js';
-import { type AccessMode, Session, type SessionConfig } from './session.js';
+import {
+  type AccessMode,
+  Session,
+  type SessionConfig,
+  TELEMETRY_EXECUTE_QUERY,
+} from './session.js';
 
 /** Driver options (the second argument of `driver()`). */
 export interface DriverConfig {
@@ -64,6 +69,9 @@ export interface DriverConfig {
   protocolVersions?: readonly VersionProposal[];
   /** Honour the server's `connection.recv_timeout_seconds` hint. Default true. */
   honourRecvTimeout?: boolean;
+  /** Never send TELEMETRY (which API started each transaction; Bolt 5.4+, and only when the
+   *  server's `telemetry.enabled` hint asks for it). Default false. */
+  telemetryDisabled?: boolean;
   /** Logger; with `debug`, each connection logs the messages it sends and receives. */
   logger?: Logger;
 }
@@ -143,6 +151,7 @@ export class Driver {
         provider: this.provider,
         fetchSize: this.config.fetchSize ?? 1000,
         defaultFetchSize: this.config.fetchSize === undefined,
+        telemetryDisabled: this.config.telemetryDisabled === true,
         retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
         logger: this.config.logger,
         refreshableAuth: this.provider.refreshableAuth,
@@ -177,9 +186,12 @@ export class Driver {
         run: (q: string, p: Record<string, unknown>) => PromiseLike<QueryResult<T>>;
       }) => await tx.run(query, parameters);
       const cfg = { timeout: options.timeout, metadata: options.metadata, signal: options.signal };
-      return options.routing === 'READ'
-        ? await session.executeRead(work as any, cfg)
-        : await session.executeWrite(work as any, cfg);
+      return await session.execute(
+        options.routing ?? 'WRITE',
+        work as any,
+        cfg,
+        TELEMETRY_EXECUTE_QUERY,
+      );
     } finally {
       await session.close();
     }

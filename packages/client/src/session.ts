@@ -14,6 +14,13 @@ import { ManagedTransaction, Transaction } from './transaction.js';
 
 export type AccessMode = 'READ' | 'WRITE';
 
+/** TELEMETRY api values (BOLT.md §6.7). */
+const TELEMETRY_MANAGED = 0;
+const TELEMETRY_EXPLICIT = 1;
+const TELEMETRY_AUTO_COMMIT = 2;
+/** `executeQuery` */
+export const TELEMETRY_EXECUTE_QUERY = 3;
+
 /** Options of `driver.session()`. */
 export interface SessionConfig {
   /** Target database. Default: the user's home database (the server decides). */
@@ -42,6 +49,8 @@ export interface SessionContext {
   defaultFetchSize: boolean;
   retry: RetryOptions;
   logger?: Logger;
+  /** Never send TELEMETRY. */
+  telemetryDisabled: boolean;
   /** Whether an expired token can be refreshed (an auth provider is configured). */
   refreshableAuth: boolean;
   notificationFilter?: NotificationFilter;
@@ -116,7 +125,10 @@ export class Session {
         throw e;
       }
       const c = conn;
-      afterTick(() => result._run(c, { type: 'RUN', query, parameters, extra }));
+      afterTick(() => {
+        this.telemetry(c, TELEMETRY_AUTO_COMMIT);
+        result._run(c, { type: 'RUN', query, parameters, extra });
+      });
     };
     start().catch((e) => result._fail(toBoltError(e)));
     return result;
@@ -124,7 +136,7 @@ export class Session {
 
   /** Begin an explicit transaction. BEGIN is pipelined with the first query. */
   async beginTransaction(config: TransactionConfig = {}): Promise<Transaction> {
-    return this.begin(this.accessMode, config);
+    return this.begin(this.accessMode, config, TELEMETRY_EXPLICIT);
   }
 
   /** Run `work` in a read transaction; retried on transient errors and lost connections. */
@@ -132,7 +144,7 @@ export class Session {
     work: (tx: ManagedTransaction) => Promise<R> | R,
     config: TransactionConfig = {},
   ): Promise<R> {
-    return this.execute('READ', work, config);
+    return this.execute('READ', work, config, TELEMETRY_MANAGED);
   }
 
   /** Run `work` in a write transaction; retried on transient errors and lost connections. */
@@ -140,7 +152,7 @@ export class Session {
     work: (tx: ManagedTransaction) => Promise<R> | R,
     config: TransactionConfig = {},
   ): Promise<R> {
-    return this.execute('WRITE', work, config);
+    return this.execute('WRITE', work, config, TELEMETRY_MANAGED);
   }
 
   /** Finish open work (an open transaction is rolled back; an open result is discarded) and
@@ -158,15 +170,17 @@ export class Session {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private async execute<R>(
+  /** @internal executeRead/executeWrite, also used by `executeQuery` (telemetry api 3). */
+  async execute<R>(
     mode: AccessMode,
     work: (tx: ManagedTransaction) => Promise<R> | R,
     config: TransactionConfig,
+    api: number,
   ): Promise<R> {
     this.ensureUsable();
     return retry(
       async () => {
-        const tx = await this.begin(mode, config);
+        const tx = await this.begin(mode, config, api);
         let value: R;
         try {
           value = await work(new ManagedTransaction(tx));
@@ -190,7 +204,11 @@ export class Session {
     return this.ctx.refreshableAuth && e.code === 'Neo.ClientError.Security.TokenExpired';
   }
 
-  private async begin(mode: AccessMode, config: TransactionConfig): Promise<Transaction> {
+  private async begin(
+    mode: AccessMode,
+    config: TransactionConfig,
+    api: number,
+  ): Promise<Transaction> {
     this.ensureUsable();
     this.txStarting = true;
     let conn: Connection | undefined;
@@ -200,6 +218,7 @@ export class Session {
       conn = await this.acquire(mode, used, config.signal);
       const extra = buildTxExtra(conn, this.txInput(used, mode, config));
       const c = conn;
+      this.telemetry(c, api);
       const tx: Transaction = new Transaction(
         {
           conn: c,
@@ -223,6 +242,18 @@ export class Session {
     } finally {
       this.txStarting = false;
     }
+  }
+
+  /** TELEMETRY (5.4+), pipelined before BEGIN / RUN, when the server asked for it
+   *  (`telemetry.enabled` hint) and the driver allows it. Its answer is not waited for. */
+  private telemetry(conn: Connection, api: number): void {
+    if (
+      this.ctx.telemetryDisabled ||
+      !conn.features.telemetry ||
+      conn.hints['telemetry.enabled'] !== true
+    )
+      return;
+    conn.enqueue({ type: 'TELEMETRY', api });
   }
 
   private acquire(

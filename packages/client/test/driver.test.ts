@@ -765,6 +765,37 @@ describe('configuration reaching the server', () => {
     await s.close();
   });
 
+  it('TELEMETRY before each transaction when the server asks for it (api 0/1/2/3), never when disabled', async () => {
+    const apis: number[] = [];
+    const { d } = await setup({
+      versions: [{ major: 5, minor: 8 }],
+      server: { telemetry: true },
+      handler: (seen) => ({ ...testHandler(seen), telemetry: (api: number) => apis.push(api) }),
+    });
+    const s = d.session();
+    await s.executeWrite((tx) => tx.run('RETURN 1 AS n'));
+    const tx = await s.beginTransaction();
+    await tx.commit();
+    await s.run('RETURN 1 AS n');
+    await d.executeQuery('RETURN 1 AS n');
+    expect(apis).toEqual([0, 1, 2, 3]);
+    await s.close();
+    await drv!.close();
+    drv = driver(fx!.url, { netModule: fx!.netModule, telemetryDisabled: true });
+    await drv.executeQuery('RETURN 1 AS n');
+    expect(apis).toEqual([0, 1, 2, 3]);
+  });
+
+  it('no TELEMETRY without the telemetry.enabled hint', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({
+      versions: [{ major: 5, minor: 8 }],
+      config: { logger: { debug: (m) => lines.push(m) } },
+    });
+    await d.executeQuery('RETURN 1 AS n');
+    expect(lines.some((l) => l.startsWith('C: TELEMETRY'))).toBe(false);
+  });
+
   it('options a version cannot carry are usage errors', async () => {
     const { d } = await setup({ versions: [{ major: 4, minor: 3 }] });
     const err = await d

@@ -16,7 +16,8 @@ export interface DechunkerOptions {
 }
 
 const INITIAL = 64 * 1024;
-// After a message larger than this is delivered, the reassembly buffer is released.
+// A reassembly buffer larger than this is released once a message that needs far less of it
+// has been delivered (so one huge message does not pin its memory forever).
 const KEEP = 4 * 1024 * 1024;
 
 /**
@@ -93,7 +94,8 @@ export class Dechunker {
           const len = this.#length;
           this.#length = 0;
           const message = this.#buf.subarray(0, len);
-          if (this.#buf.length > KEEP) this.#buf = new Uint8Array(0);
+          // Keep a big buffer while big messages keep coming; drop it after a small one.
+          if (this.#buf.length > KEEP && len * 4 < this.#buf.length) this.#buf = new Uint8Array(0);
           this.#onMessage(message);
         }
         continue;

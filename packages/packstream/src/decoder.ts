@@ -30,8 +30,11 @@ export interface DecoderOptions {
 }
 
 const MiB = 1024 * 1024;
-// Strings up to this many bytes are decoded with a JS loop; longer ones with TextDecoder.
-const SHORT_STRING = 48;
+// Strings up to this many bytes are decoded in JS; longer ones with TextDecoder (whose call
+// overhead dominates for short strings).
+const SHORT_STRING = 40;
+// Multibyte strings up to this many bytes are decoded in JS (faster than TextDecoder there).
+const JS_UTF8_MAX = 2048;
 // Map keys up to this many bytes are interned (records repeat the same keys).
 const MAX_KEY = 32;
 const KEY_SLOTS = 4096;
@@ -53,12 +56,13 @@ export class Decoder {
   readonly #uuid: boolean;
   readonly #byTag: readonly (ResolvedSpec | undefined)[];
   readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  // interned map keys: slot -> bytes and string
-  readonly #keyBytes: (Uint8Array | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
-  readonly #keyStrings: string[] = new Array(KEY_SLOTS).fill('');
+  // interned ASCII map keys, by hash slot
+  readonly #keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
 
   #b: Uint8Array = new Uint8Array(0);
-  #view: DataView = new DataView(this.#b.buffer);
+  // FLOAT_64 is read by copying its 8 bytes here (no DataView per input)
+  readonly #f64 = new Float64Array(1);
+  readonly #f64Bytes = new Uint8Array(this.#f64.buffer);
   #pos = 0;
   #end = 0;
   #depth = 0;
@@ -129,7 +133,6 @@ export class Decoder {
       );
     }
     this.#b = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#pos = offset;
     this.#end = end;
     this.#depth = 0;
@@ -138,7 +141,6 @@ export class Decoder {
   #release(): void {
     // Do not pin the caller's buffer.
     this.#b = EMPTY;
-    this.#view = EMPTY_VIEW;
   }
 
   #trailing(): never {
@@ -190,9 +192,7 @@ export class Decoder {
         return null;
       case 0xc1: {
         this.#need(8, pos, 'the 8 bytes of a FLOAT_64');
-        const v = this.#view.getFloat64(this.#pos);
-        this.#pos += 8;
-        return v;
+        return this.#float64();
       }
       case 0xc2:
         return false;
@@ -200,19 +200,23 @@ export class Decoder {
         return true;
       case 0xc8: {
         this.#need(1, pos, 'the byte of an INT_8');
-        const v = this.#view.getInt8(this.#pos++);
+        const v = (this.#b[this.#pos++] << 24) >> 24;
         return this.#bigints ? BigInt(v) : v;
       }
       case 0xc9: {
         this.#need(2, pos, 'the 2 bytes of an INT_16');
-        const v = this.#view.getInt16(this.#pos);
-        this.#pos += 2;
+        const b = this.#b;
+        const p = this.#pos;
+        const v = ((b[p] << 24) >> 16) | b[p + 1];
+        this.#pos = p + 2;
         return this.#bigints ? BigInt(v) : v;
       }
       case 0xca: {
         this.#need(4, pos, 'the 4 bytes of an INT_32');
-        const v = this.#view.getInt32(this.#pos);
-        this.#pos += 4;
+        const b = this.#b;
+        const p = this.#pos;
+        const v = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+        this.#pos = p + 4;
         return this.#bigints ? BigInt(v) : v;
       }
       case 0xcb:
@@ -258,19 +262,41 @@ export class Decoder {
     const p = this.#pos;
     this.#pos = p + width;
     if (width === 1) return this.#b[p];
-    if (width === 2) return this.#view.getUint16(p);
-    return this.#view.getUint32(p);
+    const b = this.#b;
+    if (width === 2) return (b[p] << 8) | b[p + 1];
+    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
   }
 
   #int64(start: number): number | bigint {
     this.#need(8, start, 'the 8 bytes of an INT_64');
     const p = this.#pos;
     this.#pos = p + 8;
-    if (this.#bigints) return this.#view.getBigInt64(p);
-    const hi = this.#view.getInt32(p);
-    const lo = this.#view.getUint32(p + 4);
+    const b = this.#b;
+    const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+    const lo = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
     const v = hi * 4294967296 + lo;
-    return Number.isSafeInteger(v) ? v : this.#view.getBigInt64(p);
+    if (!this.#bigints && Number.isSafeInteger(v)) return v;
+    return BigInt(hi) * 4294967296n + BigInt(lo);
+  }
+
+  #float64(): number {
+    const b = this.#b;
+    const p = this.#pos;
+    const t = this.#f64Bytes;
+    if (LITTLE_ENDIAN) {
+      t[0] = b[p + 7];
+      t[1] = b[p + 6];
+      t[2] = b[p + 5];
+      t[3] = b[p + 4];
+      t[4] = b[p + 3];
+      t[5] = b[p + 2];
+      t[6] = b[p + 1];
+      t[7] = b[p];
+    } else {
+      for (let i = 0; i < 8; i++) t[i] = b[p + i];
+    }
+    this.#pos = p + 8;
+    return this.#f64[0];
   }
 
   #bytes(len: number, start: number): Uint8Array {
@@ -298,14 +324,25 @@ export class Decoder {
     this.#need(len, start, `${len} UTF-8 bytes of a string`);
     const p = this.#pos;
     this.#pos = p + len;
-    if (len === 0) return '';
+    const b = this.#b;
     if (len <= SHORT_STRING) {
-      const s = utf8Short(this.#b, p, p + len);
+      const s = shortString(b, p, len);
       if (s !== null) return s;
       return this.#invalidUtf8(start);
     }
+    if (len <= JS_UTF8_MAX) {
+      // TextDecoder is fastest for ASCII; for multibyte text a JS loop is faster at this size.
+      // Both are strict; peeking at the first bytes only chooses the faster path.
+      let or = 0;
+      for (let i = p, end = p + 16; i < end; i++) or |= b[i];
+      if (or & 0x80) {
+        const s = utf8Short(b, p, p + len);
+        if (s !== null) return s;
+        return this.#invalidUtf8(start);
+      }
+    }
     try {
-      return this.#textDecoder.decode(this.#b.subarray(p, p + len));
+      return this.#textDecoder.decode(b.subarray(p, p + len));
     } catch {
       return this.#invalidUtf8(start);
     }
@@ -354,18 +391,18 @@ export class Decoder {
     this.#pos = p + len;
     if (len === 0) return '';
     let h = len;
-    for (let i = 0; i < len; i++) h = (h * 31 + b[p + i]) | 0;
-    const slot = h & (KEY_SLOTS - 1);
-    const cached = this.#keyBytes[slot];
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ b[p + i], 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (KEY_SLOTS - 1);
+    const cached = this.#keys[slot];
     if (cached !== undefined && cached.length === len) {
+      // cached keys are ASCII, so UTF-16 units equal bytes
       let i = 0;
-      while (i < len && cached[i] === b[p + i]) i++;
-      if (i === len) return this.#keyStrings[slot];
+      while (i < len && cached.charCodeAt(i) === b[p + i]) i++;
+      if (i === len) return cached;
     }
-    const s = utf8Short(b, p, p + len);
+    const s = shortString(b, p, len);
     if (s === null) return this.#invalidUtf8(start);
-    this.#keyBytes[slot] = b.slice(p, p + len);
-    this.#keyStrings[slot] = s;
+    if (s.length === len) this.#keys[slot] = s; // ASCII only
     return s;
   }
 
@@ -477,28 +514,63 @@ export class Decoder {
 }
 
 const EMPTY = new Uint8Array(0);
-const EMPTY_VIEW = new DataView(EMPTY.buffer);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function hex(m: number): string {
   return m.toString(16).toUpperCase().padStart(2, '0');
 }
 
+const fcc = String.fromCharCode;
+
+/** Decode b[p, p+len) (len <= SHORT_STRING): ASCII through fromCharCode with explicit
+ *  arguments (8 at a time), anything else through the strict UTF-8 loop. Null if malformed. */
+function shortString(b: Uint8Array, p: number, len: number): string | null {
+  const end = p + len;
+  let or = 0;
+  for (let i = p; i < end; i++) or |= b[i];
+  if (or & 0x80) return utf8Short(b, p, end);
+  let s = '';
+  let i = p;
+  while (end - i >= 8) {
+    s += fcc(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    i += 8;
+  }
+  switch (end - i) {
+    case 1:
+      return s + fcc(b[i]);
+    case 2:
+      return s + fcc(b[i], b[i + 1]);
+    case 3:
+      return s + fcc(b[i], b[i + 1], b[i + 2]);
+    case 4:
+      return s + fcc(b[i], b[i + 1], b[i + 2], b[i + 3]);
+    case 5:
+      return s + fcc(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
+    case 6:
+      return s + fcc(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5]);
+    case 7:
+      return s + fcc(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
+    default:
+      return s;
+  }
+}
+
 /**
- * Strict UTF-8 decode of b[start, end) with a JS loop (fast for short strings). Returns null on
- * malformed input (overlong forms, surrogates, truncated sequences, > U+10FFFF).
+ * Strict UTF-8 decode of b[start, end) with a JS loop. Returns null on malformed input
+ * (overlong forms, surrogates, truncated sequences, > U+10FFFF).
  */
 function utf8Short(b: Uint8Array, start: number, end: number): string | null {
-  let s = '';
+  const units: number[] = [];
   let i = start;
   while (i < end) {
     const c = b[i++];
     if (c < 0x80) {
-      s += String.fromCharCode(c);
+      units.push(c);
     } else if (c >= 0xc2 && c < 0xe0) {
       if (i >= end) return null;
       const c2 = b[i++];
       if ((c2 & 0xc0) !== 0x80) return null;
-      s += String.fromCharCode(((c & 0x1f) << 6) | (c2 & 0x3f));
+      units.push(((c & 0x1f) << 6) | (c2 & 0x3f));
     } else if (c >= 0xe0 && c < 0xf0) {
       if (i + 1 >= end) return null;
       const c2 = b[i++];
@@ -506,7 +578,7 @@ function utf8Short(b: Uint8Array, start: number, end: number): string | null {
       if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return null;
       const cp = ((c & 0x0f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
       if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return null;
-      s += String.fromCharCode(cp);
+      units.push(cp);
     } else if (c >= 0xf0 && c < 0xf5) {
       if (i + 2 >= end) return null;
       const c2 = b[i++];
@@ -516,10 +588,10 @@ function utf8Short(b: Uint8Array, start: number, end: number): string | null {
       const cp = ((c & 0x07) << 18) | ((c2 & 0x3f) << 12) | ((c3 & 0x3f) << 6) | (c4 & 0x3f);
       if (cp < 0x10000 || cp > 0x10ffff) return null;
       const u = cp - 0x10000;
-      s += String.fromCharCode(0xd800 | (u >> 10), 0xdc00 | (u & 0x3ff));
+      units.push(0xd800 | (u >> 10), 0xdc00 | (u & 0x3ff));
     } else {
       return null;
     }
   }
-  return s;
+  return String.fromCharCode.apply(null, units);
 }

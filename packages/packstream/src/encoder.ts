@@ -24,8 +24,10 @@ export interface EncoderOptions {
 const TWO_32 = 4294967296;
 const INT64_MIN = -9223372036854775808n;
 const INT64_MAX = 9223372036854775807n;
-// Strings up to this many UTF-16 units are encoded with a JS loop; longer ones with TextEncoder.
-const SHORT_STRING = 64;
+// Strings shorter than this many UTF-16 units are encoded with a JS loop; longer ones with
+// TextEncoder.encodeInto (faster from about this length on). Must be at least 16 (a longer
+// string then never takes the tiny header) and at most 85 (3 bytes per unit fit STRING_8).
+const SHORT_STRING = 24;
 
 /**
  * PackStream v1 encoder. One instance can be reused for any number of values; it holds no
@@ -319,14 +321,15 @@ export class Encoder {
       this.#pos = start + header + len;
       return;
     }
-    // Long string: TextEncoder into the buffer behind a 5-byte header guess, then fix the header.
+    // Longer string: TextEncoder into the buffer behind a header sized for the UTF-16 length
+    // (the UTF-8 length is never smaller), moved right if the real length needs a wider header.
     this.#need(5 + n * 3);
     const b = this.#buf;
     const start = this.#pos;
-    const { written } = this.#textEncoder.encodeInto(s, b.subarray(start + 5));
-    const len = written;
-    const header = len < 16 ? 1 : len < 256 ? 2 : len < 65536 ? 3 : 5;
-    if (header !== 5) b.copyWithin(start + header, start + 5, start + 5 + len);
+    const guess = n < 256 ? 2 : n < 65536 ? 3 : 5;
+    const len = this.#textEncoder.encodeInto(s, b.subarray(start + guess)).written;
+    const header = len < 256 ? 2 : len < 65536 ? 3 : 5;
+    if (header !== guess) b.copyWithin(start + header, start + guess, start + guess + len);
     this.#sizeHeader(start, header, len, 0x80, 0xd0);
     this.#pos = start + header + len;
   }
@@ -401,16 +404,27 @@ export class Encoder {
   #map(v: Record<string, unknown>): void {
     this.#enter();
     const keys = Object.keys(v);
-    let n = keys.length;
-    for (let i = 0; i < keys.length; i++) if (v[keys[i]] === undefined) n--;
-    this.#header(n, 0xa0, 0xd8);
-    for (let i = 0; i < keys.length; i++) {
+    const n = keys.length;
+    // One pass: reserve the header for all keys, patch it if undefined entries were skipped.
+    this.#need(5);
+    const start = this.#pos;
+    const reserved = n < 16 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5;
+    this.#pos = start + reserved;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
       const k = keys[i];
       const x = v[k];
       if (x === undefined) continue;
+      count++;
       this.#string(k);
       this.#value(x);
     }
+    const header = count < 16 ? 1 : count < 256 ? 2 : count < 65536 ? 3 : 5;
+    if (header !== reserved) {
+      this.#buf.copyWithin(start + header, start + reserved, this.#pos);
+      this.#pos -= reserved - header;
+    }
+    this.#sizeHeader(start, header, count, 0xa0, 0xd8);
     this.#depth--;
   }
 

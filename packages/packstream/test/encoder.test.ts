@@ -58,6 +58,17 @@ describe('JS -> wire mapping', () => {
     expect(hex([undefined])).toBe('91 C0');
     expect(hex({ a: undefined, b: 1 })).toBe('A1 81 62 01');
     expect(hex(undefined)).toBe('C0');
+    // 16 keys reserve a MAP_8 header; one undefined entry makes it a TINY_MAP of 15
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < 16; i++) o[String.fromCharCode(97 + i)] = i === 3 ? undefined : 1;
+    const bytes = enc.encode(o);
+    expect(toHex(bytes.subarray(0, 3))).toBe('AF 81 61');
+    expect(bytes.length).toBe(1 + 15 * 3);
+    const big: Record<string, unknown> = { a: [1, 'x'.repeat(300)] };
+    for (let i = 0; i < 300; i++) big[`k${i}`] = i < 290 ? undefined : i;
+    expect(new ps.Decoder().decode(enc.encode(big))).toEqual(
+      Object.fromEntries(Object.entries(big).filter(([, x]) => x !== undefined)),
+    );
   });
 
   it('Map and null-prototype objects are MAPs; Map keys must be strings', () => {

@@ -1,0 +1,370 @@
+// Codec suite: @bolt/packstream (+ @bolt/chunking) vs the official neo4j-driver packstream and vs
+// msgpackr on the closest equivalent shape. Same data for all; encode and decode; median of runs.
+// Usage: pnpm bench codec   (builds the packages first; the suite imports the BUILT dist)
+import { createRequire } from 'node:module';
+import { ChunkWriter, Dechunker } from '@bolt/chunking';
+import { ByteWriter, Decoder, Encoder, Node } from '@bolt/packstream';
+import { Packr, Unpackr } from 'msgpackr';
+import { compare } from '../harness.mjs';
+
+const SUITE = 'codec';
+const req = createRequire(createRequire(import.meta.url).resolve('neo4j-driver'));
+const neo4j = req('neo4j-driver');
+const ChannelBuffer = req('neo4j-driver-bolt-connection/lib/channel/channel-buf.js').default;
+const OfficialStructure = req('neo4j-driver-bolt-connection/lib/packstream/structure.js').Structure;
+const OfficialDechunker = req('neo4j-driver-bolt-connection/lib/channel/chunking.js').Dechunker;
+const BoltProtocolV5x8 = req('neo4j-driver-bolt-connection/lib/bolt/bolt-protocol-v5x8.js').default;
+
+/**
+ * Units per CPU-second of this process (user + system, GC threads included), measured over at
+ * least `minMs` of wall time. On a shared machine, wall-clock throughput swings with other load;
+ * CPU time is what each codec actually spends, and both sides are measured the same way.
+ */
+async function cpuThroughput(fn, minMs) {
+  let units = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  do units += fn();
+  while (performance.now() - t0 < minMs);
+  const cu = process.cpuUsage(c0);
+  return units / ((cu.user + cu.system) / 1e6);
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const MIN_MS = Number(process.env.BENCH_MIN_MS ?? 300);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 300);
+
+// ------------------------------------------------------------------------------------------
+// peers
+
+/** The official driver's packer/unpacker with its Bolt 5.8 struct transformers (driver defaults:
+ *  lossless Integer objects on decode). */
+function official() {
+  const silent = { warn() {}, isDebugEnabled: () => false, isWarnEnabled: () => false };
+  const p = new BoltProtocolV5x8(
+    {},
+    null,
+    { disableLosslessIntegers: false, useBigInt: false },
+    undefined,
+    silent,
+  );
+  return {
+    /** Pack values one after another into one preallocated buffer (its best case). */
+    packAll(values, capacity) {
+      const buf = new ChannelBuffer(capacity);
+      return () => {
+        p._packer._ch = buf;
+        buf.position = 0;
+        for (let i = 0; i < values.length; i++) p.packable(values[i])();
+        return buf.position;
+      };
+    },
+    unpack(nodeBuffer) {
+      return p.unpack(new ChannelBuffer(nodeBuffer));
+    },
+    /** Unpack from one of its own buffers (e.g. what its Dechunker hands out). */
+    unpackBuffer(buf) {
+      return p.unpack(buf);
+    },
+  };
+}
+
+const packr = new Packr({ useRecords: false });
+const unpackr = new Unpackr({ useRecords: false });
+
+// ------------------------------------------------------------------------------------------
+// data (deterministic)
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+const ASCII = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ';
+const MULTI = 'héllo wörld ✓ 日本語テキスト 😀 ñandú ĉu Ελληνικά ';
+
+function text(r, n, alphabet) {
+  const chars = Array.from(alphabet);
+  let s = '';
+  while (s.length < n) s += chars[Math.floor(r() * chars.length)];
+  return s;
+}
+
+// Each workload is built only when measured and dropped afterwards, so one workload's data
+// (millions of objects) does not inflate GC work for the next.
+function workloads() {
+  const r = rng(42);
+  const strings = (alphabet) => {
+    const out = [];
+    let bytes = 0;
+    const enc = new TextEncoder();
+    while (bytes < 1024 * 1024) {
+      const s = text(r, 8 + Math.floor(r() * 120), alphabet);
+      out.push(s);
+      bytes += enc.encode(s).length;
+    }
+    return out;
+  };
+  return [
+    {
+      name: '100k records [int,str20,float,bool,null]',
+      unit: 'records/s',
+      perItem: true,
+      build() {
+        const ours = [];
+        const theirs = [];
+        for (let i = 0; i < 100_000; i++) {
+          const n = Math.floor(r() * 1_000_000);
+          const s = text(r, 20, ASCII);
+          const f = r() * 1000 + 0.5;
+          const b = r() < 0.5;
+          ours.push([n, s, f, b, null]);
+          theirs.push([neo4j.int(n), s, f, b, null]);
+        }
+        return { ours, theirs, plain: ours };
+      },
+    },
+    {
+      name: '100k records [Node{id,2 labels,5 props}]',
+      unit: 'records/s',
+      perItem: true,
+      build() {
+        const ours = [];
+        const theirs = [];
+        const plain = [];
+        for (let i = 0; i < 100_000; i++) {
+          const props = {
+            name: text(r, 12, ASCII),
+            age: Math.floor(r() * 100),
+            score: r() * 10,
+            active: r() < 0.5,
+            city: text(r, 8, ASCII),
+          };
+          const eid = `4:9f3c1a2e-5b7d-4e8f-a1b2-c3d4e5f60718:${i}`;
+          ours.push([new Node(i, ['Person', 'Employee'], props, eid)]);
+          // the official packer refuses Node values; the same bytes come from a raw Structure
+          theirs.push([
+            new OfficialStructure(0x4e, [
+              neo4j.int(i),
+              ['Person', 'Employee'],
+              { ...props, age: neo4j.int(props.age) },
+              eid,
+            ]),
+          ]);
+          plain.push([
+            { identity: i, labels: ['Person', 'Employee'], properties: props, elementId: eid },
+          ]);
+        }
+        return { ours, theirs, plain };
+      },
+    },
+    {
+      name: '10 MB list of ints',
+      unit: 'MB/s',
+      build() {
+        const ints = [];
+        for (let i = 0; i < 2_000_000; i++) {
+          const x = r();
+          ints.push(
+            x < 0.2
+              ? Math.floor(r() * 128)
+              : x < 0.4
+                ? Math.floor(r() * 30000)
+                : Math.floor(r() * 2 ** 31),
+          );
+        }
+        return { ours: [ints], theirs: [ints.map((n) => neo4j.int(n))], plain: [ints] };
+      },
+    },
+    {
+      name: '10k-entry map of strings',
+      unit: 'MB/s',
+      build() {
+        const map = {};
+        for (let i = 0; i < 10_000; i++)
+          map[`key${String(i).padStart(5, '0')}`] = text(r, 20, ASCII);
+        return { ours: [map], theirs: [map], plain: [map] };
+      },
+    },
+    {
+      name: '1 MB ASCII strings',
+      unit: 'MB/s',
+      build() {
+        const v = [strings(ASCII)];
+        return { ours: v, theirs: v, plain: v };
+      },
+    },
+    {
+      name: '1 MB multibyte strings',
+      unit: 'MB/s',
+      build() {
+        const v = [strings(MULTI)];
+        return { ours: v, theirs: v, plain: v };
+      },
+    },
+  ];
+}
+
+// ------------------------------------------------------------------------------------------
+
+export async function run() {
+  const rows = [];
+  const enc = new Encoder();
+  const dec = new Decoder();
+  const off = official();
+  const cmp = (o) =>
+    compare({
+      suite: SUITE,
+      runs: RUNS,
+      minMs: MIN_MS,
+      warmupMs: WARMUP_MS,
+      measureWith: (fn) => cpuThroughput(fn, o.minMs ?? MIN_MS),
+      ...o,
+    }).then((row) => {
+      rows.push(row);
+      console.error(`${row.workload} | ${row.op} vs ${row.peer}: ${row.ratio.toFixed(2)}x`);
+      return row;
+    });
+
+  const only = process.env.BENCH_ONLY; // substring filter on workload names
+  for (const w of workloads()) {
+    if (only && !w.name.includes(only)) continue;
+    const data = w.build();
+    globalThis.gc?.();
+    const theirsValues = data.theirs;
+    const plainValues = data.plain;
+    w.ours = data.ours;
+    // encoded forms (ours == official bytes; checked below)
+    const ourMessages = w.ours.map((v) => enc.encode(v));
+    const totalBytes = ourMessages.reduce((n, b) => n + b.length, 0);
+    const mb = totalBytes / 1e6;
+    const units = w.perItem ? w.ours.length : mb;
+    const capacity = totalBytes + 1024;
+
+    const theirPack = off.packAll(theirsValues, capacity * 2);
+    theirPack();
+    const ourWriter = new ByteWriter(capacity);
+    const ourPack = () => {
+      ourWriter.reset();
+      for (let i = 0; i < w.ours.length; i++) enc.encodeInto(ourWriter, w.ours[i]);
+      return ourWriter.length;
+    };
+    ourPack();
+    // sanity: the official packer produces the same bytes for the first values
+    {
+      const n = Math.min(50, theirsValues.length);
+      const probe = off.packAll(theirsValues.slice(0, n), capacity * 2)();
+      const ours = ourMessages.slice(0, n).reduce((k, m) => k + m.length, 0);
+      if (probe !== ours)
+        throw new Error(`${w.name}: official packer wrote ${probe} bytes, ours ${ours}`);
+    }
+
+    const encOurs = () => {
+      ourPack();
+      return units;
+    };
+    const encTheirs = () => {
+      theirPack();
+      return units;
+    };
+    const encMsgpackr = () => {
+      for (let i = 0; i < plainValues.length; i++) packr.pack(plainValues[i]);
+      return units;
+    };
+
+    const buffers = ourMessages.map((b) => Buffer.from(b.buffer, b.byteOffset, b.length));
+    const msgpacked = plainValues.map((v) => packr.pack(v));
+    const decOurs = () => {
+      for (let i = 0; i < ourMessages.length; i++) dec.decode(ourMessages[i]);
+      return units;
+    };
+    const decTheirs = () => {
+      for (let i = 0; i < buffers.length; i++) off.unpack(buffers[i]);
+      return units;
+    };
+    const decMsgpackr = () => {
+      for (let i = 0; i < msgpacked.length; i++) unpackr.unpack(msgpacked[i]);
+      return units;
+    };
+
+    for (const [op, ours, theirs, mp] of [
+      ['encode', encOurs, encTheirs, encMsgpackr],
+      ['decode', decOurs, decTheirs, decMsgpackr],
+    ]) {
+      await cmp({ workload: w.name, op, unit: w.unit, ours, theirs, peer: 'neo4j-driver' });
+      await cmp({ workload: w.name, op, unit: w.unit, ours, theirs: mp, peer: 'msgpackr' });
+    }
+  }
+
+  if (only && !'chunks'.includes(only)) return rows;
+  // ---------------------------------------------------------------------------------------
+  // chunking: a 10 MB message (list of ints) dechunked from 1,400-byte chunks (fed in 64 KiB
+  // reads) and decoded, vs the same body decoded in one piece with no framing at all.
+  const r = rng(7);
+  const big = [];
+  for (let i = 0; i < 2_000_000; i++) big.push(Math.floor(r() * 2 ** 31));
+  const body = enc.encode(big);
+  const frame = (max) => {
+    const w = new ChunkWriter({ maxChunkSize: max });
+    w.writeMessage(body);
+    return w.flush();
+  };
+  const stream1400 = frame(1400);
+  const reads = [];
+  for (let i = 0; i < stream1400.length; i += 65536) reads.push(stream1400.subarray(i, i + 65536));
+  const bodyMB = body.length / 1e6;
+  const dechunker = new Dechunker({
+    onMessage: (m) => dec.decode(m),
+    maxMessageSize: 64 * 1024 * 1024,
+  });
+  await cmp({
+    workload: '10 MB message via 1,400-byte chunks (dechunk+decode)',
+    op: 'decode',
+    unit: 'MB/s',
+    peer: 'ours, one piece',
+    ours: () => {
+      for (const p of reads) dechunker.push(p);
+      return bodyMB;
+    },
+    theirs: () => {
+      dec.decode(body);
+      return bodyMB;
+    },
+  });
+
+  // The official Dechunker + unpacker on the same 1,400-byte framing, at 2 MB (at 10 MB it takes
+  // minutes: its reassembled message is a CombinedBuffer whose reads are not O(1)).
+  const small = enc.encode(big.slice(0, 400_000));
+  const w2 = new ChunkWriter({ maxChunkSize: 1400 });
+  w2.writeMessage(small);
+  const small1400 = w2.flush();
+  const smallReads = [];
+  for (let i = 0; i < small1400.length; i += 65536)
+    smallReads.push(small1400.subarray(i, i + 65536));
+  const smallNodeReads = smallReads.map((u) => Buffer.from(u.buffer, u.byteOffset, u.length));
+  const smallMB = small.length / 1e6;
+  const ourSmall = new Dechunker({ onMessage: (m) => dec.decode(m) });
+  await cmp({
+    workload: '2 MB message via 1,400-byte chunks (dechunk+decode)',
+    op: 'decode',
+    unit: 'MB/s',
+    peer: 'neo4j-driver',
+    runs: 3,
+    minMs: 1,
+    warmupMs: 1,
+    ours: () => {
+      for (const p of smallReads) ourSmall.push(p);
+      return smallMB;
+    },
+    theirs: () => {
+      const d = new OfficialDechunker();
+      d.onmessage = (buf) => off.unpackBuffer(buf);
+      for (const p of smallNodeReads) d.write(new ChannelBuffer(p));
+      return smallMB;
+    },
+  });
+  return rows;
+}

@@ -8,5 +8,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['ws'],
+  external: ['ws', /^node:/],
+  // Keep 'node:net' etc. as written: the node entry is Node-only, and the prefix makes that explicit.
+  removeNodeProtocol: false,
 });

@@ -1,3 +1,4 @@
+import { handOver } from './hand-over.js';
 import { memoryPair } from './memory-pair.js';
 import type {
   ConnectOptions,
@@ -62,7 +63,7 @@ export function memoryNetwork(options: MemoryNetworkOptions = {}): MemoryNetwork
         clientAddress: `memory:client-${nextClient++}`,
         serverAddress: `${connect.host}:${connect.port}`,
       });
-      onConnection(server);
+      handOver(onConnection, server);
       return client;
     },
   };

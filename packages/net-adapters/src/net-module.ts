@@ -118,8 +118,8 @@ export interface Listener {
 export interface ListenerModule {
   /** A short name for logs. */
   readonly name: string;
-  /** Bind and call `onConnection` with each accepted transport. Rejects with TransportError
-   *  `LISTEN_FAILED`. */
+  /** Bind and call `onConnection` with each accepted transport. If `onConnection` throws, that
+   *  transport is destroyed with the error. Rejects with TransportError `LISTEN_FAILED`. */
   listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener>;
 }
 

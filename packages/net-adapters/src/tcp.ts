@@ -4,8 +4,10 @@ import {
   connect as netConnect,
   type Server,
   type Socket,
+  type TcpSocketConnectOpts,
 } from 'node:net';
 import { awaitSocketReady } from './connect-socket.js';
+import { handOver } from './hand-over.js';
 import type {
   ConnectOptions,
   Listener,
@@ -23,6 +25,9 @@ export interface TcpOptions {
   keepAliveInitialDelayMs?: number;
   /** Bytes Node may buffer for writing before `write()` returns false. Default 65536. */
   highWaterMark?: number;
+  /** Client: the host name lookup, with the signature of `dns.lookup` (custom DNS, service
+   *  discovery). Its time counts against `connectTimeoutMs`. Default: `dns.lookup`. */
+  lookup?: TcpSocketConnectOpts['lookup'];
 }
 
 /**
@@ -48,6 +53,7 @@ export function tcp(options: TcpOptions = {}): NetModule & ListenerModule {
         allowHalfOpen: true,
         noDelay: true,
         highWaterMark: options.highWaterMark ?? 65536,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       } as NetConnectOpts);
       await awaitSocketReady(socket, 'connect', connect, () => 'TCP connect');
       return wrapSocket(socket, options, false);
@@ -59,7 +65,9 @@ export function tcp(options: TcpOptions = {}): NetModule & ListenerModule {
         noDelay: true,
         highWaterMark: options.highWaterMark ?? 65536,
       });
-      server.on('connection', (socket) => onConnection(wrapSocket(socket, options, false)));
+      server.on('connection', (socket) =>
+        handOver(onConnection, wrapSocket(socket, options, false)),
+      );
       return listenOn(server, 'tcp', listen);
     },
   };

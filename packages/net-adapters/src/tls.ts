@@ -7,6 +7,7 @@ import {
   connect as tlsConnect,
 } from 'node:tls';
 import { awaitSocketReady } from './connect-socket.js';
+import { handOver } from './hand-over.js';
 import type {
   ConnectOptions,
   Listener,
@@ -66,6 +67,7 @@ export function tls(options: TlsOptions = {}): NetModule & ListenerModule {
         allowHalfOpen: true,
         noDelay: true,
         highWaterMark,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       } as NetConnectOpts);
       // The TLS socket reports the raw socket's failures; never let the raw one throw.
       raw.on('error', () => {});
@@ -124,7 +126,7 @@ export function tls(options: TlsOptions = {}): NetModule & ListenerModule {
         socket.once('secure', () => {
           clearTimeout(timer);
           socket.off('error', drop);
-          onConnection(wrapSocket(socket, options, true, raw));
+          handOver(onConnection, wrapSocket(socket, options, true, raw));
         });
       });
       return listenOn(server, 'tls', listen);

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { handOver } from './hand-over.js';
 import { loadWs } from './load-ws.js';
 import type { Listener, ListenerModule, ListenOptions } from './net-module.js';
 import { formatAddress } from './socket-transport.js';
@@ -84,7 +85,8 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
         clearTimeout(pending.get(key)?.timer);
         pending.delete(key);
         raw.setNoDelay(true);
-        onConnection(
+        handOver(
+          onConnection,
           new WebSocketTransport(
             socket as unknown as WebSocketLike,
             formatAddress(raw.remoteAddress, raw.remotePort),

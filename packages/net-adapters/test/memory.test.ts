@@ -177,6 +177,16 @@ describe('memoryNetwork specifics', () => {
     });
   });
 
+  it('a listener callback that throws gets that connection reset', async () => {
+    const net = memoryNetwork();
+    await net.listener.listen({ port: 1 }, () => {
+      throw new Error('callback bug');
+    });
+    const client = await net.module.connect({ host: 'h', port: 1 });
+    const end = await within(collect(client).ended, 1_000, 'end');
+    expect(TransportError.isInstance(end) && end.code).toBe('RESET');
+  });
+
   it('networks are independent and port 0 picks distinct ports', async () => {
     const a = memoryNetwork();
     const b = memoryNetwork();

@@ -107,6 +107,52 @@ describe('tcp specifics', () => {
     }
   });
 
+  it('times out a connect that does not complete (a host lookup that never answers)', async () => {
+    let lookups = 0;
+    const stuck = tcp({
+      lookup: () => {
+        lookups++; // never calls back: the connect stays pending, like an unanswered SYN
+      },
+    });
+    const error = await stuck
+      .connect({ host: 'bolt.invalid', port: 7687, connectTimeoutMs: 200 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'TransportError',
+      code: 'CONNECT_TIMEOUT',
+      message: 'TCP connect with bolt.invalid:7687 did not complete within 200 ms',
+    });
+    expect(lookups).toBe(1);
+    const controller = new AbortController();
+    const pending = stuck.connect({ host: 'bolt.invalid', port: 7687, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('a listener callback that throws gets that connection destroyed, and keeps listening', async () => {
+    let calls = 0;
+    const l = await module.listen({ port: 0 }, () => {
+      calls++;
+      throw new Error('callback bug');
+    });
+    try {
+      for (let i = 0; i < 2; i++) {
+        // The reset may even beat the client's own 'connect' event on loopback.
+        const outcome = await module.connect({ host: '127.0.0.1', port: l.address.port }).then(
+          (client) => within(collect(client).ended, 5_000, 'client end'),
+          (error: unknown) => error,
+        );
+        expect(outcome).toMatchObject({
+          name: 'TransportError',
+          message: expect.stringMatching(/ECONNRESET|reset/),
+        });
+      }
+      expect(calls).toBe(2);
+    } finally {
+      await l.close();
+    }
+  });
+
   it('fails LISTEN_FAILED on a port in use', async () => {
     const { port } = (await listening).address;
     await expect(module.listen({ port }, () => {})).rejects.toMatchObject({

@@ -155,7 +155,6 @@ export class Driver {
         retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
         logger: this.config.logger,
         refreshableAuth: this.provider.refreshableAuth,
-        notificationFilter: this.config.notificationFilter,
       },
       config,
     );

@@ -56,6 +56,8 @@ export class Result<T extends RecordShape = RecordShape>
   private buffer: Record<T>[] = [];
   private bufHead = 0;
   private collected: Record<T>[] | undefined;
+  /** What `records()` returned (so awaiting twice gives the same records). */
+  private taken: Record<T>[] | undefined;
   private hasMore = false;
   private pulling = false;
   private discarding = false;
@@ -415,14 +417,17 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   private takeAll(): Record<T>[] {
+    // the same array every time: a result can be awaited more than once
+    if (this.taken && this.bufHead === this.buffer.length && !this.collected) return this.taken;
     const rest =
       this.bufHead < this.buffer.length ? this.buffer.slice(this.bufHead) : (EMPTY as Record<T>[]);
     this.buffer = [];
     this.bufHead = 0;
     const c = this.collected ?? [];
     this.collected = undefined;
-    if (rest.length === 0) return c;
-    return c.length === 0 ? rest : rest.concat(c);
+    const all = rest.length === 0 ? c : c.length === 0 ? rest : rest.concat(c);
+    this.taken = this.taken ? this.taken.concat(all) : all;
+    return this.taken;
   }
 
   private buildSummary(): ResultSummary {

@@ -53,7 +53,6 @@ export interface SessionContext {
   telemetryDisabled: boolean;
   /** Whether an expired token can be refreshed (an auth provider is configured). */
   refreshableAuth: boolean;
-  notificationFilter?: NotificationFilter;
 }
 
 /**

@@ -147,6 +147,18 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('a result awaited twice gives the same records', async () => {
+    const { d } = await setup();
+    const s = d.session();
+    const r = s.run('ROWS', { n: 3 });
+    const a = await r;
+    const b = await r;
+    expect(b.records).toBe(a.records);
+    expect(b.records).toHaveLength(3);
+    expect(await r.records()).toBe(a.records);
+    await s.close();
+  });
+
   it('collect helpers: records(), objects(), column(), single(), keys()', async () => {
     const { d } = await setup();
     const s = d.session();

@@ -153,6 +153,18 @@ describe('tcp specifics', () => {
     }
   });
 
+  it('closes the listener when its AbortSignal fires', async () => {
+    const controller = new AbortController();
+    const l = await module.listen({ port: 0, signal: controller.signal }, (t) => t.destroy());
+    controller.abort();
+    await expect(module.connect({ host: '127.0.0.1', port: l.address.port })).rejects.toMatchObject(
+      { code: 'CONNECT_REFUSED' },
+    );
+    await expect(
+      module.listen({ port: 0, signal: AbortSignal.abort() }, () => {}),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
   it('fails LISTEN_FAILED on a port in use', async () => {
     const { port } = (await listening).address;
     await expect(module.listen({ port }, () => {})).rejects.toMatchObject({

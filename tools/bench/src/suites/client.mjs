@@ -187,10 +187,11 @@ async function clientMain(which, workload, port) {
   if (workload === 'all') fn = () => c.all('ROWS');
   else if (workload === 'iterate') fn = () => c.iterate('ROWS');
   else if (workload === 'nodes') fn = () => c.all('NODES');
-  else if (workload === 'memory') {
+  else if (workload === 'memory' || workload === 'memory-iterate') {
     // fixed work (not a timed loop, where the faster client would do more): 10 queries of 100k
-    // rows, all at once, one after the other; the peak RSS of the process is the result
-    for (let i = 0; i < 10; i++) await c.all('ROWS');
+    // rows, one after the other, all at once or through the iterator; the result is the peak
+    // RSS of the process
+    for (let i = 0; i < 10; i++) await (workload === 'memory' ? c.all('ROWS') : c.iterate('ROWS'));
     await c.close();
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(`${JSON.stringify({ rate: peakRssMb, peakRssMb })}\n`);
@@ -276,24 +277,29 @@ export async function run() {
       );
     }
     if (only && !only.includes('memory')) return rows;
-    const ma = [];
-    const mb = [];
-    for (let i = 0; i < RUNS; i++) {
-      ma.push((await child(['--client=ours', '--workload=memory', `--port=${port}`])).peakRssMb);
-      mb.push((await child(['--client=theirs', '--workload=memory', `--port=${port}`])).peakRssMb);
+    for (const [w, label] of [
+      ['memory', '10 x 100k rows all at once: peak RSS of the client process'],
+      ['memory-iterate', '10 x 100k rows through the iterator: peak RSS of the client process'],
+    ]) {
+      const ma = [];
+      const mb = [];
+      for (let i = 0; i < RUNS; i++) {
+        ma.push((await child(['--client=ours', `--workload=${w}`, `--port=${port}`])).peakRssMb);
+        mb.push((await child(['--client=theirs', `--workload=${w}`, `--port=${port}`])).peakRssMb);
+      }
+      rows.push(
+        row({
+          suite: 'client',
+          workload: label,
+          op: w === 'memory' ? 'peak-rss' : 'peak-rss-iterate',
+          unit: 'MB',
+          ours: median(ma),
+          peer: 'neo4j-driver',
+          theirs: median(mb),
+          higherIsBetter: false,
+        }),
+      );
     }
-    rows.push(
-      row({
-        suite: 'client',
-        workload: '10 x 100k rows all at once: peak RSS of the client process',
-        op: 'peak-rss',
-        unit: 'MB',
-        ours: median(ma),
-        peer: 'neo4j-driver',
-        theirs: median(mb),
-        higherIsBetter: false,
-      }),
-    );
     if (only && !only.includes('raw')) return rows;
     const raw = [];
     for (let i = 0; i < RUNS; i++) raw.push((await child(['--raw', `--port=${port}`])).rate);

@@ -7,8 +7,8 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { websocketListener } from '../src/node.js';
-import type { EchoResult } from './browser/echo-page.js';
-import { fnv1a } from './bytes.js';
+import type { AbruptResult, EchoResult } from './browser/echo-page.js';
+import { fnv1a, within } from './bytes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -23,11 +23,12 @@ describe.skipIf(!haveChromium)('websocket module in a real browser (headless Chr
   let page: Server;
   let pagePort = 0;
   let listener: Listener;
-  const serverSide: { bytes: number; checksum: number; transports: Transport[] } = {
-    bytes: 0,
-    checksum: 0x811c9dc5,
-    transports: [],
-  };
+  const serverSide: {
+    bytes: number;
+    checksum: number;
+    transports: Transport[];
+    abruptEnds: (Error | undefined)[];
+  } = { bytes: 0, checksum: 0x811c9dc5, transports: [], abruptEnds: [] };
 
   beforeAll(async () => {
     // Bundle the page script (and with it the portable entry) for the browser: a node:* import
@@ -60,8 +61,17 @@ describe.skipIf(!haveChromium)('websocket module in a real browser (headless Chr
     // The Bolt side: an echo server with back-pressure (pause reading while the echo backs up).
     listener = await websocketListener().listen({ host: '127.0.0.1', port: 0 }, (t) => {
       serverSide.transports.push(t);
+      let first = true;
       t.receive({
         onData(chunk) {
+          if (first && chunk.length === 1 && (chunk[0] === 1 || chunk[0] === 2)) {
+            // The abrupt-close probes: 1 = the page will destroy, 2 = we destroy.
+            first = false;
+            if (chunk[0] === 2) t.destroy(new Error('server gave up'));
+            else void t.closed.then((e) => serverSide.abruptEnds.push(e));
+            return;
+          }
+          first = false;
           serverSide.bytes += chunk.length;
           serverSide.checksum = fnv1a(chunk, serverSide.checksum);
           if (!t.write(chunk)) {
@@ -124,6 +134,27 @@ describe.skipIf(!haveChromium)('websocket module in a real browser (headless Chr
       expect(serverSide.checksum).toBe(result.sentChecksum);
       expect(result.encrypted).toBe(false);
       expect(result.endError).toBeNull();
+
+      // Abrupt closes both ways, through the browser's own WebSocket.
+      const abrupt: AbruptResult = await tab.evaluate(
+        (port) => window.runAbrupt(port),
+        listener.address.port,
+      );
+      expect(abrupt.ownClosed).toBe('page gave up');
+      expect(abrupt.peerResetCode).toBe('RESET');
+      expect(abrupt.peerResetEnd).toMatch(/closed abruptly \(code 1006/);
+      await within(
+        (async () => {
+          while (serverSide.abruptEnds.length === 0) await new Promise((r) => setTimeout(r, 5));
+        })(),
+        5_000,
+        'server sees the page vanish',
+      );
+      expect(serverSide.abruptEnds[0]).toMatchObject({
+        name: 'TransportError',
+        code: 'RESET',
+        message: expect.stringMatching(/code 4000, destroyed/),
+      });
     } finally {
       await context.close();
     }

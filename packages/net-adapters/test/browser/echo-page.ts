@@ -5,7 +5,16 @@ import { websocket } from '../../src/index.js';
 declare global {
   interface Window {
     runEcho(port: number, size: number): Promise<EchoResult>;
+    runAbrupt(port: number): Promise<AbruptResult>;
   }
+}
+
+export interface AbruptResult {
+  /** What `closed` resolved to after the page destroyed its transport. */
+  ownClosed: string | null;
+  /** What the page saw when the server destroyed the other connection. */
+  peerResetEnd: string | null;
+  peerResetCode: string | null;
 }
 
 export interface EchoResult {
@@ -74,5 +83,27 @@ window.runEcho = async (port, size) => {
     sawBackPressure,
     encrypted: transport.encrypted,
     endError: endError ? String(endError) : null,
+  };
+};
+
+window.runAbrupt = async (port) => {
+  // 1: the page destroys its side; the server must see a reset.
+  const mine = await websocket().connect({ host: '127.0.0.1', port, connectTimeoutMs: 10_000 });
+  mine.receive({ onData() {}, onEnd() {} });
+  mine.write(new Uint8Array([0x01])); // 0x01: "I am the one who will vanish"
+  await new Promise((r) => setTimeout(r, 50));
+  mine.destroy(new Error('page gave up'));
+  const ownClosed = await mine.closed;
+  // 2: the server destroys its side (on byte 0x02); the page must see a reset.
+  const theirs = await websocket().connect({ host: '127.0.0.1', port, connectTimeoutMs: 10_000 });
+  const ended = new Promise<Error | undefined>((resolve) =>
+    theirs.receive({ onData() {}, onEnd: resolve }),
+  );
+  theirs.write(new Uint8Array([0x02]));
+  const end = await ended;
+  return {
+    ownClosed: ownClosed ? ownClosed.message : null,
+    peerResetEnd: end ? end.message : null,
+    peerResetCode: end ? String((end as { code?: unknown }).code) : null,
   };
 };

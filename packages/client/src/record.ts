@@ -53,7 +53,17 @@ export class Record<T extends RecordShape = RecordShape> {
   toObject(): T {
     const o: any = {};
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) o[keys[i]] = this.fields[i];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === '__proto__')
+        Object.defineProperty(o, k, {
+          value: this.fields[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else o[k] = this.fields[i];
+    }
     return o as T;
   }
 

@@ -40,7 +40,9 @@ describe('Record', () => {
     expect([...r.values()]).toEqual([1, 'x']);
     expect([...r]).toEqual([1, 'x']);
     const seen: [unknown, string][] = [];
-    r.forEach((v, k) => seen.push([v, k]));
+    r.forEach((v, k) => {
+      seen.push([v, k]);
+    });
     expect(seen).toEqual([
       [1, 'a'],
       ['x', 'b'],

@@ -245,7 +245,7 @@ export class Result<T extends RecordShape = RecordShape>
     const it: AsyncIterator<Record<T>> & AsyncIterable<Record<T>> = {
       next: (): Promise<IteratorResult<Record<T>>> => {
         if (signal?.aborted) {
-          this.discardRest();
+          this.abortStream();
           return Promise.reject(abortError(signal, 'reading the result'));
         }
         const buf = this.buffer;
@@ -276,12 +276,12 @@ export class Result<T extends RecordShape = RecordShape>
   private abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
     if (!signal) return p;
     if (signal.aborted) {
-      this.discardRest();
+      this.abortStream();
       return Promise.reject(abortError(signal, 'waiting for the result'));
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
-        this.discardRest();
+        this.abortStream();
         reject(abortError(signal, 'waiting for the result'));
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -332,6 +332,7 @@ export class Result<T extends RecordShape = RecordShape>
     if (md.has_more === true) {
       this.hasMore = true;
       this.phase = 'streaming';
+      if (this.resetting) return;
       if (this.discarding) this.sendDiscard();
       else if (this.mode === 'all' || this.buffer.length - this.bufHead <= this.fetchSize)
         this.pull();
@@ -358,6 +359,33 @@ export class Result<T extends RecordShape = RecordShape>
       this.paused = false;
       this.conn?.resumeReading();
     }
+  }
+
+  /** @internal Set by sessions for auto-commit results: an abort may RESET the connection
+   *  (it is this result's alone), which stops a query the server is still working on. */
+  _interruptible = false;
+  /** An abort sent RESET: nothing more is sent for this result; RESET's answer ends it. */
+  private resetting = false;
+
+  /** An abort: RESET when the connection is ours alone and the query is under way (the
+   *  server stops at once; the result fails with an `aborted` error), else DISCARD. */
+  private abortStream(): void {
+    if (this._ended) return;
+    if (this._interruptible && this.conn && this.phase !== 'waiting' && !this.discarding) {
+      this.discarding = true;
+      this.resetting = true;
+      this.buffer = [];
+      this.bufHead = 0;
+      this.resumeReading();
+      // An outstanding PULL is answered IGNORED (this result fails with an `aborted` error);
+      // with nothing outstanding, the RESET's SUCCESS ends the result.
+      this.conn.reset().then(
+        () => this.complete(),
+        (e) => this.fail(e),
+      );
+      return;
+    }
+    this.discardRest();
   }
 
   private discardRest(): void {

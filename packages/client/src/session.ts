@@ -109,6 +109,7 @@ export class Session {
       (end) => this.onAutoCommitEnd(conn, used, end),
       () => serverInfo(conn),
     );
+    result._interruptible = true;
     const prev = this.last;
     this.last = result;
     const start = async () => {

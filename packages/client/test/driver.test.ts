@@ -252,6 +252,23 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('an abort stops a query the server is still working on (RESET), and the session goes on', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
+    const s = d.session();
+    const started = Date.now();
+    const err = await s
+      .run('SLOW', { ms: 20_000 })
+      .records({ signal: AbortSignal.timeout(100) })
+      .catch((e) => e);
+    expect(err.kind).toBe('timeout');
+    expect(lines).toContain('C: RESET');
+    expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(fx!.netModule.transports).toHaveLength(1);
+    await s.close();
+  });
+
   it('abort signal on iteration discards and rejects', async () => {
     const { d } = await setup({ config: { fetchSize: 5 } });
     const s = d.session();

@@ -1,1 +1,25 @@
-export {};
+export {
+  BoltError,
+  type BoltErrorOptions,
+  type ErrorClassification,
+  GENERAL_GQL_STATUS,
+  UNKNOWN_ERROR_CODE,
+} from './bolt-error.js';
+export { describeMessage } from './describe-message.js';
+export type {
+  AuthToken,
+  ConnectionInfo,
+  Handler,
+  QueryContext,
+  QueryFunction,
+  RecordValues,
+  ResultSummary,
+  RouteContext,
+  RoutingRole,
+  RoutingTable,
+  RunResult,
+  TransactionOptions,
+} from './handler.js';
+export { consoleLogger, type Logger, type LogLevel } from './logger.js';
+export { type BoltServer, createServer } from './server.js';
+export type { ResolvedServerOptions, ServerOptions } from './server-options.js';

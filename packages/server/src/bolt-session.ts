@@ -1,0 +1,1377 @@
+import { ChunkingError, ChunkWriter, Dechunker } from '@bolt/chunking';
+import type { Transport } from '@bolt/net-adapters';
+import {
+  admit,
+  type BoltFeatures,
+  type BoltVersion,
+  features,
+  formatVersion,
+  initialState,
+  interrupt,
+  MessageCodec,
+  type Request,
+  type RequestType,
+  ServerHandshake,
+  type ServerState,
+  transition,
+} from '@bolt/parser';
+import { BoltError } from './bolt-error.js';
+import { describeMessage } from './describe-message.js';
+import type {
+  AuthToken,
+  ConnectionInfo,
+  Handler,
+  ResultSummary,
+  RouteContext,
+  RoutingTable,
+} from './handler.js';
+import { readTransactionOptions, WorkContext } from './query-context.js';
+import { ResultCursor } from './result-cursor.js';
+import type { ResolvedServerOptions } from './server-options.js';
+
+/** Codes the server itself answers with. */
+const REQUEST_INVALID = 'Neo.ClientError.Request.Invalid';
+const UNAUTHORIZED = 'Neo.ClientError.Security.Unauthorized';
+
+/** HELLO keys that are not part of the inline auth token (3–5.0). */
+const HELLO_KEYS = new Set([
+  'user_agent',
+  'bolt_agent',
+  'routing',
+  'patch_bolt',
+  'notifications_minimum_severity',
+  'notifications_disabled_categories',
+  'notifications_disabled_classifications',
+]);
+
+/** Resolves when a RESET arrived (or the connection died) while work was awaited. */
+const INTERRUPTED: unique symbol = Symbol('interrupted');
+type Interrupted = typeof INTERRUPTED;
+
+type Fatal = { type: '__fatal'; error: BoltError };
+type Entry = Request | Fatal;
+
+/** An explicit transaction: its context, its open results by qid. */
+interface Transaction {
+  context: WorkContext;
+  results: Map<number, ResultCursor>;
+  nextQid: number;
+  lastQid: number;
+  /** Bolt 1–2: opened with `RUN "BEGIN"`. */
+  legacy: boolean;
+}
+
+/** What the server gives each session. */
+export interface SessionHost {
+  readonly options: ResolvedServerOptions;
+  readonly handler: Handler;
+  /** Called once, when the session has ended and its transport is closed. */
+  sessionEnded(session: BoltSession): void;
+}
+
+/** Outcome of streaming records for one PULL/DISCARD: exhausted, or more remain. */
+type PullOutcome = 'done' | 'more';
+
+function isThenable<T>(v: unknown): v is PromiseLike<T> {
+  return (
+    v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * One client connection: handshake, the reader that decodes messages as bytes arrive, the queue
+ * they wait in, and the processor that answers them in order while enforcing the parser's state
+ * machine. RESET jumps the queue: the reader raises the interrupt at once.
+ */
+export class BoltSession {
+  readonly info: ConnectionInfo;
+  state: ServerState = 'DISCONNECTED';
+
+  private readonly options: ResolvedServerOptions;
+  private readonly handler: Handler;
+  private handshake: ServerHandshake | undefined;
+  private manifestUsed = false;
+  private version: BoltVersion | undefined;
+  private feats: BoltFeatures | undefined;
+  private codec: MessageCodec | undefined;
+  private dechunker: Dechunker | undefined;
+  private readonly writer: ChunkWriter;
+
+  private readonly queue: (Entry | undefined)[] = [];
+  private head = 0;
+  private processing = false;
+  private readingStopped = false;
+  private paused = false;
+  private pendingResets = 0;
+  private interruptWake: ((v: Interrupted) => void) | undefined;
+  private interruptPromise: Promise<Interrupted> | undefined;
+
+  private user: unknown;
+  private userAgent: string | undefined;
+  private boltAgent: Record<string, unknown> | undefined;
+  private routing: Record<string, unknown> | null | undefined;
+
+  private auto: ResultCursor | undefined;
+  private tx: Transaction | undefined;
+  /** Context of the auto-commit RUN being set up (so RESET can abort it before it has a cursor). */
+  private pendingWork: WorkContext | undefined;
+
+  private ended = false;
+  private draining = false;
+  private lastActivity = Date.now();
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+  private drainWaiter: (() => void) | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    readonly listener: string,
+    readonly id: string,
+    private readonly host: SessionHost,
+  ) {
+    this.options = host.options;
+    this.handler = host.handler;
+    this.writer = new ChunkWriter();
+    this.info = this.makeInfo();
+  }
+
+  /** Start reading. Called once by the server. */
+  start(): void {
+    this.handshake = new ServerHandshake({
+      supported: this.options.versions,
+      manifest: this.options.manifest,
+    });
+    this.handshakeTimer = setTimeout(() => {
+      if (this.codec === undefined && !this.ended) {
+        this.log('warn', `handshake not completed within ${this.options.handshakeTimeoutMs} ms`);
+        this.end('destroy');
+      }
+    }, this.options.handshakeTimeoutMs);
+    this.armIdleTimer();
+    this.transport.receive({
+      onData: (chunk) => this.onData(chunk),
+      onEnd: (error) => this.onTransportEnd(error),
+    });
+    void this.transport.closed.then(() => this.onTransportEnd(undefined));
+  }
+
+  /** True while a request is being processed or a result/transaction is open. */
+  get busy(): boolean {
+    return (
+      this.processing ||
+      this.head < this.queue.length ||
+      this.state === 'STREAMING' ||
+      this.state === 'TX_READY' ||
+      this.state === 'TX_STREAMING'
+    );
+  }
+
+  /**
+   * Server shutdown: close at once when idle, else let the work in flight finish for up to
+   * `graceMs`, then abort it and close. Resolves when the transport is closed.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    if (!this.ended) {
+      this.draining = true;
+      if (!this.busy) this.end('end', 'the server is shutting down', graceMs);
+      else {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          this.drainWaiter = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.drainWaiter = undefined;
+        if (!this.ended) {
+          if (this.busy) this.log('info', `closing with work in flight after ${graceMs} ms grace`);
+          this.end(this.busy ? 'destroy' : 'end', 'the server is shutting down', 0);
+        }
+      }
+    }
+    await this.transport.closed;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private onData(chunk: Uint8Array): void {
+    this.lastActivity = Date.now();
+    if (this.readingStopped || this.ended) return;
+    if (this.codec === undefined) {
+      this.onHandshakeData(chunk);
+      return;
+    }
+    try {
+      this.dechunker!.push(chunk);
+    } catch (e) {
+      this.stopReading(
+        ChunkingError.isInstance(e) && e.code === 'MESSAGE_TOO_LARGE'
+          ? `Message too large: the limit is ${this.options.maxMessageSize} bytes.`
+          : `Invalid message framing: ${(e as Error).message}`,
+      );
+    }
+    this.kick();
+  }
+
+  private onHandshakeData(chunk: Uint8Array): void {
+    let result: ReturnType<ServerHandshake['push']>;
+    try {
+      result = this.handshake!.push(chunk);
+    } catch (e) {
+      this.log('warn', `handshake failed: ${(e as Error).message}`);
+      this.end('destroy');
+      return;
+    }
+    if (result === undefined) return;
+    if (result.send.length > 0) this.transport.write(result.send);
+    if (!result.done) {
+      this.manifestUsed = true;
+      // Anything the client sent after its proposals is the start of its choice.
+      if (result.rest.length > 0) this.onHandshakeData(result.rest);
+      return;
+    }
+    clearTimeout(this.handshakeTimer);
+    this.handshake = undefined;
+    if (result.version === undefined) {
+      this.log(
+        'info',
+        `no common Bolt version (client offered ${result.proposals.map((p) => JSON.stringify(p)).join(', ')})`,
+      );
+      this.end('end');
+      return;
+    }
+    this.setVersion(result.version);
+    if (result.rest.length > 0) this.onData(result.rest);
+  }
+
+  private setVersion(version: BoltVersion): void {
+    this.version = version;
+    this.feats = features(version);
+    this.codec = new MessageCodec({ version, integers: this.options.integers });
+    this.dechunker = new Dechunker({
+      maxMessageSize: this.options.maxMessageSize,
+      onMessage: (body) => this.onMessage(body),
+    });
+    this.state = initialState(version);
+    this.log(
+      'debug',
+      `negotiated Bolt ${formatVersion(version)}${this.manifestUsed ? ' (manifest v1)' : ''}`,
+    );
+  }
+
+  private onMessage(body: Uint8Array): void {
+    if (this.readingStopped) return;
+    let request: Request;
+    try {
+      request = this.codec!.decodeRequest(body);
+    } catch (e) {
+      this.stopReading(`Invalid message: ${(e as Error).message}`);
+      return;
+    }
+    if (request.type === 'RESET') this.onInterrupt();
+    this.queue.push(request);
+    if (!this.paused && this.queue.length - this.head >= this.options.maxQueuedRequests) {
+      this.paused = true;
+      this.transport.pause();
+    }
+  }
+
+  /** A malformed stream: answer what came before, then FAILURE and close. */
+  private stopReading(message: string): void {
+    this.readingStopped = true;
+    this.queue.push({
+      type: '__fatal',
+      error: new BoltError(message, { code: REQUEST_INVALID }),
+    });
+  }
+
+  /** `<INTERRUPT>`: a RESET was read. Abort the running work; queued requests get IGNORED. */
+  private onInterrupt(): void {
+    this.pendingResets++;
+    this.state = interrupt(this.state);
+    if (this.state !== 'INTERRUPTED') return; // before authentication: RESET is a violation
+    const reason = new BoltError('The work was interrupted by RESET.', {
+      code: 'Neo.ClientError.Transaction.Terminated',
+    });
+    this.abortWork(reason);
+    this.wakeInterrupted();
+  }
+
+  private abortWork(reason: BoltError): void {
+    this.pendingWork?.abort(reason);
+    this.auto?.context.abort(reason);
+    this.tx?.context.abort(reason);
+  }
+
+  private wakeInterrupted(): void {
+    const wake = this.interruptWake;
+    this.interruptWake = undefined;
+    this.interruptPromise = undefined;
+    wake?.(INTERRUPTED);
+  }
+
+  /** Await handler work, unless a RESET (or the end of the connection) comes first. */
+  private settle<T>(p: PromiseLike<T>): Promise<T | Interrupted> {
+    if (this.isInterrupted() || this.ended) {
+      Promise.resolve(p).catch(() => undefined);
+      return Promise.resolve(INTERRUPTED);
+    }
+    if (this.interruptPromise === undefined)
+      this.interruptPromise = new Promise((resolve) => {
+        this.interruptWake = resolve;
+      });
+    return Promise.race([p, this.interruptPromise]);
+  }
+
+  private onTransportEnd(error: Error | undefined): void {
+    if (this.ended) return;
+    if (error) this.log('debug', `connection lost: ${error.message}`);
+    else this.log('debug', 'client closed the connection');
+    this.end('destroy', 'the client disconnected');
+  }
+
+  // ---------------------------------------------------------------- processing
+
+  private kick(): void {
+    if (this.processing || this.ended || this.head >= this.queue.length) return;
+    this.processing = true;
+    this.loop().then(
+      () => {
+        this.processing = false;
+        this.afterLoop();
+      },
+      (e) => {
+        this.processing = false;
+        this.log('error', 'internal error; closing the connection', e);
+        this.end('destroy');
+      },
+    );
+  }
+
+  private afterLoop(): void {
+    if (this.ended) return;
+    if (this.state === 'DEFUNCT') {
+      this.end('end', 'the connection is defunct');
+      return;
+    }
+    if (this.head < this.queue.length) {
+      this.kick();
+      return;
+    }
+    if (this.draining && !this.busy) {
+      const wake = this.drainWaiter;
+      if (wake) wake();
+      else this.end('end', 'the server is shutting down', 0);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      while (this.head < this.queue.length && !this.ended && this.state !== 'DEFUNCT') {
+        const entry = this.queue[this.head]!;
+        this.queue[this.head++] = undefined;
+        if (this.head === this.queue.length) {
+          this.queue.length = 0;
+          this.head = 0;
+        } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+          this.queue.splice(0, this.head);
+          this.head = 0;
+        }
+        if (this.paused && this.queue.length - this.head < this.options.maxQueuedRequests >> 1) {
+          this.paused = false;
+          this.transport.resume();
+        }
+        const pending = this.process(entry);
+        if (pending !== undefined) {
+          const f = this.flush();
+          if (f) await f;
+          this.startKeepAlive();
+          try {
+            await pending;
+          } finally {
+            this.stopKeepAlive();
+          }
+        }
+        if (this.writer.length >= this.options.flushThreshold) {
+          const f = this.flush();
+          if (f) await f;
+        }
+      }
+      const f = this.flush();
+      if (f) await f;
+      if (this.head >= this.queue.length || this.ended || this.state === 'DEFUNCT') return;
+    }
+  }
+
+  /** Hand the buffered responses to the transport; a promise when it wants us to wait. */
+  private flush(): Promise<void> | undefined {
+    if (this.writer.length === 0 || this.ended) return undefined;
+    const bytes = this.writer.flush();
+    let ok: boolean;
+    try {
+      ok = this.transport.write(bytes);
+    } catch {
+      this.end('destroy');
+      return undefined;
+    }
+    if (ok) return undefined;
+    return this.transport.drained().catch(() => undefined);
+  }
+
+  private process(entry: Entry): void | Promise<void> {
+    if (entry.type === '__fatal') {
+      this.log('warn', entry.error.message);
+      this.sendFailure(entry.error);
+      this.state = 'DEFUNCT';
+      this.endAfterFlush();
+      return;
+    }
+    const request = entry;
+    if (this.options.logger.debug) this.log('debug', `C: ${describeMessage(request as never)}`);
+    const verdict = admit(this.version!, this.state, request.type);
+    if (verdict === 'ignore') {
+      this.sendIgnored();
+      return;
+    }
+    if (verdict === 'violation') {
+      if (request.type === 'RESET') this.pendingResets--;
+      const error = new BoltError(
+        `Message '${request.type}' cannot be handled by a session in the ${this.state} state.`,
+        { code: REQUEST_INVALID },
+      );
+      this.log('warn', `protocol violation: ${error.message}`);
+      this.sendFailure(error);
+      this.state = 'DEFUNCT';
+      this.endAfterFlush();
+      return;
+    }
+    switch (request.type) {
+      case 'INIT':
+        return this.onInit(request.userAgent, request.authToken);
+      case 'HELLO':
+        return this.onHello(request.extra);
+      case 'LOGON':
+        return this.onLogon(request.auth);
+      case 'LOGOFF':
+        this.user = undefined;
+        return this.succeed('LOGOFF', {});
+      case 'RUN':
+        return this.onRun(request.query, request.parameters, request.extra);
+      case 'PULL':
+      case 'DISCARD':
+        return this.onPull(request.type, toInt(request.extra.n), toQid(request.extra.qid));
+      case 'PULL_ALL':
+      case 'DISCARD_ALL':
+        return this.onPull(request.type, -1, -1);
+      case 'BEGIN':
+        return this.onBegin(request.extra);
+      case 'COMMIT':
+        return this.onCommit();
+      case 'ROLLBACK':
+        return this.onRollback();
+      case 'RESET':
+        return this.onReset();
+      case 'ACK_FAILURE':
+        return this.succeed('ACK_FAILURE', {});
+      case 'GOODBYE':
+        this.state = 'DEFUNCT';
+        this.end('end', 'the client said GOODBYE');
+        return;
+      case 'ROUTE':
+        return this.onRoute(request.routing, request.bookmarks, request.db, request.impUser);
+      case 'TELEMETRY':
+        try {
+          this.handler.telemetry?.(Number(request.api), this.info);
+        } catch (e) {
+          this.log('warn', 'telemetry hook failed', e);
+        }
+        return this.succeed('TELEMETRY', {});
+    }
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  private succeed(
+    request: RequestType,
+    metadata: Record<string, unknown>,
+    context?: { hasMore?: boolean; openResults?: number },
+  ): void {
+    this.send({ type: 'SUCCESS', metadata });
+    this.moveTo(transition(this.version!, this.state, request, 'SUCCESS', context));
+  }
+
+  private fail(request: RequestType, error: unknown): void {
+    const e = BoltError.from(error);
+    if (!BoltError.isInstance(error)) this.log('warn', `handler error for ${request}`, error);
+    this.sendFailure(e);
+    this.moveTo(transition(this.version!, this.state, request, 'FAILURE'));
+  }
+
+  private moveTo(next: ServerState): void {
+    this.state = next;
+    if (next === 'DEFUNCT') this.endAfterFlush();
+    else if (this.pendingResets > 0 && next !== 'INTERRUPTED') this.state = interrupt(next);
+  }
+
+  private sendFailure(e: BoltError): void {
+    this.send({
+      type: 'FAILURE',
+      metadata: e.toFailureMetadata(this.feats ?? { gqlErrors: false }),
+    });
+  }
+
+  private sendIgnored(): void {
+    this.send({ type: 'IGNORED' });
+  }
+
+  private send(message: Parameters<MessageCodec['encodeResponse']>[0]): void {
+    if (this.ended || this.codec === undefined) return;
+    if (this.options.logger.debug) this.log('debug', `S: ${describeMessage(message as never)}`);
+    this.codec.encodeResponse(message, this.writer);
+  }
+
+  // ---------------------------------------------------------------- authentication
+
+  private onInit(userAgent: string, token: AuthToken): void | Promise<void> {
+    this.userAgent = userAgent;
+    return this.authenticate('INIT', token, { server: this.options.agent });
+  }
+
+  private onHello(extra: Record<string, unknown>): void | Promise<void> {
+    const f = this.feats!;
+    this.userAgent = typeof extra.user_agent === 'string' ? extra.user_agent : undefined;
+    const agent = extra.bolt_agent;
+    this.boltAgent =
+      agent !== null && typeof agent === 'object' ? (agent as Record<string, unknown>) : undefined;
+    const routing = extra.routing;
+    this.routing =
+      routing === null || routing === undefined
+        ? routing
+        : typeof routing === 'object'
+          ? (routing as Record<string, unknown>)
+          : undefined;
+    const meta: Record<string, unknown> = {
+      server: this.options.agent,
+      connection_id: this.id,
+    };
+    if (f.hints) {
+      const hints: Record<string, unknown> = {};
+      if (this.options.recvTimeoutSeconds !== undefined)
+        hints['connection.recv_timeout_seconds'] = this.options.recvTimeoutSeconds;
+      if (f.telemetry) hints['telemetry.enabled'] = this.options.telemetry;
+      if (f.homeDbInSuccess) hints['ssr.enabled'] = this.options.serverSideRouting;
+      meta.hints = hints;
+    }
+    let utc = false;
+    if (f.utcPatch && Array.isArray(extra.patch_bolt) && extra.patch_bolt.includes('utc')) {
+      meta.patch_bolt = ['utc'];
+      utc = true;
+    }
+    if (this.manifestUsed && f.manifest) meta.protocol_version = formatVersion(this.version!);
+    if (!f.hasHelloAuth) {
+      this.succeed('HELLO', meta);
+      if (utc) this.codec!.enableUtcPatch();
+      return;
+    }
+    const token: AuthToken = {};
+    for (const key of Object.keys(extra)) if (!HELLO_KEYS.has(key)) token[key] = extra[key];
+    const r = this.authenticate('HELLO', token, meta);
+    if (utc) {
+      // The patch applies to everything after the SUCCESS (sent synchronously, or later).
+      if (r === undefined) {
+        if (this.state === 'READY') this.codec!.enableUtcPatch();
+      } else
+        return r.then(() => {
+          if (this.state === 'READY') this.codec!.enableUtcPatch();
+        });
+    }
+    return r;
+  }
+
+  private onLogon(token: AuthToken): void | Promise<void> {
+    const meta: Record<string, unknown> = {};
+    if (this.feats!.homeDbInSuccess && this.options.advertisedAddress)
+      meta.advertised_address = this.options.advertisedAddress;
+    return this.authenticate('LOGON', token, meta);
+  }
+
+  private authenticate(
+    request: 'INIT' | 'HELLO' | 'LOGON',
+    token: AuthToken,
+    successMeta: Record<string, unknown>,
+  ): void | Promise<void> {
+    const hook = this.handler.authenticate;
+    const done = (user: unknown): void => {
+      if (user === undefined || user === null || user === false) {
+        this.log('info', `authentication rejected (scheme ${String(token.scheme)})`);
+        this.fail(
+          request,
+          new BoltError('The client is unauthorized due to authentication failure.', {
+            code: UNAUTHORIZED,
+            gqlStatus: '42NFF',
+            description:
+              'error: syntax error or access rule violation - permission/access denied. The client is unauthorized due to authentication failure.',
+          }),
+        );
+        return;
+      }
+      this.user = user;
+      this.succeed(request, successMeta);
+    };
+    const reject = (e: unknown): void => {
+      if (BoltError.isInstance(e)) this.fail(request, e);
+      else {
+        this.log('warn', 'authenticate() threw; rejecting', e);
+        done(undefined);
+      }
+    };
+    if (hook === undefined) {
+      done({ username: typeof token.principal === 'string' ? token.principal : '' });
+      return;
+    }
+    let r: unknown;
+    try {
+      r = hook.call(this.handler, token, this.info);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    if (!isThenable(r)) {
+      done(r);
+      return;
+    }
+    return this.settle(r).then(
+      (user) => (user === INTERRUPTED ? this.sendIgnored() : done(user)),
+      reject,
+    );
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  private onRun(
+    query: string,
+    parameters: Record<string, unknown>,
+    extra: Record<string, unknown>,
+  ): void | Promise<void> {
+    const tx = this.tx;
+    if (tx === undefined && !this.feats!.explicitTx) {
+      const command = query.trim().toUpperCase();
+      if (command === 'BEGIN' || command === 'COMMIT' || command === 'ROLLBACK')
+        return this.legacyTxCommand(command, parameters);
+    }
+    const context =
+      tx?.context ??
+      this.legacyTx?.context ??
+      new WorkContext(this.info, this.user, readTransactionOptions(extra), false);
+    if (tx === undefined) this.pendingWork = context;
+    const routingTable = this.routingProcedure(query, parameters, context);
+    let r: unknown;
+    try {
+      r = routingTable ?? this.handler.run(query, parameters, context);
+    } catch (e) {
+      this.pendingWork = undefined;
+      this.fail('RUN', e);
+      return;
+    }
+    if (!isThenable(r)) {
+      this.pendingWork = undefined;
+      this.opened(r, context);
+      return;
+    }
+    return this.settle(r).then(
+      (result) => {
+        this.pendingWork = undefined;
+        if (result === INTERRUPTED) {
+          this.abandon(result, context);
+          this.sendIgnored();
+        } else this.opened(result, context);
+      },
+      (e) => {
+        this.pendingWork = undefined;
+        if (this.isInterrupted()) this.sendIgnored();
+        else this.fail('RUN', e);
+      },
+    );
+  }
+
+  /** A late result that nobody will read: stop its iterator. */
+  private abandon(result: unknown, context: WorkContext): void {
+    try {
+      void new ResultCursor(result as never, context, -1).close();
+    } catch {
+      // not a valid result: nothing to stop
+    }
+  }
+
+  private opened(result: unknown, context: WorkContext): void {
+    const tx = this.tx;
+    let cursor: ResultCursor;
+    try {
+      cursor = new ResultCursor(result as never, context, tx ? tx.nextQid : -1);
+    } catch (e) {
+      this.fail('RUN', e);
+      return;
+    }
+    const f = this.feats!;
+    const meta: Record<string, unknown> = { fields: cursor.fields };
+    if (f.explicitTx) meta.t_first = 0;
+    else meta.result_available_after = 0;
+    if (tx !== undefined) {
+      tx.results.set(tx.nextQid, cursor);
+      tx.lastQid = tx.nextQid++;
+      if (f.multipleResults) meta.qid = cursor.qid;
+    } else {
+      this.auto = cursor;
+      if (f.homeDbInSuccess && context.database === undefined) meta.db = this.defaultDatabase();
+    }
+    this.succeed('RUN', meta);
+  }
+
+  private defaultDatabase(): string {
+    return 'neo4j';
+  }
+
+  private cursorFor(qid: number): ResultCursor | undefined {
+    const tx = this.tx;
+    if (tx === undefined) return this.auto;
+    return tx.results.get(qid === -1 ? tx.lastQid : qid);
+  }
+
+  private onPull(
+    request: 'PULL' | 'DISCARD' | 'PULL_ALL' | 'DISCARD_ALL',
+    n: number,
+    qid: number,
+  ): void | Promise<void> {
+    const cursor = this.cursorFor(qid);
+    if (cursor === undefined) {
+      this.fail(
+        request,
+        new BoltError(`There is no open result with qid ${qid}.`, { code: REQUEST_INVALID }),
+      );
+      return;
+    }
+    if (n === 0 || n < -1) {
+      this.fail(
+        request,
+        new BoltError(`Expected n to be -1 or a positive integer, got ${n}.`, {
+          code: REQUEST_INVALID,
+        }),
+      );
+      return;
+    }
+    const discard = request === 'DISCARD' || request === 'DISCARD_ALL';
+    let outcome: PullOutcome | Promise<PullOutcome | Interrupted>;
+    try {
+      if (discard && n === -1) {
+        const closing = cursor.close();
+        outcome = closing ? closing.then(() => 'done' as const) : 'done';
+      } else outcome = this.stream(cursor, n, discard);
+    } catch (e) {
+      this.resultFailed(request, cursor, e);
+      return;
+    }
+    if (!isThenable(outcome)) return this.completePull(request, cursor, outcome);
+    return this.settle(outcome).then(
+      (o) => {
+        if (o === INTERRUPTED) this.sendIgnored();
+        else return this.completePull(request, cursor, o);
+      },
+      (e) => {
+        if (this.isInterrupted()) this.sendIgnored();
+        else this.resultFailed(request, cursor, e);
+      },
+    );
+  }
+
+  private resultFailed(request: RequestType, cursor: ResultCursor, e: unknown): void {
+    void cursor.close();
+    this.forget(cursor);
+    this.fail(request, e);
+  }
+
+  private forget(cursor: ResultCursor): void {
+    if (this.tx) this.tx.results.delete(cursor.qid);
+    else if (this.auto === cursor) this.auto = undefined;
+  }
+
+  /**
+   * Send (or skip) up to `n` records (-1: all). Synchronous while the iterator is; switches to
+   * the async path at the first promise (an async iterator, or transport back-pressure).
+   */
+  private stream(
+    cursor: ResultCursor,
+    n: number,
+    discard: boolean,
+  ): PullOutcome | Promise<PullOutcome> {
+    const it = cursor.iterator;
+    const codec = this.codec!;
+    const writer = this.writer;
+    const threshold = this.options.flushThreshold;
+    let sent = 0;
+    while (n < 0 || sent < n) {
+      const r = it.next();
+      if (isThenable<IteratorResult<unknown>>(r))
+        return this.streamAsync(cursor, n, discard, sent, r, undefined);
+      if (r.done) return 'done';
+      sent++;
+      cursor.count++;
+      if (!discard) codec.encodeRecord(cursor.values(r.value as never), writer);
+      if (writer.length >= threshold) {
+        const f = this.flush();
+        if (f) return this.streamAsync(cursor, n, discard, sent, undefined, f);
+      }
+    }
+    return 'more';
+  }
+
+  private async streamAsync(
+    cursor: ResultCursor,
+    n: number,
+    discard: boolean,
+    sent: number,
+    pending: PromiseLike<IteratorResult<unknown>> | undefined,
+    drain: Promise<void> | undefined,
+  ): Promise<PullOutcome> {
+    const it = cursor.iterator;
+    const codec = this.codec!;
+    const writer = this.writer;
+    const threshold = this.options.flushThreshold;
+    if (drain) await drain;
+    for (;;) {
+      if (this.isInterrupted() || this.ended) {
+        if (pending) Promise.resolve(pending).catch(() => undefined);
+        return 'more';
+      }
+      if (pending === undefined) {
+        if (n >= 0 && sent >= n) return 'more';
+        const r = it.next();
+        pending = isThenable<IteratorResult<unknown>>(r) ? r : Promise.resolve(r);
+      }
+      const r = await pending;
+      pending = undefined;
+      if (this.isInterrupted() || this.ended) return 'more';
+      if (r.done) return 'done';
+      sent++;
+      cursor.count++;
+      if (!discard) codec.encodeRecord(cursor.values(r.value as never), writer);
+      if (writer.length >= threshold) {
+        const f = this.flush();
+        if (f) await f;
+      }
+    }
+  }
+
+  private completePull(
+    request: RequestType,
+    cursor: ResultCursor,
+    outcome: PullOutcome,
+  ): void | Promise<void> {
+    if (outcome === 'more' && this.feats!.pullN) {
+      this.succeed(request, { has_more: true }, { hasMore: true, openResults: this.openResults() });
+      return;
+    }
+    cursor.markFinished();
+    let summary: ResultSummary | Promise<ResultSummary>;
+    try {
+      summary = cursor.summary();
+    } catch (e) {
+      this.resultFailed(request, cursor, e);
+      return;
+    }
+    const finish = (s: ResultSummary): void => {
+      this.forget(cursor);
+      this.succeed(request, this.summaryMetadata(cursor, s ?? {}), {
+        hasMore: false,
+        openResults: this.openResults(),
+      });
+    };
+    if (!isThenable(summary)) return finish(summary);
+    return this.settle(summary).then(
+      (s) => (s === INTERRUPTED ? this.sendIgnored() : finish(s)),
+      (e) => (this.isInterrupted() ? this.sendIgnored() : this.resultFailed(request, cursor, e)),
+    );
+  }
+
+  private openResults(): number {
+    return this.tx ? this.tx.results.size : 0;
+  }
+
+  private summaryMetadata(cursor: ResultCursor, s: ResultSummary): Record<string, unknown> {
+    const f = this.feats!;
+    const meta: Record<string, unknown> = {};
+    const { type, stats, bookmark, db, notifications, statuses, plan, profile, ...rest } = s;
+    for (const k of Object.keys(rest)) if (rest[k] !== undefined) meta[k] = rest[k];
+    if (bookmark !== undefined && this.tx === undefined) meta.bookmark = bookmark;
+    meta.type = type ?? 'r';
+    if (f.explicitTx) meta.t_last = cursor.elapsedMs();
+    else meta.result_consumed_after = cursor.elapsedMs();
+    if (f.db) meta.db = db ?? cursor.context.database ?? this.defaultDatabase();
+    if (stats !== undefined && Object.keys(stats).length > 0) meta.stats = stats;
+    if (plan !== undefined) meta.plan = plan;
+    if (profile !== undefined) meta.profile = profile;
+    if (f.statuses)
+      meta.statuses = statuses ?? deriveStatuses(notifications ?? [], cursor.count > 0);
+    else if (notifications !== undefined && notifications.length > 0)
+      meta.notifications = notifications;
+    return meta;
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private onBegin(extra: Record<string, unknown>): void | Promise<void> {
+    const context = new WorkContext(this.info, this.user, readTransactionOptions(extra), true);
+    const meta: Record<string, unknown> = {};
+    if (this.feats!.homeDbInSuccess && context.database === undefined)
+      meta.db = this.defaultDatabase();
+    const opened = (): void => {
+      this.tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false };
+      this.succeed('BEGIN', meta);
+    };
+    return this.callHook('BEGIN', () => this.handler.begin?.(context), context, opened);
+  }
+
+  private onCommit(): void | Promise<void> {
+    const tx = this.tx!;
+    return this.callHook(
+      'COMMIT',
+      () => this.handler.commit?.(tx.context),
+      tx.context,
+      (r) => {
+        this.tx = undefined;
+        const bookmark =
+          typeof r === 'string' ? r : (r as { bookmark?: string } | undefined)?.bookmark;
+        this.succeed('COMMIT', bookmark === undefined ? {} : { bookmark });
+      },
+      () => {
+        this.tx = undefined;
+      },
+    );
+  }
+
+  private onRollback(): void | Promise<void> {
+    const tx = this.tx!;
+    this.closeResults(tx);
+    return this.callHook(
+      'ROLLBACK',
+      () => this.handler.rollback?.(tx.context),
+      tx.context,
+      () => {
+        this.tx = undefined;
+        this.succeed('ROLLBACK', {});
+      },
+      () => {
+        this.tx = undefined;
+      },
+    );
+  }
+
+  /** Run a hook that may be async; `ok` sends the SUCCESS, a throw becomes FAILURE. */
+  private callHook(
+    request: RequestType,
+    hook: () => unknown,
+    context: WorkContext,
+    ok: (result: unknown) => void,
+    failed?: () => void,
+  ): void | Promise<void> {
+    let r: unknown;
+    try {
+      r = hook();
+    } catch (e) {
+      failed?.();
+      this.fail(request, e);
+      return;
+    }
+    if (!isThenable(r)) {
+      ok(r);
+      return;
+    }
+    this.pendingWork = context;
+    return this.settle(r).then(
+      (v) => {
+        this.pendingWork = undefined;
+        if (v === INTERRUPTED) {
+          // A transaction that opened after RESET arrived is rolled back by the RESET; one
+          // whose COMMIT/ROLLBACK was already under way is left to that.
+          if (request === 'BEGIN')
+            this.tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false };
+          else failed?.();
+          this.sendIgnored();
+        } else ok(v);
+      },
+      (e) => {
+        this.pendingWork = undefined;
+        failed?.();
+        if (this.isInterrupted()) this.sendIgnored();
+        else this.fail(request, e);
+      },
+    );
+  }
+
+  /**
+   * Bolt 1–2 have no BEGIN/COMMIT/ROLLBACK messages: drivers send `RUN "BEGIN"` etc. They are
+   * mapped onto the same hooks, answering an empty result.
+   */
+  private legacyTxCommand(
+    command: 'BEGIN' | 'COMMIT' | 'ROLLBACK',
+    parameters: Record<string, unknown>,
+  ): void | Promise<void> {
+    const legacy = this.legacyTx;
+    const empty = (summary: ResultSummary = {}) =>
+      this.opened({ fields: [], summary }, legacy?.context ?? this.blankContext());
+    if (command === 'BEGIN') {
+      const context = new WorkContext(
+        this.info,
+        this.user,
+        readTransactionOptions({ bookmarks: parameters.bookmarks }),
+        true,
+      );
+      return this.callHook(
+        'RUN',
+        () => this.handler.begin?.(context),
+        context,
+        () => {
+          this.legacyTx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: true };
+          empty();
+        },
+      );
+    }
+    if (legacy === undefined) {
+      this.fail(
+        'RUN',
+        new BoltError(`${command} without an open transaction.`, {
+          code: 'Neo.ClientError.Transaction.TransactionNotFound',
+        }),
+      );
+      return;
+    }
+    this.legacyTx = undefined;
+    return this.callHook(
+      'RUN',
+      () =>
+        command === 'COMMIT'
+          ? this.handler.commit?.(legacy.context)
+          : this.handler.rollback?.(legacy.context),
+      legacy.context,
+      (r) => {
+        const bookmark =
+          typeof r === 'string' ? r : (r as { bookmark?: string } | undefined)?.bookmark;
+        empty(bookmark === undefined ? {} : { bookmark });
+      },
+    );
+  }
+
+  /** Bolt 1–2 transaction opened with `RUN "BEGIN"`; RUNs inside use its context. */
+  private legacyTx: Transaction | undefined;
+
+  private blankContext(): WorkContext {
+    return new WorkContext(this.info, this.user, readTransactionOptions(undefined), false);
+  }
+
+  private closeResults(tx: Transaction): void {
+    for (const cursor of tx.results.values()) void cursor.close();
+    tx.results.clear();
+  }
+
+  // ---------------------------------------------------------------- RESET and routing
+
+  private onReset(): void | Promise<void> {
+    this.pendingResets--;
+    const auto = this.auto;
+    this.auto = undefined;
+    if (auto) void auto.close();
+    const tx = this.tx ?? this.legacyTx;
+    this.tx = undefined;
+    this.legacyTx = undefined;
+    const done = (): void => {
+      this.state = 'INTERRUPTED';
+      this.succeed('RESET', {});
+    };
+    if (tx === undefined) return done();
+    this.closeResults(tx);
+    return this.rollbackAbandoned(tx, 'RESET').then(done);
+  }
+
+  /** Roll back a transaction nobody will finish; errors are logged, never sent. */
+  private async rollbackAbandoned(tx: Transaction, why: string): Promise<void> {
+    try {
+      await this.handler.rollback?.(tx.context);
+    } catch (e) {
+      this.log('warn', `rollback after ${why} failed`, e);
+    }
+  }
+
+  private onRoute(
+    routing: Record<string, unknown>,
+    bookmarks: string[],
+    db: string | null | undefined,
+    impUser: string | null | undefined,
+  ): void | Promise<void> {
+    const context = new WorkContext(this.info, this.user, readTransactionOptions(undefined), false);
+    const routeContext: RouteContext = {
+      connection: this.info,
+      user: this.user,
+      routing: routing ?? {},
+      bookmarks: bookmarks ?? [],
+      database: typeof db === 'string' && db !== '' ? db : undefined,
+      impersonatedUser: typeof impUser === 'string' && impUser !== '' ? impUser : undefined,
+      get signal() {
+        return context.signal;
+      },
+    };
+    return this.callHook(
+      'ROUTE',
+      () => (this.handler.route ? this.handler.route(routeContext) : this.defaultRoutingTable()),
+      context,
+      (table) => {
+        const t = table as RoutingTable;
+        const rt: Record<string, unknown> = {
+          ttl: t.ttl,
+          servers: t.servers.map((s) => ({ addresses: s.addresses, role: s.role })),
+        };
+        if (this.feats!.routeExtraMap)
+          rt.db = t.db ?? routeContext.database ?? this.defaultDatabase();
+        this.succeed('ROUTE', { rt });
+      },
+    );
+  }
+
+  private defaultRoutingTable(): RoutingTable {
+    const address = this.options.advertisedAddress ?? this.transport.localAddress;
+    return {
+      ttl: 300,
+      servers: [
+        { addresses: [address], role: 'ROUTE' },
+        { addresses: [address], role: 'READ' },
+        { addresses: [address], role: 'WRITE' },
+      ],
+    };
+  }
+
+  /**
+   * Clients on Bolt 3–4.2 fetch the routing table with a procedure call. Those two queries are
+   * answered from `route()` (or the default table) as a one-record result `[ttl, servers]`.
+   */
+  private routingProcedure(
+    query: string,
+    parameters: Record<string, unknown>,
+    context: WorkContext,
+  ): Promise<unknown> | undefined {
+    if (
+      this.feats!.hasRoute ||
+      !/^\s*CALL\s+dbms\.(cluster\.)?routing\.getRoutingTable\s*\(/i.test(query)
+    )
+      return undefined;
+    const database =
+      typeof parameters.database === 'string' && parameters.database !== ''
+        ? parameters.database
+        : undefined;
+    const routeContext: RouteContext = {
+      connection: this.info,
+      user: this.user,
+      routing: (parameters.context as Record<string, unknown>) ?? {},
+      bookmarks: context.bookmarks,
+      database,
+      impersonatedUser: undefined,
+      get signal() {
+        return context.signal;
+      },
+    };
+    return Promise.resolve(
+      this.handler.route ? this.handler.route(routeContext) : this.defaultRoutingTable(),
+    ).then((t) => ({
+      fields: ['ttl', 'servers'],
+      records: [[t.ttl, t.servers.map((s) => ({ addresses: s.addresses, role: s.role }))]],
+    }));
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  /** DEFUNCT: read nothing more; the loop stops, flushes what was answered, then ends. */
+  private endAfterFlush(): void {
+    this.readingStopped = true;
+  }
+
+  /**
+   * Stop everything: abort the work in flight, stop result iterators, roll back an open
+   * transaction, and close the transport (`end` flushes first; `destroy` drops pending writes).
+   */
+  private end(how: 'end' | 'destroy', why = 'the connection closed', lingerMs = 2000): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.state = 'DEFUNCT';
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.idleTimer);
+    this.stopKeepAlive();
+    this.abortWork(
+      new BoltError(`The work was aborted: ${why}.`, {
+        code: 'Neo.TransientError.General.DatabaseUnavailable',
+      }),
+    );
+    this.wakeInterrupted();
+    this.drainWaiter?.();
+    if (this.auto) void this.auto.close();
+    this.auto = undefined;
+    const tx = this.tx ?? this.legacyTx;
+    this.tx = undefined;
+    this.legacyTx = undefined;
+    if (tx) {
+      this.closeResults(tx);
+      void this.rollbackAbandoned(tx, why);
+    }
+    try {
+      if (how === 'end' && this.writer.length > 0) this.transport.write(this.writer.flush());
+    } catch {
+      // already closed
+    }
+    if (how === 'end') {
+      this.transport.end();
+      // A peer that never closes its side must not keep the connection (or close()) waiting.
+      const linger = setTimeout(() => this.transport.destroy(), lingerMs);
+      linger.unref?.();
+      void this.transport.closed.then(() => clearTimeout(linger));
+    } else this.transport.destroy();
+    this.queue.length = 0;
+    this.head = 0;
+    void this.transport.closed.then(() => this.host.sessionEnded(this));
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private armIdleTimer(): void {
+    const idle = this.options.idleTimeoutMs;
+    if (idle <= 0) return;
+    const check = (): void => {
+      if (this.ended) return;
+      const quiet = Date.now() - this.lastActivity;
+      if (quiet >= idle && !this.busy) {
+        this.log('info', `closing after ${idle} ms idle`);
+        this.end('end', 'the connection was idle');
+        return;
+      }
+      this.idleTimer = setTimeout(check, Math.max(idle - quiet, 10));
+      this.idleTimer.unref?.();
+    };
+    this.idleTimer = setTimeout(check, idle);
+    this.idleTimer.unref?.();
+  }
+
+  private startKeepAlive(): void {
+    const every = this.options.keepAliveIntervalMs;
+    if (every <= 0 || !this.feats?.noop || this.keepAliveTimer !== undefined) return;
+    this.keepAliveTimer = setInterval(() => {
+      if (this.ended) return;
+      this.writer.writeNoop();
+      void this.flush();
+    }, every);
+    this.keepAliveTimer.unref?.();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAliveTimer !== undefined) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  /** A RESET was read and not yet processed (a method, so narrowing never hides a change). */
+  private isInterrupted(): boolean {
+    return this.state === 'INTERRUPTED';
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void {
+    const logger = this.options.logger;
+    const line = `${this.id} ${message}`;
+    if (level === 'debug') logger.debug?.(line);
+    else if (level === 'info') logger.info?.(line);
+    else if (level === 'warn') logger.warn?.(line, error);
+    else logger.error?.(line, error);
+  }
+
+  private makeInfo(): ConnectionInfo {
+    const s = this;
+    return Object.freeze({
+      get id() {
+        return s.id;
+      },
+      get listener() {
+        return s.listener;
+      },
+      get remoteAddress() {
+        return s.transport.remoteAddress;
+      },
+      get localAddress() {
+        return s.transport.localAddress;
+      },
+      get encrypted() {
+        return s.transport.encrypted;
+      },
+      get protocolVersion() {
+        return s.version ? formatVersion(s.version) : undefined;
+      },
+      get userAgent() {
+        return s.userAgent;
+      },
+      get boltAgent() {
+        return s.boltAgent;
+      },
+      get routing() {
+        return s.routing;
+      },
+      get user() {
+        return s.user;
+      },
+      get state() {
+        return s.state;
+      },
+    });
+  }
+}
+
+function toInt(n: number | bigint): number {
+  if (typeof n === 'bigint') return n > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(n);
+  return n;
+}
+
+function toQid(qid: number | bigint | undefined): number {
+  return qid === undefined || qid === null ? -1 : Number(qid);
+}
+
+const DEFAULT_DIAGNOSTICS = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
+
+/** 5.6+ summaries: the outcome status first, then one status per legacy notification. */
+function deriveStatuses(
+  notifications: Record<string, unknown>[],
+  hadRecords: boolean,
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [
+    hadRecords
+      ? {
+          gql_status: '00000',
+          status_description: 'note: successful completion',
+          diagnostic_record: DEFAULT_DIAGNOSTICS,
+        }
+      : {
+          gql_status: '02000',
+          status_description: 'note: no data',
+          diagnostic_record: DEFAULT_DIAGNOSTICS,
+        },
+  ];
+  for (const n of notifications) {
+    const warning = n.severity === 'WARNING';
+    const record: Record<string, unknown> = { ...DEFAULT_DIAGNOSTICS };
+    if (n.severity !== undefined) record._severity = n.severity;
+    if (n.category !== undefined) record._classification = n.category;
+    if (n.position !== undefined) record._position = n.position;
+    const status: Record<string, unknown> = {
+      gql_status: warning ? '01N42' : '03N42',
+      status_description: `${warning ? 'warn' : 'info'}: ${String(n.description ?? n.title ?? '')}`,
+      diagnostic_record: record,
+    };
+    if (n.code !== undefined) status.neo4j_code = n.code;
+    if (n.title !== undefined) status.title = n.title;
+    if (n.description !== undefined) status.description = n.description;
+    out.push(status);
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import { BoltError } from './bolt-error.js';
+import type { RecordValues, ResultSummary, RunResult } from './handler.js';
+import type { WorkContext } from './query-context.js';
+
+type AnyIterator = Iterator<RecordValues> | AsyncIterator<RecordValues>;
+
+const EMPTY_ITERATOR: Iterator<RecordValues> = {
+  next: () => ({ done: true, value: undefined }),
+};
+
+/**
+ * One open result: the handler's record iterator, pulled only as the client asks. Records given
+ * as objects are turned into value arrays in `fields` order.
+ */
+export class ResultCursor {
+  readonly fields: readonly string[];
+  readonly iterator: AnyIterator;
+  /** Records sent (or skipped by DISCARD) so far. */
+  count = 0;
+  private finished = false;
+  private readonly startedAt: number;
+
+  constructor(
+    result: RunResult,
+    readonly context: WorkContext,
+    readonly qid: number,
+  ) {
+    if (result === null || typeof result !== 'object' || !Array.isArray(result.fields))
+      throw new BoltError('The handler returned no result: run() must return {fields, records?}.');
+    for (const f of result.fields)
+      if (typeof f !== 'string')
+        throw new BoltError(`Field names must be strings, got ${typeof f} in run() result fields.`);
+    this.fields = result.fields;
+    this.summarySource = result.summary;
+    const records = result.records;
+    if (records === undefined || records === null) this.iterator = EMPTY_ITERATOR;
+    else if (typeof (records as Iterable<RecordValues>)[Symbol.iterator] === 'function')
+      this.iterator = (records as Iterable<RecordValues>)[Symbol.iterator]();
+    else if (typeof (records as AsyncIterable<RecordValues>)[Symbol.asyncIterator] === 'function')
+      this.iterator = (records as AsyncIterable<RecordValues>)[Symbol.asyncIterator]();
+    else throw new BoltError('run() result records must be an Iterable or an AsyncIterable.');
+    this.startedAt = performance.now();
+  }
+
+  private readonly summarySource: RunResult['summary'];
+
+  /** The values of one record, in field order. */
+  values(record: RecordValues): readonly unknown[] {
+    if (Array.isArray(record)) {
+      if (record.length !== this.fields.length)
+        throw new BoltError(
+          `A record has ${record.length} values but the result has ${this.fields.length} fields (${this.fields.join(', ')}).`,
+        );
+      return record;
+    }
+    if (record === null || typeof record !== 'object')
+      throw new BoltError(`A record must be an array or an object, got ${typeof record}.`);
+    const out = new Array(this.fields.length);
+    const obj = record as Record<string, unknown>;
+    for (let i = 0; i < out.length; i++) out[i] = obj[this.fields[i]];
+    return out;
+  }
+
+  /** Milliseconds since the result was opened. */
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.startedAt);
+  }
+
+  /** The handler's summary, once the records are exhausted or discarded. */
+  summary(): ResultSummary | Promise<ResultSummary> {
+    const s = this.summarySource;
+    if (typeof s === 'function') return s();
+    return s ?? {};
+  }
+
+  /** Mark exhausted: `close()` will no longer call `return()`. */
+  markFinished(): void {
+    this.finished = true;
+  }
+
+  /** Stop the iterator early (DISCARD, RESET, disconnect). Errors from `return()` are swallowed:
+   *  the result is being abandoned. Never throws. */
+  close(): void | Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const it = this.iterator as { return?: () => unknown };
+    if (typeof it.return !== 'function') return;
+    try {
+      const r = it.return();
+      if (r && typeof (r as Promise<unknown>).then === 'function')
+        return (r as Promise<unknown>).then(
+          () => undefined,
+          () => undefined,
+        );
+    } catch {
+      // abandoned anyway
+    }
+  }
+}

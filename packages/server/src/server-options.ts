@@ -1,0 +1,114 @@
+import type { BoltVersion } from '@bolt/parser';
+import type { Handler, QueryFunction } from './handler.js';
+import type { Logger } from './logger.js';
+
+/** Options of {@link createServer}. Only `handler` is required. */
+export interface ServerOptions {
+  /** The server logic: a {@link Handler} object or a plain {@link QueryFunction}. */
+  handler: Handler | QueryFunction;
+  /** The `server` agent string in HELLO SUCCESS, `"Name/Version"`. Default `'BoltServer/0.1.0'`.
+   *  Set `'Neo4j/5.26.0'` to look like Neo4j to tools that parse it. */
+  agent?: string;
+  /** Prefix of the `connection_id` sent in HELLO SUCCESS. Default `'bolt-'` (`bolt-1`, `bolt-2`, ...). */
+  connectionIdPrefix?: string;
+  /** Versions this server negotiates, newest first. Default: every version of the parser's
+   *  `SUPPORTED_VERSIONS` (1.0 through 6.1). */
+  versions?: readonly BoltVersion[];
+  /** Answer handshake manifest v1 requests (5.7+ clients). Default true. */
+  manifest?: boolean;
+  /** Address (`host:port`) this server advertises in its default routing table. Default: the
+   *  local address of the connection the ROUTE arrived on. */
+  advertisedAddress?: string;
+  /** Send the `connection.recv_timeout_seconds` hint (4.3+) with this value, and keep the
+   *  promise by writing NOOP chunks (4.1+) while a handler is busy. Default: no hint, no NOOPs. */
+  recvTimeoutSeconds?: number;
+  /** Interval of NOOP keep-alives while a handler is busy, in ms. Default: a third of
+   *  `recvTimeoutSeconds` when that is set, else off. 0 turns them off. */
+  keepAliveIntervalMs?: number;
+  /** The `telemetry.enabled` hint (5.4+): invite clients to send TELEMETRY. Default false. */
+  telemetry?: boolean;
+  /** The `ssr.enabled` hint (5.8+): server-side routing is available. Default false. */
+  serverSideRouting?: boolean;
+  /** Most simultaneous connections; more are closed at once. Default 1000. */
+  maxConnections?: number;
+  /** Largest request message accepted, in bytes; a bigger one is answered
+   *  `Neo.ClientError.Request.Invalid` and the connection closed. Default 16 MiB. */
+  maxMessageSize?: number;
+  /** A client must finish the handshake within this many ms, or it is dropped. Default 10,000. */
+  handshakeTimeoutMs?: number;
+  /** A connection with no request in flight and no bytes received for this long is closed.
+   *  Default 1,800,000 (30 minutes); 0 disables. */
+  idleTimeoutMs?: number;
+  /** Requests decoded but not yet processed above which reading pauses (read back-pressure).
+   *  Default 10,000. */
+  maxQueuedRequests?: number;
+  /** Response bytes buffered before they are handed to the transport mid-result. Default 64 KiB. */
+  flushThreshold?: number;
+  /** How integers in parameters arrive: `'auto'` (number when safe, bigint beyond) or always
+   *  `'bigint'`. Default `'auto'`. */
+  integers?: 'auto' | 'bigint';
+  /** Logging; debug logs every message in and out (credentials redacted). Default: none. */
+  logger?: Logger;
+}
+
+/** {@link ServerOptions} with every default applied. */
+export interface ResolvedServerOptions {
+  agent: string;
+  connectionIdPrefix: string;
+  versions: readonly BoltVersion[];
+  manifest: boolean;
+  advertisedAddress: string | undefined;
+  recvTimeoutSeconds: number | undefined;
+  keepAliveIntervalMs: number;
+  telemetry: boolean;
+  serverSideRouting: boolean;
+  maxConnections: number;
+  maxMessageSize: number;
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxQueuedRequests: number;
+  flushThreshold: number;
+  integers: 'auto' | 'bigint';
+  logger: Logger;
+}
+
+export function resolveServerOptions(
+  options: ServerOptions,
+  defaultVersions: readonly BoltVersion[],
+): ResolvedServerOptions {
+  const recv = options.recvTimeoutSeconds;
+  if (recv !== undefined && !(Number.isInteger(recv) && recv > 0))
+    throw new TypeError(`recvTimeoutSeconds must be a positive integer, got ${recv}`);
+  const positive = (name: string, v: number | undefined, d: number, allowZero = false): number => {
+    if (v === undefined) return d;
+    if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
+      throw new TypeError(
+        `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${v}`,
+      );
+    return v;
+  };
+  return {
+    agent: options.agent ?? 'BoltServer/0.1.0',
+    connectionIdPrefix: options.connectionIdPrefix ?? 'bolt-',
+    versions: options.versions ?? defaultVersions,
+    manifest: options.manifest ?? true,
+    advertisedAddress: options.advertisedAddress,
+    recvTimeoutSeconds: recv,
+    keepAliveIntervalMs: positive(
+      'keepAliveIntervalMs',
+      options.keepAliveIntervalMs,
+      recv === undefined ? 0 : Math.max(1, Math.floor((recv * 1000) / 3)),
+      true,
+    ),
+    telemetry: options.telemetry ?? false,
+    serverSideRouting: options.serverSideRouting ?? false,
+    maxConnections: positive('maxConnections', options.maxConnections, 1000),
+    maxMessageSize: positive('maxMessageSize', options.maxMessageSize, 16 * 1024 * 1024),
+    handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000),
+    idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 1_800_000, true),
+    maxQueuedRequests: positive('maxQueuedRequests', options.maxQueuedRequests, 10_000),
+    flushThreshold: positive('flushThreshold', options.flushThreshold, 64 * 1024),
+    integers: options.integers ?? 'auto',
+    logger: options.logger ?? {},
+  };
+}

@@ -38,6 +38,8 @@ const JS_UTF8_MAX = 2048;
 // Map keys up to this many bytes are interned (records repeat the same keys).
 const MAX_KEY = 32;
 const KEY_SLOTS = 4096;
+// Keys of maps with at most this many entries are interned.
+const INTERN_MAX_ENTRIES = 32;
 
 /**
  * PackStream v1 decoder: a cursor over one `Uint8Array`. Reusable; not reentrant.
@@ -356,8 +358,8 @@ export class Decoder {
     );
   }
 
-  /** A map key: tiny strings are interned; anything not a string is INVALID_MAP_KEY. */
-  #key(): string {
+  /** A map key: short ones are interned when `intern`; anything not a string is INVALID_MAP_KEY. */
+  #key(intern: boolean): string {
     const pos = this.#pos;
     if (pos >= this.#end) this.#truncated(pos, 'a map key');
     const m = this.#b[pos];
@@ -365,9 +367,12 @@ export class Decoder {
       const len = m & 0x0f;
       this.#pos = pos + 1;
       this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
-      return this.#internedKey(pos + 1, len, pos);
+      if (intern) return this.#internedKey(pos + 1, len, pos);
+      this.#pos = pos + 1 + len;
+      const s = shortString(this.#b, pos + 1, len);
+      return s !== null ? s : this.#invalidUtf8(pos);
     }
-    if (m === 0xd0) {
+    if (m === 0xd0 && intern) {
       this.#pos = pos + 1;
       const len = this.#size(1, pos);
       if (len <= MAX_KEY) {
@@ -444,8 +449,11 @@ export class Decoder {
     if (n * 2 > this.#end - this.#pos) this.#need(n * 2, start, `${n} map entries`);
     this.#enter(start);
     const out: Record<string, unknown> = {};
+    // Records repeat the keys of small maps; a big map's keys are mostly unique, so interning
+    // them would only cost.
+    const intern = n <= INTERN_MAX_ENTRIES;
     for (let i = 0; i < n; i++) {
-      const k = this.#key();
+      const k = this.#key(intern);
       const v = this.#value();
       if (k === '__proto__') {
         Object.defineProperty(out, k, {

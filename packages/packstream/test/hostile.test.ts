@@ -183,6 +183,23 @@ describe('malformed input', () => {
     }
   });
 
+  it('keys of big (non-interned) maps are decoded and validated the same way', () => {
+    const big: Record<string, number> = {};
+    for (let i = 0; i < 40; i++) big[i % 2 ? `k${i}` : `ключ${i}`] = i;
+    big['x'.repeat(20)] = 1;
+    const enc = new ps.Encoder();
+    expect(dec.decode(enc.encode(big))).toEqual(big);
+    // 40 entries, the first key has an invalid byte
+    const bytes = enc.encode(
+      Object.fromEntries(
+        Array.from({ length: 40 }, (_, i) => [`k${String(i).padStart(2, '0')}`, 0]),
+      ),
+    );
+    expect(bytes[0]).toBe(0xd8);
+    bytes[3] = 0xff; // "k00" -> "\xff00"
+    expect(err(() => dec.decode(bytes)).code).toBe('INVALID_UTF8');
+  });
+
   it('valid 1-4 byte UTF-8 decodes in both string paths', () => {
     const s = 'aé€😀';
     const enc = new ps.Encoder();

@@ -394,25 +394,17 @@ describe('our client against recorded conversations', () => {
     });
   });
 
-  // KNOWN DEVIATION, pinned (when the client changes, this test fails: turn it into the plain
-  // scenario). After a failed auto-commit query the next query does not wait for the RESET of
-  // the released connection, so the pool opens a second connection. The official driver (see
-  // script-player.test.ts) sends RESET and reuses the first one, as testkit's
-  // errors/scripts/error.script records; this single-connection script refuses the second.
-  it('error-reset: KNOWN DEVIATION, a second connection instead of reusing the reset one', async () => {
-    const failure = await rejection(
-      play('error-reset.script', async (d) => {
-        const session = d.session();
-        const error = await rejection(session.run('RETRUN 1'));
-        expect((error as BoltError).code).toBe('Neo.ClientError.Statement.SyntaxError');
-        await rejection(session.run('RETURN 1 AS n'));
-        await session.close();
-      }),
-    );
-    expect(ScriptFailure.isInstance(failure)).toBe(true);
-    expect((failure as ScriptFailure).code).toBe('REFUSED');
-    expect((failure as ScriptFailure).connection).toBe(2);
-    expect((failure as ScriptFailure).message).toContain('[1] (19) C: RESET');
+  // As the official driver does (testkit's errors/scripts/error.script): the failed connection
+  // is reset and reused; this single-connection script refuses a second connection.
+  it('error-reset: a failed query, RESET, then the same connection is reused', async () => {
+    await play('error-reset.script', async (d) => {
+      const session = d.session();
+      const error = await rejection(session.run('RETRUN 1'));
+      expect((error as BoltError).code).toBe('Neo.ClientError.Statement.SyntaxError');
+      const { records } = await session.run('RETURN 1 AS n');
+      expect(records.map((r) => r.get('n'))).toEqual([1]);
+      await session.close();
+    });
   });
 
   it('error-gql-v5x7: a GQL error with a cause', async () => {
@@ -456,19 +448,15 @@ describe('our client against recorded conversations', () => {
     });
   });
 
-  // KNOWN DEVIATION, pinned (when the client changes, this test fails: turn it into the plain
-  // scenario). Awaiting a result collects it with one PULL n=-1 whatever the fetch size; the
-  // official driver pulls batches of the fetch size (PULL n=2 here), as testkit's
-  // iteration/scripts/v4x4/pull_2_end_full_batch.script records.
-  it('fetch-size: KNOWN DEVIATION, awaiting the whole result sends PULL n=-1', async () => {
-    const failure = await rejection(
-      play('fetch-size.script', async (d) => {
-        await rejection(d.session({ fetchSize: 2 }).run('RETURN 1 AS n'));
-      }),
-    );
-    expect(ScriptFailure.isInstance(failure)).toBe(true);
-    expect((failure as ScriptFailure).code).toBe('MISMATCH');
-    expect((failure as ScriptFailure).received).toBe('PULL {"n": -1}');
+  // Awaiting the whole result with an explicit fetch size pulls batches of that size, as the
+  // official driver does (testkit's iteration/scripts/v4x4/pull_2_end_full_batch.script).
+  it('fetch-size: awaiting the whole result also pulls batches of 2 while has_more', async () => {
+    await play('fetch-size.script', async (d) => {
+      const session = d.session({ fetchSize: 2 });
+      const { records } = await session.run('RETURN 1 AS n');
+      expect(column(records, 'n.name')).toEqual(['1', '2', '3', '4', '5', '6']);
+      await session.close();
+    });
   });
 
   it('early-break-discard: leaving the iteration discards the rest', async () => {

@@ -316,6 +316,35 @@ describe('values', () => {
   });
 });
 
+describe('bad input and big values', () => {
+  it('a parameter that cannot be encoded is a usage error; nothing is lost', async () => {
+    const { d } = await setup();
+    const s = d.session();
+    const err = await s.run('ECHO', { f: () => 1 } as any).catch((e) => e);
+    expect(BoltError.isInstance(err)).toBe(true);
+    expect(err.kind).toBe('usage');
+    expect(err.message).toMatch(/cannot send RUN/);
+    expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    const tx = await s.beginTransaction();
+    const e2 = await tx.run('ECHO', { s: Symbol('x') } as any).catch((e) => e);
+    expect(e2.kind).toBe('usage');
+    expect((await tx.run('RETURN 1 AS n')).records).toHaveLength(1);
+    await tx.commit();
+    expect(fx!.netModule.transports).toHaveLength(1);
+    await s.close();
+  });
+
+  it('values larger than one chunk travel both ways', async () => {
+    const { d } = await setup();
+    const s = d.session();
+    const big = 'x'.repeat(200_000);
+    const bytes = new Uint8Array(100_000).map((_, i) => i % 251);
+    const r = await s.run('ECHO', { big, bytes });
+    expect(r.records[0].get('p')).toEqual({ big, bytes });
+    await s.close();
+  });
+});
+
 describe('summaries', () => {
   it('polyfills GQL statuses from notifications before 5.6, and notifications from statuses after', async () => {
     const notification = {

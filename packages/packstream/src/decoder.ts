@@ -32,7 +32,7 @@ export interface DecoderOptions {
 const MiB = 1024 * 1024;
 // Strings up to this many bytes are decoded in JS; longer ones with TextDecoder (whose call
 // overhead dominates for short strings).
-const SHORT_STRING = 40;
+const SHORT_STRING = 24;
 // Multibyte strings up to this many bytes are decoded in JS (faster than TextDecoder there).
 const JS_UTF8_MAX = 2048;
 // Map keys up to this many bytes are interned (records repeat the same keys).

@@ -39,7 +39,10 @@ export class StructRegistry {
     this.#uuid = uuid;
   }
 
-  /** A registry with no tags: every structure decodes to a generic `Structure`. */
+  /**
+   * A registry with no tags: every structure decodes to a generic `Structure`.
+   * @param options.uuid allow the UUID marker `E0` (Bolt 6.1+). Default false.
+   */
   static empty(options: { uuid?: boolean } = {}): StructRegistry {
     return new StructRegistry(options.uuid ?? false);
   }
@@ -87,7 +90,10 @@ export class StructRegistry {
     return this;
   }
 
-  /** An unsealed copy to add user tags to. */
+  /**
+   * An unsealed copy to add user tags to.
+   * @param options.uuid allow the UUID marker `E0`. Default: the same as this registry.
+   */
   extend(options: { uuid?: boolean } = {}): StructRegistry {
     const copy = new StructRegistry(options.uuid ?? this.#uuid);
     for (let i = 0; i < 256; i++) copy.byTag[i] = this.byTag[i];

@@ -178,6 +178,10 @@ describe('malformed input', () => {
       const longBody = Uint8Array.of(...new Array(100).fill(0x41), ...body);
       const long = Uint8Array.of(0xd0, longBody.length, ...longBody);
       expect(err(() => dec.decode(long)).code).toBe('INVALID_UTF8');
+      // non-ASCII start: the JS decoder (not TextDecoder) handles strings up to 2 KiB
+      const multiBody = Uint8Array.of(...new Array(20).fill([0xc3, 0xa9]).flat(), ...body);
+      const multi = Uint8Array.of(0xd0, multiBody.length, ...multiBody);
+      expect(err(() => dec.decode(multi)).code).toBe('INVALID_UTF8');
       const key = Uint8Array.of(0xa1, 0x80 | body.length, ...body, 0x01);
       expect(err(() => dec.decode(key)).code).toBe('INVALID_UTF8');
     }

@@ -52,7 +52,7 @@ export type { Logger } from './logger.js';
 export { type ParsedUrl, parseUrl } from './parse-url.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { Record, type RecordShape } from './record.js';
-export { type QueryResult, Result, type WaitOptions } from './result.js';
+export { type QueryResult, Result, type ResultObserver, type WaitOptions } from './result.js';
 export {
   type GqlStatusObject,
   type InputPosition,

@@ -6,6 +6,14 @@ import { ResultSummary } from './result-summary.js';
 
 type Metadata = { [key: string]: any };
 
+/** What `Result.subscribe()` calls. */
+export interface ResultObserver<T extends RecordShape = RecordShape> {
+  onKeys?(keys: string[]): void;
+  onNext?(record: Record<T>): void;
+  onCompleted?(summary: ResultSummary): void;
+  onError?(error: BoltError): void;
+}
+
 /** Options of the waiting methods of a result. */
 export interface WaitOptions {
   /** Give up waiting: the rest of the stream is discarded and the call rejects with an
@@ -206,6 +214,20 @@ export class Result<T extends RecordShape = RecordShape>
     const rs = await this.records(options);
     if (rs.length !== 1) throw usageError(`expected exactly one record, got ${rs.length}`);
     return rs[0];
+  }
+
+  /**
+   * Push-style consumption, as in the official driver: `onKeys` once, `onNext` per record (read
+   * with back-pressure like the iterator), then `onCompleted` with the summary, or `onError`.
+   * Without `onError`, a failure is not reported anywhere.
+   */
+  subscribe(observer: ResultObserver<T>): void {
+    (async () => {
+      const keys = await this.keys();
+      observer.onKeys?.(keys);
+      for await (const r of this) observer.onNext?.(r);
+      observer.onCompleted?.(await this.summary());
+    })().catch((e) => observer.onError?.(e));
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a result is deliberately awaitable (all records at once)

@@ -147,6 +147,32 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('subscribe(): keys, each record, then the summary, or the error', async () => {
+    const { d } = await setup({ config: { fetchSize: 10 } });
+    const s = d.session();
+    const events: string[] = [];
+    await new Promise<void>((resolve) => {
+      s.run('ROWS', { n: 25 }).subscribe({
+        onKeys: (k) => events.push(`keys ${k.join(',')}`),
+        onNext: (r) => events.push(`next ${r.get('i')}`),
+        onCompleted: (summary) => {
+          events.push(`done ${summary.query.text}`);
+          resolve();
+        },
+      });
+    });
+    expect(events[0]).toBe('keys i,s,f');
+    expect(events.slice(1, -1)).toEqual([...Array(25).keys()].map((i) => `next ${i}`));
+    expect(events.at(-1)).toBe('done ROWS');
+    const err = await new Promise<any>((resolve) =>
+      s
+        .run('ERROR', { code: 'Neo.ClientError.Statement.SyntaxError' })
+        .subscribe({ onError: resolve }),
+    );
+    expect(err.code).toBe('Neo.ClientError.Statement.SyntaxError');
+    await s.close();
+  });
+
   it('a result awaited twice gives the same records', async () => {
     const { d } = await setup();
     const s = d.session();

@@ -1,4 +1,4 @@
-import { abortError, BoltError, SERVICE_UNAVAILABLE } from './bolt-error.js';
+import { abortError, BoltError, SERVICE_UNAVAILABLE, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 
@@ -51,6 +51,12 @@ export class Pool {
     private readonly options: PoolOptions,
   ) {
     this.maxSize = options.maxSize ?? 100;
+    if (!(Number.isInteger(this.maxSize) && this.maxSize >= 1))
+      throw usageError(`maxConnectionPoolSize must be an integer >= 1; got ${options.maxSize}`);
+    if (!(options.acquisitionTimeoutMs === undefined || options.acquisitionTimeoutMs >= 0))
+      throw usageError(
+        `connectionAcquisitionTimeoutMs must be >= 0; got ${options.acquisitionTimeoutMs}`,
+      );
     this.acquisitionTimeoutMs = options.acquisitionTimeoutMs ?? 60_000;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 3_600_000;
     this.livenessCheckAfterMs = options.livenessCheckAfterMs ?? 60_000;

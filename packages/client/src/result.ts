@@ -264,6 +264,12 @@ export class Result<T extends RecordShape = RecordShape>
   ): AsyncIterator<Record<T>> & AsyncIterable<Record<T>> {
     if (this.mode === 'unknown') this.mode = 'stream';
     const signal = options.signal;
+    // one listener per iteration (removed when the stream ends), not one per wait
+    if (signal && !signal.aborted) {
+      const onAbort = () => this.wakeUp();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.whenDone().then(() => signal.removeEventListener('abort', onAbort));
+    }
     const it: AsyncIterator<Record<T>> & AsyncIterable<Record<T>> = {
       next: (): Promise<IteratorResult<Record<T>>> => {
         if (signal?.aborted) {
@@ -281,7 +287,6 @@ export class Result<T extends RecordShape = RecordShape>
         if (this.phase === 'failed') return Promise.reject(this.error);
         return new Promise<void>((resolve) => {
           this.wake = resolve;
-          if (signal) signal.addEventListener('abort', () => this.wakeUp(), { once: true });
         }).then(() => it.next());
       },
       return: async (): Promise<IteratorResult<Record<T>>> => {

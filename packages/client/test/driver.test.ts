@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Node } from '@bolt/packstream';
 import { BoltError as ServerError } from '@bolt/server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -292,6 +293,22 @@ describe('auto-commit queries', () => {
     expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(fx!.netModule.transports).toHaveLength(1);
+    await s.close();
+  });
+
+  it('iterating with a signal keeps one abort listener, however many batches', async () => {
+    const { d } = await setup({ config: { fetchSize: 10 } });
+    const s = d.session();
+    const ac = new AbortController();
+    let max = 0;
+    let n = 0;
+    for await (const _ of s.run('ROWS', { n: 500 }).iterate({ signal: ac.signal })) {
+      n++;
+      max = Math.max(max, getEventListeners(ac.signal, 'abort').length);
+    }
+    expect(n).toBe(500);
+    expect(max).toBe(1);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
     await s.close();
   });
 
@@ -888,6 +905,19 @@ describe('configuration reaching the server', () => {
       .catch((e) => e);
     expect(err.kind).toBe('usage');
     expect(err.message).toMatch(/impersonation needs Bolt 4\.4/);
+  });
+
+  it('rejects bad pool and fetch settings', () => {
+    const netModule = { name: 'x', connect: async () => Promise.reject(new Error('unused')) };
+    expect(() => driver('bolt://h', { netModule, maxConnectionPoolSize: 0 })).toThrow(
+      /maxConnectionPoolSize/,
+    );
+    expect(() => driver('bolt://h', { netModule, connectionAcquisitionTimeoutMs: -1 })).toThrow(
+      /connectionAcquisitionTimeoutMs/,
+    );
+    const d = driver('bolt://h', { netModule });
+    expect(() => d.session({ fetchSize: 0 })).toThrow(/fetchSize must be a positive integer or -1/);
+    expect(() => driver('bolt://h', { netModule, auth: 'secret' as any })).toThrow(/auth must be/);
   });
 
   it('rejects bad URLs and unknown schemes', () => {

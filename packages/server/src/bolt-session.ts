@@ -16,7 +16,7 @@ import {
   transition,
 } from '@bolt/parser';
 import { BoltError } from './bolt-error.js';
-import { describeMessage } from './describe-message.js';
+import { describeMessage, formatLogValue } from './describe-message.js';
 import type {
   AuthToken,
   ConnectionInfo,
@@ -816,7 +816,7 @@ export class BoltSession {
       if (r.done) return 'done';
       sent++;
       cursor.count++;
-      if (!discard) codec.encodeRecord(cursor.values(r.value as never), writer);
+      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
       if (writer.length >= threshold) {
         const f = this.flush();
         if (f) return this.streamAsync(cursor, n, discard, sent, undefined, f);
@@ -854,7 +854,7 @@ export class BoltSession {
       if (r.done) return 'done';
       sent++;
       cursor.count++;
-      if (!discard) codec.encodeRecord(cursor.values(r.value as never), writer);
+      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
       if (writer.length >= threshold) {
         const f = this.flush();
         if (f) await f;
@@ -891,6 +891,11 @@ export class BoltSession {
       (s) => (s === INTERRUPTED ? this.sendIgnored() : finish(s)),
       (e) => (this.isInterrupted() ? this.sendIgnored() : this.resultFailed(request, cursor, e)),
     );
+  }
+
+  private sendRecord(codec: MessageCodec, values: readonly unknown[], writer: ChunkWriter): void {
+    if (this.options.logger.debug) this.log('debug', `S: RECORD ${formatLogValue(values, 0)}`);
+    codec.encodeRecord(values, writer);
   }
 
   private openResults(): number {

@@ -33,7 +33,6 @@ const DRIVERS: DriverUnderTest[] = [
   { name: 'neo4j-driver 4.4.11', neo4j: neo4j4, expectedVersion: '4.4', modern: false },
 ];
 
-
 /** Driver 6 reports a ProtocolVersion object, older ones a number such as 5.8. */
 function versionText(v: unknown): string {
   if (typeof v === 'number') return v.toFixed(1);
@@ -128,14 +127,18 @@ for (const d of DRIVERS) {
       }
     });
 
-    it.runIf(d.modern)('runs executeQuery', async () => {
-      const driver = open(d, fx.url());
-      const { records, keys } = await driver.executeQuery('RETURN $x AS x', {
-        x: 'via executeQuery',
-      });
-      expect(keys).toEqual(['x']);
-      expect(records[0].get('x')).toBe('via executeQuery');
-    });
+    // Driver 4.4 has no executeQuery (it arrived in driver 5.7), hence skipped there.
+    it.runIf(d.modern)(
+      `runs executeQuery${d.modern ? '' : ' (skipped: driver 4.4 has no executeQuery)'}`,
+      async () => {
+        const driver = open(d, fx.url());
+        const { records, keys } = await driver.executeQuery('RETURN $x AS x', {
+          x: 'via executeQuery',
+        });
+        expect(keys).toEqual(['x']);
+        expect(records[0].get('x')).toBe('via executeQuery');
+      },
+    );
 
     it('commits and rolls back explicit transactions', async () => {
       const driver = open(d, fx.url());

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { BoltError, describeMessage } from '../src/index.js';
+
+describe('BoltError', () => {
+  it('defaults to UnknownError / 50N42 and has the pre-5.7 FAILURE shape', () => {
+    const e = new BoltError('disk on fire');
+    expect(e.code).toBe('Neo.DatabaseError.General.UnknownError');
+    expect(e.classification).toBe('DATABASE_ERROR');
+    expect(e.toFailureMetadata({ gqlErrors: false })).toEqual({
+      code: 'Neo.DatabaseError.General.UnknownError',
+      message: 'disk on fire',
+    });
+    expect(e.toFailureMetadata({ gqlErrors: true })).toEqual({
+      neo4j_code: 'Neo.DatabaseError.General.UnknownError',
+      message: 'disk on fire',
+      gql_status: '50N42',
+      description: 'error: general processing exception - unexpected error. disk on fire',
+      diagnostic_record: {
+        OPERATION: '',
+        OPERATION_CODE: '0',
+        CURRENT_SCHEMA: '/',
+        _classification: 'DATABASE_ERROR',
+      },
+    });
+  });
+
+  it('sends a coded cause as the nested 5.7+ cause, without neo4j_code', () => {
+    const inner = new BoltError('bad date', {
+      code: 'Neo.ClientError.Statement.ArgumentError',
+      gqlStatus: '22007',
+      description: 'error: data exception - invalid date',
+    });
+    const outer = new BoltError('query failed', {
+      code: 'Neo.ClientError.Statement.ArgumentError',
+      gqlStatus: '22N00',
+      cause: inner,
+      diagnosticRecord: { _position: { offset: 3, line: 1, column: 4 } },
+    });
+    const meta = outer.toFailureMetadata({ gqlErrors: true });
+    expect(meta.diagnostic_record).toMatchObject({ _position: { offset: 3, line: 1, column: 4 } });
+    expect(meta.cause).toEqual({
+      message: 'bad date',
+      gql_status: '22007',
+      description: 'error: data exception - invalid date',
+      diagnostic_record: {
+        OPERATION: '',
+        OPERATION_CODE: '0',
+        CURRENT_SCHEMA: '/',
+        _classification: 'CLIENT_ERROR',
+      },
+    });
+  });
+
+  it('from() keeps Neo4j-coded errors, wraps anything else', () => {
+    const coded = Object.assign(new Error('no leader'), {
+      code: 'Neo.ClientError.Cluster.NotALeader',
+      gqlStatus: '08N07',
+    });
+    expect(BoltError.from(coded)).toMatchObject({
+      code: 'Neo.ClientError.Cluster.NotALeader',
+      gqlStatus: '08N07',
+      message: 'no leader',
+    });
+    expect(BoltError.from(new TypeError('x is undefined')).code).toBe(
+      'Neo.DatabaseError.General.UnknownError',
+    );
+    expect(BoltError.from('a string').message).toBe('a string');
+    const e = new BoltError('same');
+    expect(BoltError.from(e)).toBe(e);
+    expect(BoltError.isInstance(e)).toBe(true);
+    expect(BoltError.isInstance(new Error('other'))).toBe(false);
+  });
+});
+
+describe('describeMessage', () => {
+  it('redacts credentials at any depth and cuts long values', () => {
+    expect(
+      describeMessage({
+        type: 'HELLO',
+        extra: {
+          user_agent: 'a/1',
+          scheme: 'basic',
+          credentials: 'pw',
+          parameters: { token: 't' },
+        },
+      }),
+    ).toBe(
+      'HELLO {user_agent: "a/1", scheme: "basic", credentials: "******", parameters: {token: "******"}}',
+    );
+    const long = describeMessage({
+      type: 'RECORD',
+      fields: [Array.from({ length: 30 }, (_, i) => i)],
+    });
+    expect(long).toContain('…10 more');
+    expect(
+      describeMessage({ type: 'RUN', query: 'x'.repeat(500), parameters: {}, extra: {} }),
+    ).toHaveLength('RUN "'.length + 200 + '…" {} {}'.length);
+  });
+});

@@ -19,10 +19,15 @@ export interface TransactionConfig {
 
 /** Everything that goes in the `extra` map of BEGIN or an auto-commit RUN. */
 export interface TxExtraInput extends TransactionConfig {
+  /** `bookmarks` (sent only when non-empty). */
   bookmarks: string[];
+  /** `mode: "r"` for READ; WRITE is the server default and is not sent. */
   accessMode: 'READ' | 'WRITE';
+  /** `db` (4.0+); not sent when undefined or empty. */
   database?: string;
+  /** `imp_user` (4.4+); not sent when undefined. */
   impersonatedUser?: string;
+  /** `notifications_*` keys (5.2+); not sent when undefined. */
   notificationFilter?: NotificationFilter;
 }
 

@@ -53,7 +53,9 @@ export interface NotificationFilter {
 export interface ConnectionOptions {
   /** How to reach the server (tcp, tls, websocket, memory, ...). Required. */
   netModule: NetModule;
+  /** Server host name or IP address. Required. */
   host: string;
+  /** Server port (Bolt's usual port is 7687). Required. */
   port: number;
   /** TLS settings handed to the net module. Default: none. */
   tls?: TlsClientOptions;

@@ -78,13 +78,16 @@ export interface DriverConfig {
 
 /** Options of `executeQuery`. */
 export interface ExecuteQueryOptions extends TransactionConfig {
+  /** Target database. Default: the user's home database. */
   database?: string;
-  /** `'WRITE'` (default) or `'READ'`. */
+  /** `'WRITE'` (default) or `'READ'`: the access mode of the transaction. */
   routing?: AccessMode;
+  /** Run as this user (4.4+). Default none. */
   impersonatedUser?: string;
   /** Default: the driver's own bookmark manager (so consecutive calls are chained). Pass
    *  `null` to not chain. */
   bookmarkManager?: BookmarkManager | null;
+  /** Credentials for this query only (5.1+). Default: the driver's. */
   auth?: AuthToken;
 }
 

@@ -19,6 +19,7 @@ export interface PoolOptions {
   livenessCheckAfterMs?: number;
   /** How long the liveness RESET may take. Default 10000 ms. */
   livenessCheckTimeoutMs?: number;
+  /** Where liveness-check failures are reported (warn). Default none. */
   logger?: Logger;
 }
 

@@ -88,6 +88,8 @@ export class BoltSession {
   state: ServerState = 'DISCONNECTED';
 
   private readonly options: ResolvedServerOptions;
+  /** Message logging on (the logger has `debug`), read once: it is checked per record. */
+  private readonly debug: boolean;
   private readonly handler: Handler;
   private handshake: ServerHandshake | undefined;
   private manifestUsed = false;
@@ -131,6 +133,7 @@ export class BoltSession {
     private readonly host: SessionHost,
   ) {
     this.options = host.options;
+    this.debug = typeof host.options.logger.debug === 'function';
     this.handler = host.handler;
     this.writer = new ChunkWriter();
     this.info = this.makeInfo();
@@ -428,7 +431,7 @@ export class BoltSession {
       return;
     }
     const request = entry;
-    if (this.options.logger.debug) this.log('debug', `C: ${describeMessage(request as never)}`);
+    if (this.debug) this.log('debug', `C: ${describeMessage(request as never)}`);
     const verdict = admit(this.version!, this.state, request.type);
     if (verdict === 'ignore') {
       this.sendIgnored();
@@ -527,7 +530,7 @@ export class BoltSession {
 
   private send(message: Parameters<MessageCodec['encodeResponse']>[0]): void {
     if (this.ended || this.codec === undefined) return;
-    if (this.options.logger.debug) this.log('debug', `S: ${describeMessage(message as never)}`);
+    if (this.debug) this.log('debug', `S: ${describeMessage(message as never)}`);
     this.codec.encodeResponse(message, this.writer);
   }
 
@@ -843,14 +846,20 @@ export class BoltSession {
         if (pending) Promise.resolve(pending).catch(() => undefined);
         return 'more';
       }
-      if (pending === undefined) {
+      let r: IteratorResult<unknown>;
+      if (pending !== undefined) {
+        r = await pending;
+        pending = undefined;
+        if (this.isInterrupted() || this.ended) return 'more';
+      } else {
         if (n >= 0 && sent >= n) return 'more';
-        const r = it.next();
-        pending = isThenable<IteratorResult<unknown>>(r) ? r : Promise.resolve(r);
+        const next = it.next();
+        if (isThenable<IteratorResult<unknown>>(next)) {
+          pending = next;
+          continue;
+        }
+        r = next;
       }
-      const r = await pending;
-      pending = undefined;
-      if (this.isInterrupted() || this.ended) return 'more';
       if (r.done) return 'done';
       sent++;
       cursor.count++;
@@ -894,7 +903,7 @@ export class BoltSession {
   }
 
   private sendRecord(codec: MessageCodec, values: readonly unknown[], writer: ChunkWriter): void {
-    if (this.options.logger.debug) this.log('debug', `S: RECORD ${formatLogValue(values, 0)}`);
+    if (this.debug) this.log('debug', `S: RECORD ${formatLogValue(values, 0)}`);
     codec.encodeRecord(values, writer);
   }
 
@@ -915,9 +924,13 @@ export class BoltSession {
     if (stats !== undefined && Object.keys(stats).length > 0) meta.stats = stats;
     if (plan !== undefined) meta.plan = plan;
     if (profile !== undefined) meta.profile = profile;
-    if (f.statuses)
-      meta.statuses = statuses ?? deriveStatuses(notifications ?? [], cursor.count > 0);
-    else if (notifications !== undefined && notifications.length > 0)
+    // 5.6+: statuses replace notifications. With nothing to report, the outcome status
+    // (00000 / 02000) is left out and drivers supply it, as they do for older servers.
+    if (f.statuses) {
+      if (statuses !== undefined) meta.statuses = statuses;
+      else if (notifications !== undefined && notifications.length > 0)
+        meta.statuses = deriveStatuses(notifications, cursor.count > 0);
+    } else if (notifications !== undefined && notifications.length > 0)
       meta.notifications = notifications;
     return meta;
   }

@@ -242,4 +242,22 @@ describe('Dechunker', () => {
       { numRuns: 300 },
     );
   });
+
+  it('property: random bytes only ever yield messages, NOOPs or a ChunkingError', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (pieces) => {
+        const d = new Dechunker({ onMessage: () => {}, maxMessageSize: 100 });
+        for (const p of pieces) {
+          try {
+            d.push(p);
+          } catch (e) {
+            if (!ChunkingError.isInstance(e)) throw e;
+            expect(e.code).toBe('MESSAGE_TOO_LARGE');
+            return;
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -247,35 +247,47 @@ describe('Connection: pipelining, failures, RESET', () => {
     expect(out.map((o) => o.records[0][0])).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
   });
 
-  it('gives IGNORED observers the original failure, and RESET clears FAILED', async () => {
-    const { conn } = await open([{ major: 5, minor: 8 }]);
-    const run = collector();
-    const pull = collector();
-    const next = collector();
-    conn.enqueue(
-      {
-        type: 'RUN',
-        query: 'ERROR',
-        parameters: { code: 'Neo.ClientError.Statement.SyntaxError' },
-        extra: {},
-      },
-      run.observer,
-    );
-    conn.pull(-1, undefined, pull.observer);
-    conn.enqueue({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} }, next.observer);
-    const [r, p, n] = await Promise.all([run.done, pull.done, next.done]);
-    expect(r.error?.code).toBe('Neo.ClientError.Statement.SyntaxError');
-    expect(p.error).toBe(r.error);
-    expect(n.error).toBe(r.error);
-    expect(conn.state).toBe('FAILED');
-    await conn.reset();
-    expect(conn.state).toBe('READY');
-    const run2 = collector();
-    const pull2 = collector();
-    conn.enqueue({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} }, run2.observer);
-    conn.pull(-1, undefined, pull2.observer);
-    expect((await pull2.done).records).toEqual([[1]]);
-  });
+  for (const [major, minor] of [
+    [6, 1],
+    [5, 8],
+    [5, 0],
+    [4, 4],
+    [4, 0],
+    [3, 0],
+    [2, 0],
+    [1, 0],
+  ])
+    it(`gives IGNORED observers the original failure, and RESET clears FAILED (Bolt ${major}.${minor})`, async () => {
+      const { conn } = await open([{ major, minor }]);
+      const run = collector();
+      const pull = collector();
+      const next = collector();
+      conn.enqueue(
+        {
+          type: 'RUN',
+          query: 'ERROR',
+          parameters: { code: 'Neo.ClientError.Statement.SyntaxError' },
+          extra: {},
+        },
+        run.observer,
+      );
+      conn.pull(-1, undefined, pull.observer);
+      conn.enqueue(
+        { type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} },
+        next.observer,
+      );
+      const [r, p, n] = await Promise.all([run.done, pull.done, next.done]);
+      expect(r.error?.code).toBe('Neo.ClientError.Statement.SyntaxError');
+      expect(p.error).toBe(r.error);
+      expect(n.error).toBe(r.error);
+      expect(conn.state).toBe('FAILED');
+      await conn.reset();
+      expect(conn.state).toBe('READY');
+      const pull2 = collector();
+      conn.enqueue({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} });
+      conn.pull(-1, undefined, pull2.observer);
+      expect((await pull2.done).records).toEqual([[1]]);
+    });
 
   it('RESET interrupts an endless stream', async () => {
     const { conn, seen } = await open([{ major: 5, minor: 8 }]);

@@ -121,6 +121,27 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('Bolt 3 (PULL_ALL cannot be batched): reading pauses while the consumer is behind', async () => {
+    const { d, seen } = await setup({
+      versions: [{ major: 3, minor: 0 }],
+      config: { fetchSize: 100 },
+    });
+    const s = d.session();
+    let n = 0;
+    let maxAhead = 0;
+    for await (const r of s.run<{ i: number }>('ROWS', { n: 50_000 })) {
+      expect(r.get('i')).toBe(n++);
+      if (n % 500 === 0) {
+        await new Promise((res) => setTimeout(res, 1));
+        maxAhead = Math.max(maxAhead, seen.produced - n);
+      }
+    }
+    expect(n).toBe(50_000);
+    // without pausing, the server would run through all 50,000 rows while we sleep
+    expect(maxAhead).toBeLessThan(20_000);
+    await s.close();
+  });
+
   it('break discards the rest on the server, and the session goes on', async () => {
     const lines: string[] = [];
     const { d, seen } = await setup({

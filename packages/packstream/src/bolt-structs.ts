@@ -295,6 +295,38 @@ function dehydratePath(p: Path): Structure {
 // ---------------------------------------------------------------------------------------------
 // temporal
 
+// Encoding checks: a field out of range would silently become another date or time.
+function unsupported(what: string): never {
+  throw new PackStreamError('UNSUPPORTED_VALUE', what);
+}
+
+function checkInt(
+  v: unknown,
+  name: string,
+  min = -Number.MAX_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    unsupported(`${name} must be an integer ${min}..${max}, got ${String(v)}`);
+  }
+}
+
+function checkDate(d: { year: number; month: number; day: number }, type: string): void {
+  checkInt(d.year, `${type}.year`, -999_999_999, 999_999_999);
+  checkInt(d.month, `${type}.month`, 1, 12);
+  checkInt(d.day, `${type}.day`, 1, 31);
+}
+
+function checkTime(
+  t: { hour: number; minute: number; second: number; nanosecond: number },
+  type: string,
+): void {
+  checkInt(t.hour, `${type}.hour`, 0, 23);
+  checkInt(t.minute, `${type}.minute`, 0, 59);
+  checkInt(t.second, `${type}.second`, 0, 59);
+  checkInt(t.nanosecond, `${type}.nanosecond`, 0, 999_999_999);
+}
+
 const NANOS_PER_DAY = 86_400_000_000_000;
 
 function nanoOfDay(v: unknown, name: string): number {
@@ -329,7 +361,10 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
       if (Math.abs(days) > 1e12) bad('Date.days is out of the supported range');
       return Date.fromEpochDays(days);
     },
-    dehydrate: (d) => new Structure(0x44, [BigInt(d.toEpochDays())]),
+    dehydrate: (d) => {
+      checkDate(d, 'Date');
+      return new Structure(0x44, [BigInt(d.toEpochDays())]);
+    },
   });
   r.register<Time>({
     tag: 0x54,
@@ -345,15 +380,21 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
         num(f[1], 'Time.tz_offset_seconds'),
       );
     },
-    dehydrate: (t) =>
-      new Structure(0x54, [BigInt(t.toNanoOfDay()), BigInt(t.timeZoneOffsetSeconds)]),
+    dehydrate: (t) => {
+      checkTime(t, 'Time');
+      checkInt(t.timeZoneOffsetSeconds, 'Time.timeZoneOffsetSeconds');
+      return new Structure(0x54, [BigInt(t.toNanoOfDay()), BigInt(t.timeZoneOffsetSeconds)]);
+    },
   });
   r.register<LocalTime>({
     tag: 0x74,
     fields: 1,
     type: LocalTime,
     hydrate: (f) => LocalTime.fromNanoOfDay(nanoOfDay(f[0], 'LocalTime.nanoseconds')),
-    dehydrate: (t) => new Structure(0x74, [BigInt(t.toNanoOfDay())]),
+    dehydrate: (t) => {
+      checkTime(t, 'LocalTime');
+      return new Structure(0x74, [BigInt(t.toNanoOfDay())]);
+    },
   });
   r.register<LocalDateTime>({
     tag: 0x64,
@@ -364,7 +405,11 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
         epochSeconds(f[0], 'LocalDateTime.seconds'),
         nanoOfSecond(f[1], 'LocalDateTime.nanoseconds'),
       ),
-    dehydrate: (t) => new Structure(0x64, [BigInt(t.toEpochSeconds()), BigInt(t.nanosecond)]),
+    dehydrate: (t) => {
+      checkDate(t, 'LocalDateTime');
+      checkTime(t, 'LocalDateTime');
+      return new Structure(0x64, [BigInt(t.toEpochSeconds()), BigInt(t.nanosecond)]);
+    },
   });
   r.register<Duration>({
     tag: 0x45,
@@ -429,6 +474,10 @@ function addSeconds(a: number | bigint, b: number): number | bigint {
 }
 
 function dehydrateDateTime(d: DateTime, utc: boolean): Structure {
+  checkDate(d, 'DateTime');
+  checkTime(d, 'DateTime');
+  if (d.timeZoneOffsetSeconds !== undefined)
+    checkInt(d.timeZoneOffsetSeconds, 'DateTime.timeZoneOffsetSeconds');
   const ns = BigInt(d.nanosecond);
   if (d.timeZoneId !== undefined) {
     if (!utc) return new Structure(0x66, [BigInt(d.toLocalEpochSeconds()), ns, d.timeZoneId]);

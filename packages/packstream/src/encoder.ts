@@ -177,7 +177,24 @@ export class Encoder {
     }
     const dehydrate = this.#byType.get(ctor);
     if (dehydrate !== undefined) {
-      const s = dehydrate(v);
+      let s: Structure;
+      try {
+        s = dehydrate(v);
+      } catch (e) {
+        if (PackStreamError.isInstance(e)) throw e;
+        throw new PackStreamError(
+          'UNSUPPORTED_VALUE',
+          `cannot encode this ${ctor.name}: ${e instanceof Error ? e.message : String(e)}`,
+          -1,
+          { cause: e },
+        );
+      }
+      if (!(s instanceof Structure)) {
+        throw new PackStreamError(
+          'INVALID_STRUCT',
+          `the dehydrator of ${ctor.name} did not return a Structure`,
+        );
+      }
       this.#struct(s.tag, s.fields);
       return;
     }

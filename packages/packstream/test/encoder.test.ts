@@ -103,6 +103,23 @@ describe('JS -> wire mapping', () => {
     );
   });
 
+  it('Bolt values with impossible fields are UNSUPPORTED_VALUE, never a silent other date', () => {
+    for (const v of [
+      new ps.Date(2020, 13, 1),
+      new ps.Date(2020, 1, 0),
+      new ps.Date(Number.NaN, 1, 1),
+      new ps.LocalTime(24, 0, 0, 0),
+      new ps.Time(1, 60, 0, 0, 0),
+      new ps.Time(1, 0, 0, 0, 1.5),
+      new ps.LocalDateTime(2020, 1, 1, 0, 0, 0, 1e9),
+      new ps.DateTime(2020, 1, 1, 0, 0, 61, 0, 0),
+      new ps.Duration(1.5, 0, 0, 0),
+    ]) {
+      expect(err(() => enc.encode(v)).code).toBe('UNSUPPORTED_VALUE');
+    }
+    expect(err(() => enc.encode(new ps.Duration(1.5, 0, 0, 0))).message).toMatch(/Duration/);
+  });
+
   it('a DateTime needs an offset or a zone', () => {
     expect(err(() => enc.encode(new ps.DateTime(2020, 1, 1, 0, 0, 0, 0))).code).toBe(
       'UNSUPPORTED_VALUE',

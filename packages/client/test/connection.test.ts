@@ -339,7 +339,7 @@ describe('Connection: pipelining, failures, RESET', () => {
     conn.pull(-1, undefined, pull.observer);
     conn.flush();
     await new Promise((r) => setTimeout(r, 20));
-    fx!.netModule.transports[0].destroy(new Error('cable cut'));
+    fx!.serverTransports[0].destroy(new Error('cable cut'));
     const p = await pull.done;
     expect(p.error?.kind).toBe('connection-lost');
     expect(p.error?.retryable).toBe(true);

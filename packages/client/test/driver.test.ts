@@ -260,7 +260,7 @@ describe('auto-commit queries', () => {
       handler: (seen) =>
         testHandler(seen, {
           onRow: (i) => {
-            if (i === 25) fixture.netModule.transports.at(-1)!.destroy(new Error('network down'));
+            if (i === 25) fixture.serverTransports.at(-1)!.destroy(new Error('server went away'));
           },
         }),
     });
@@ -613,7 +613,7 @@ describe('managed transactions and retries', () => {
         testHandler(seen, {
           onRow: (i) => {
             if (i === 15 && drops-- > 0)
-              fixture.netModule.transports.at(-1)!.destroy(new Error('network down'));
+              fixture.serverTransports.at(-1)!.destroy(new Error('server went away'));
           },
         }),
     });
@@ -734,7 +734,7 @@ describe('pool', () => {
     const { d } = await setup();
     const s = d.session();
     await s.run('RETURN 1 AS n');
-    fx!.netModule.transports[0].destroy(new Error('gone'));
+    fx!.serverTransports[0].destroy(new Error('gone'));
     await new Promise((r) => setTimeout(r, 10));
     expect((await s.run('RETURN 1 AS n')).records).toHaveLength(1);
     expect(fx!.netModule.transports).toHaveLength(2);

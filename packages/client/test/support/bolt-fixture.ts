@@ -1,4 +1,9 @@
-import { memoryNetwork, type NetModule, type Transport } from '@bolt/net-adapters';
+import {
+  type ListenerModule,
+  memoryNetwork,
+  type NetModule,
+  type Transport,
+} from '@bolt/net-adapters';
 import { type BoltServer, createServer, type Handler, type ServerOptions } from '@bolt/server';
 
 /** A NetModule wrapper that remembers every client transport it opened and counts writes. */
@@ -30,6 +35,8 @@ export function tracking(inner: NetModule): TrackingModule {
 export interface Fixture {
   server: BoltServer;
   netModule: TrackingModule;
+  /** The server side of every accepted connection (destroy one to drop it from the server). */
+  serverTransports: Transport[];
   url: string;
   port: number;
   close(): Promise<void>;
@@ -42,11 +49,21 @@ export async function memoryServer(
 ): Promise<Fixture> {
   const net = memoryNetwork();
   const server = createServer({ ...options, handler });
-  const listener = await server.listen(net.listener, { port: 0 });
+  const serverTransports: Transport[] = [];
+  const listenerModule: ListenerModule = {
+    name: net.listener.name,
+    listen: (opts, onConnection) =>
+      net.listener.listen(opts, (t) => {
+        serverTransports.push(t);
+        onConnection(t);
+      }),
+  };
+  const listener = await server.listen(listenerModule, { port: 0 });
   const netModule = tracking(net.module);
   return {
     server,
     netModule,
+    serverTransports,
     port: listener.address.port,
     url: `bolt://localhost:${listener.address.port}`,
     async close() {

@@ -1,11 +1,7 @@
 import { formatVersion } from '@bolt/parser';
 import { usageError } from './bolt-error.js';
-import {
-  type Connection,
-  hasFilter,
-  type NotificationFilter,
-  notificationExtra,
-} from './connection.js';
+import type { Connection } from './connection.js';
+import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
 
 /** Transaction options (auto-commit `run`, `beginTransaction`, managed transactions). */
 export interface TransactionConfig {

@@ -25,6 +25,7 @@ import {
   usageError,
 } from './bolt-error.js';
 import { formatForLog, type Logger } from './logger.js';
+import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
 
 /** The product name sent in `bolt_agent` and the default `user_agent`. */
 export const CLIENT_PRODUCT = 'bolt-client/0.1.0';
@@ -38,15 +39,6 @@ export interface ResponseObserver {
   /** FAILURE; IGNORED (with the failure that caused it, or an `aborted` error after a RESET);
    *  or the connection dying before the summary came. */
   onFailure?(error: BoltError): void;
-}
-
-/** Notification filter (5.2+): in HELLO (driver-wide) or BEGIN/RUN (per session). */
-export interface NotificationFilter {
-  /** `'OFF'`, `'WARNING'` or `'INFORMATION'`. Default: the server's setting. */
-  minimumSeverityLevel?: 'OFF' | 'WARNING' | 'INFORMATION';
-  /** Categories (5.2–5.4) / classifications (5.6+) not to report, e.g. `['HINT', 'DEPRECATION']`.
-   *  Default: none disabled. */
-  disabledClassifications?: string[];
 }
 
 /** Options of {@link Connection.open}. */
@@ -796,30 +788,6 @@ export class Connection {
 }
 
 const NO_OBSERVER: ResponseObserver = {};
-
-/** Extra keys for a notification filter, in the version's spelling. */
-export function notificationExtra(
-  filter: NotificationFilter,
-  f: BoltFeatures,
-): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
-  if (filter.minimumSeverityLevel !== undefined)
-    extra.notifications_minimum_severity = filter.minimumSeverityLevel;
-  if (filter.disabledClassifications !== undefined)
-    extra[
-      f.notifKeyClassifications
-        ? 'notifications_disabled_classifications'
-        : 'notifications_disabled_categories'
-    ] = filter.disabledClassifications;
-  return extra;
-}
-
-export function hasFilter(filter: NotificationFilter | undefined): boolean {
-  return (
-    !!filter &&
-    (filter.minimumSeverityLevel !== undefined || filter.disabledClassifications !== undefined)
-  );
-}
 
 function describeRequest(r: Request): string {
   switch (r.type) {

@@ -10,9 +10,10 @@ import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './a
 import { usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
-import { CLIENT_PRODUCT, Connection, type NotificationFilter } from './connection.js';
+import { CLIENT_PRODUCT, Connection } from './connection.js';
 import { DirectConnectionProvider } from './direct-connection-provider.js';
 import type { Logger } from './logger.js';
+import type { NotificationFilter } from './notification-filter.js';
 import { type ParsedUrl, parseUrl } from './parse-url.js';
 import type { RecordShape } from './record.js';
 import type { QueryResult } from './result.js';

@@ -39,7 +39,6 @@ export {
   Connection,
   type ConnectionOptions,
   LEGACY_PROPOSALS,
-  type NotificationFilter,
   type ResponseObserver,
 } from './connection.js';
 export type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
@@ -49,6 +48,7 @@ export {
 } from './direct-connection-provider.js';
 export { Driver, type DriverConfig, driver, type ExecuteQueryOptions } from './driver.js';
 export type { Logger } from './logger.js';
+export type { NotificationFilter } from './notification-filter.js';
 export { type ParsedUrl, parseUrl } from './parse-url.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { Record, type RecordShape } from './record.js';

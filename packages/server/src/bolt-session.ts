@@ -119,6 +119,7 @@ export class BoltSession {
   private pendingWork: WorkContext | undefined;
 
   private ended = false;
+  private peerEnded = false;
   private draining = false;
   private lastActivity = Date.now();
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,7 +157,9 @@ export class BoltSession {
       onData: (chunk) => this.onData(chunk),
       onEnd: (error) => this.onTransportEnd(error),
     });
-    void this.transport.closed.then(() => this.onTransportEnd(undefined));
+    void this.transport.closed.then((error) => {
+      if (!this.ended) this.lost(error);
+    });
   }
 
   /** True while a request is being processed or a result/transaction is open. */
@@ -327,10 +330,26 @@ export class BoltSession {
     return Promise.race([p, this.interruptPromise]);
   }
 
+  /**
+   * The peer stopped sending. After an error the connection is gone. After a clean half-close
+   * (a client that wrote its requests and then `end()`), the requests already received are
+   * still answered, then the connection is closed; a result left open can get no more PULLs.
+   */
   private onTransportEnd(error: Error | undefined): void {
     if (this.ended) return;
-    if (error) this.log('debug', `connection lost: ${error.message}`);
-    else this.log('debug', 'client closed the connection');
+    if (error) {
+      this.lost(error);
+      return;
+    }
+    this.log('debug', 'client finished sending');
+    this.peerEnded = true;
+    this.readingStopped = true;
+    if (!this.processing && this.head >= this.queue.length)
+      this.end('end', 'the client disconnected');
+  }
+
+  private lost(error: Error | undefined): void {
+    this.log('debug', `connection lost${error ? `: ${error.message}` : ''}`);
     this.end('destroy', 'the client disconnected');
   }
 
@@ -360,6 +379,10 @@ export class BoltSession {
     }
     if (this.head < this.queue.length) {
       this.kick();
+      return;
+    }
+    if (this.peerEnded) {
+      this.end('end', 'the client disconnected');
       return;
     }
     if (this.draining && !this.busy) {

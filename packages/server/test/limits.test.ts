@@ -123,6 +123,26 @@ describe('raw bytes', () => {
     expect(String(meta(c.responses[0]).message)).toMatch(/^Invalid message: /);
   });
 
+  it('answers requests sent before the client half-closed, then closes', async () => {
+    const { server } = serve();
+    const [client, serverEnd] = memoryPair();
+    server.accept(serverEnd);
+    const c = new RawClient(client, { version: V58 });
+    await c.negotiated();
+    client.write(
+      frames(
+        V58,
+        ...LOGIN,
+        { type: 'RUN', query: 'HANG_NOT', parameters: {}, extra: {} },
+        { type: 'PULL', extra: { n: -1 } },
+      ),
+    );
+    client.end();
+    await c.until(() => c.ended);
+    expect(types(c.responses)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'RECORD', 'SUCCESS']);
+    await until(() => server.connections === 0);
+  });
+
   it('rejects a message over maxMessageSize, after answering the ones before it', async () => {
     const { server } = serve({ maxMessageSize: 1024 });
     const c = RawClient.overMemory(server);

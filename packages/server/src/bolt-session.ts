@@ -711,7 +711,7 @@ export class BoltSession {
         if (result === INTERRUPTED) {
           this.abandon(result, context);
           this.sendIgnored();
-        } else this.opened(result, context);
+        } else this.opened(result, context, true);
       },
       (e) => {
         this.pendingWork = undefined;
@@ -730,19 +730,22 @@ export class BoltSession {
     }
   }
 
-  private opened(result: unknown, context: WorkContext): void {
+  private opened(result: unknown, context: WorkContext, async = false): void {
     const tx = this.tx;
     let cursor: ResultCursor;
     try {
-      cursor = new ResultCursor(result as never, context, tx ? tx.nextQid : -1);
+      cursor = new ResultCursor(result as never, context, tx ? tx.nextQid : -1, this.lastActivity);
     } catch (e) {
       this.fail('RUN', e);
       return;
     }
     const f = this.feats!;
     const meta: Record<string, unknown> = { fields: cursor.fields };
-    if (f.explicitTx) meta.t_first = 0;
-    else meta.result_available_after = 0;
+    // Records are available once run() returned: 0 when it answered synchronously, else the
+    // time since the request arrived.
+    const first = async ? Date.now() - this.lastActivity : 0;
+    if (f.explicitTx) meta.t_first = first;
+    else meta.result_available_after = first;
     if (tx !== undefined) {
       tx.results.set(tx.nextQid, cursor);
       tx.lastQid = tx.nextQid++;
@@ -936,21 +939,24 @@ export class BoltSession {
 
   private summaryMetadata(cursor: ResultCursor, s: ResultSummary): Record<string, unknown> {
     const f = this.feats!;
+    const elapsed = Date.now() - cursor.startedAt;
     const meta: Record<string, unknown> = {};
-    const { type, stats, bookmark, db, notifications, statuses, plan, profile, ...rest } = s;
-    for (const k of Object.keys(rest)) if (rest[k] !== undefined) meta[k] = rest[k];
-    if (bookmark !== undefined && this.tx === undefined) meta.bookmark = bookmark;
-    meta.type = type ?? 'r';
-    if (f.explicitTx) meta.t_last = cursor.elapsedMs();
-    else meta.result_consumed_after = cursor.elapsedMs();
-    if (f.db) meta.db = db ?? cursor.context.database ?? this.defaultDatabase();
+    // Keys the handler adds beyond the known ones go out as they are.
+    for (const k in s) if (!SUMMARY_KEYS.has(k) && s[k] !== undefined) meta[k] = s[k];
+    if (s.bookmark !== undefined && this.tx === undefined) meta.bookmark = s.bookmark;
+    meta.type = s.type ?? 'r';
+    if (f.explicitTx) meta.t_last = elapsed;
+    else meta.result_consumed_after = elapsed;
+    if (f.db) meta.db = s.db ?? cursor.context.database ?? this.defaultDatabase();
+    const stats = s.stats;
     if (stats !== undefined && Object.keys(stats).length > 0) meta.stats = stats;
-    if (plan !== undefined) meta.plan = plan;
-    if (profile !== undefined) meta.profile = profile;
+    if (s.plan !== undefined) meta.plan = s.plan;
+    if (s.profile !== undefined) meta.profile = s.profile;
     // 5.6+: statuses replace notifications. With nothing to report, the outcome status
     // (00000 / 02000) is left out and drivers supply it, as they do for older servers.
+    const notifications = s.notifications;
     if (f.statuses) {
-      if (statuses !== undefined) meta.statuses = statuses;
+      if (s.statuses !== undefined) meta.statuses = s.statuses;
       else if (notifications !== undefined && notifications.length > 0)
         meta.statuses = deriveStatuses(notifications, cursor.count > 0);
     } else if (notifications !== undefined && notifications.length > 0)
@@ -1377,6 +1383,18 @@ function toInt(n: number | bigint): number {
 function toQid(qid: number | bigint | undefined): number {
   return qid === undefined || qid === null ? -1 : Number(qid);
 }
+
+/** ResultSummary keys with a meaning of their own (see summaryMetadata). */
+const SUMMARY_KEYS = new Set([
+  'type',
+  'stats',
+  'bookmark',
+  'db',
+  'notifications',
+  'statuses',
+  'plan',
+  'profile',
+]);
 
 const DEFAULT_DIAGNOSTICS = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
 

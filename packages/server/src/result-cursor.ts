@@ -18,12 +18,13 @@ export class ResultCursor {
   /** Records sent (or skipped by DISCARD) so far. */
   count = 0;
   private finished = false;
-  private readonly startedAt: number;
 
   constructor(
     result: RunResult,
     readonly context: WorkContext,
     readonly qid: number,
+    /** `Date.now()` when the request arrived (for t_last). */
+    readonly startedAt: number = Date.now(),
   ) {
     if (result === null || typeof result !== 'object' || !Array.isArray(result.fields))
       throw new BoltError('The handler returned no result: run() must return {fields, records?}.');
@@ -39,7 +40,6 @@ export class ResultCursor {
     else if (typeof (records as AsyncIterable<RecordValues>)[Symbol.asyncIterator] === 'function')
       this.iterator = (records as AsyncIterable<RecordValues>)[Symbol.asyncIterator]();
     else throw new BoltError('run() result records must be an Iterable or an AsyncIterable.');
-    this.startedAt = performance.now();
   }
 
   private readonly summarySource: RunResult['summary'];
@@ -59,11 +59,6 @@ export class ResultCursor {
     const obj = record as Record<string, unknown>;
     for (let i = 0; i < out.length; i++) out[i] = obj[this.fields[i]];
     return out;
-  }
-
-  /** Milliseconds since the result was opened. */
-  elapsedMs(): number {
-    return Math.round(performance.now() - this.startedAt);
   }
 
   /** The handler's summary, once the records are exhausted or discarded. */

@@ -377,3 +377,73 @@ describe('neo4j-driver 6.3.0 streams 1,000,000 rows with bounded server bufferin
     expect(maxHeap - heapBefore).toBeLessThan(24 * 1024 * 1024);
   }, 120_000);
 });
+
+describe('neo4j-driver 6.3.0 and the 5.1+ extras', () => {
+  it('re-authenticates per session (LOGOFF/LOGON), impersonates, sends TELEMETRY', async () => {
+    const state = newDemoState();
+    const telemetry: number[] = [];
+    const fx = await startTcpServer({
+      telemetry: true,
+      handler: { ...demoHandler(state), telemetry: (api) => telemetry.push(api) },
+    });
+    try {
+      const driver = open(DRIVERS[0], fx.url());
+      const bob = driver.session({ auth: DRIVERS[0].neo4j.auth.basic('bob', PASSWORD) });
+      try {
+        expect((await bob.run('WHOAMI')).records[0].get('user')).toBe('bob');
+      } finally {
+        await bob.close();
+      }
+      const neo = driver.session();
+      try {
+        expect((await neo.run('WHOAMI')).records[0].get('user')).toBe('neo4j');
+      } finally {
+        await neo.close();
+      }
+      const imp = driver.session({ impersonatedUser: 'carol' });
+      try {
+        await imp.executeRead((tx: any) => tx.run('RETURN 1 AS n'));
+      } finally {
+        await imp.close();
+      }
+      expect(state.contexts.at(-1)!.impersonatedUser).toBe('carol');
+      expect(state.journal.filter((j) => j.startsWith('auth:'))).toEqual(
+        expect.arrayContaining(['auth:bob', 'auth:neo4j']),
+      );
+      // session.run is telemetry api 2, executeRead 0 (sent when the hint invites it).
+      expect(telemetry).toEqual(expect.arrayContaining([0, 2]));
+    } finally {
+      await Promise.all(drivers.splice(0).map((x) => x.close().catch(() => undefined)));
+      await fx.close();
+    }
+  });
+
+  it('keeps a slow query alive with NOOPs within the recv_timeout hint', async () => {
+    const base = demoHandler();
+    const fx = await startTcpServer({
+      recvTimeoutSeconds: 1,
+      handler: {
+        ...base,
+        async run(query, parameters, context) {
+          if (query === 'SLOW') {
+            await new Promise((r) => setTimeout(r, 2500));
+            return { fields: ['done'], records: [[true]] };
+          }
+          return base.run(query, parameters, context);
+        },
+      },
+    });
+    try {
+      const driver = open(DRIVERS[0], fx.url());
+      const session = driver.session();
+      try {
+        const r = await session.run('SLOW');
+        expect(r.records[0].get('done')).toBe(true);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await fx.close();
+    }
+  }, 20_000);
+});

@@ -1172,6 +1172,15 @@ export class BoltSession {
       context,
       (table) => {
         const t = table as RoutingTable;
+        if (!isRoutingTable(t)) {
+          this.fail(
+            'ROUTE',
+            new BoltError(
+              'route() must return {ttl: number, servers: [{addresses: string[], role}]}.',
+            ),
+          );
+          return;
+        }
         const rt: Record<string, unknown> = {
           ttl: t.ttl,
           servers: t.servers.map((s) => ({ addresses: s.addresses, role: s.role })),
@@ -1226,10 +1235,16 @@ export class BoltSession {
     };
     return Promise.resolve(
       this.handler.route ? this.handler.route(routeContext) : this.defaultRoutingTable(),
-    ).then((t) => ({
-      fields: ['ttl', 'servers'],
-      records: [[t.ttl, t.servers.map((s) => ({ addresses: s.addresses, role: s.role }))]],
-    }));
+    ).then((t) => {
+      if (!isRoutingTable(t))
+        throw new BoltError(
+          'route() must return {ttl: number, servers: [{addresses: string[], role}]}.',
+        );
+      return {
+        fields: ['ttl', 'servers'],
+        records: [[t.ttl, t.servers.map((s) => ({ addresses: s.addresses, role: s.role }))]],
+      };
+    });
   }
 
   // ---------------------------------------------------------------- ending
@@ -1373,6 +1388,23 @@ export class BoltSession {
       },
     });
   }
+}
+
+function isRoutingTable(t: unknown): t is RoutingTable {
+  if (t === null || typeof t !== 'object') return false;
+  const { ttl, servers } = t as RoutingTable;
+  return (
+    (typeof ttl === 'number' || typeof ttl === 'bigint') &&
+    Array.isArray(servers) &&
+    servers.every(
+      (s) =>
+        s !== null &&
+        typeof s === 'object' &&
+        typeof s.role === 'string' &&
+        Array.isArray(s.addresses) &&
+        s.addresses.every((a) => typeof a === 'string'),
+    )
+  );
 }
 
 function toInt(n: number | bigint): number {

@@ -380,6 +380,58 @@ describe('notifications', () => {
   });
 });
 
+describe('routing', () => {
+  it('answers a malformed route() result with FAILURE, not a crash', async () => {
+    const server = createServer({
+      handler: { run: () => ({ fields: [] }), route: () => ({ ttl: 1 }) as never },
+    });
+    servers.push(server);
+    const c = await loggedIn(server);
+    c.send(
+      { type: 'ROUTE', routing: {}, bookmarks: [], db: null, impUser: null },
+      { type: 'RESET' },
+    );
+    const rs = await c.summaries(2);
+    expect(types(rs)).toEqual(['IGNORED', 'SUCCESS']);
+    c.take();
+    c.send({ type: 'ROUTE', routing: {}, bookmarks: [], db: 'x', impUser: null });
+    const [failure] = await c.summaries(1);
+    expect(meta(failure)).toMatchObject({
+      neo4j_code: 'Neo.DatabaseError.General.UnknownError',
+      message: 'route() must return {ttl: number, servers: [{addresses: string[], role}]}.',
+    });
+  });
+
+  it('answers the Bolt 4.0 routing procedure from route()', async () => {
+    const server = createServer({
+      handler: {
+        run: () => ({ fields: [] }),
+        route: (context) => ({
+          ttl: 9,
+          servers: [{ role: 'ROUTE', addresses: [`${context.database}:1`] }],
+        }),
+      },
+    });
+    servers.push(server);
+    const c = await loggedIn(server, { version: { major: 4, minor: 0 } });
+    c.send(
+      {
+        type: 'RUN',
+        query: 'CALL dbms.routing.getRoutingTable($context, $database)',
+        parameters: { context: {}, database: 'movies' },
+        extra: { db: 'system' },
+      },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    const rs = await c.summaries(2);
+    expect(meta(rs[0]).fields).toEqual(['ttl', 'servers']);
+    expect((rs[1] as { fields: unknown[] }).fields).toEqual([
+      9,
+      [{ addresses: ['movies:1'], role: 'ROUTE' }],
+    ]);
+  });
+});
+
 describe('older versions', () => {
   it('Bolt 4.4: echoes the utc patch and sends the 4.x FAILURE shape', async () => {
     const { server } = serve();

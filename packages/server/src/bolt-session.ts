@@ -523,7 +523,14 @@ export class BoltSession {
     metadata: Record<string, unknown>,
     context?: { hasMore?: boolean; openResults?: number },
   ): void {
-    this.send({ type: 'SUCCESS', metadata });
+    try {
+      this.send({ type: 'SUCCESS', metadata });
+    } catch (e) {
+      // Metadata from a hook (a summary, a bookmark) that cannot be encoded: the codec left no
+      // half frame behind, so the request fails instead.
+      this.fail(request, e);
+      return;
+    }
     this.moveTo(transition(this.version!, this.state, request, 'SUCCESS', context));
   }
 

@@ -22,6 +22,12 @@ function serve(options: Partial<ServerOptions> = {}, state: DemoState = newDemoS
 }
 
 const types = (rs: { type: string }[]) => rs.map((r) => r.type);
+
+async function loggedIn(server: BoltServer): Promise<RawClient> {
+  const c = RawClient.overMemory(server);
+  await c.login('neo4j', PASSWORD);
+  return c;
+}
 const meta = (r: unknown) => (r as { metadata: Record<string, unknown> }).metadata;
 
 /** A memory connection that records every byte the server sends. */
@@ -288,6 +294,44 @@ describe('handlers', () => {
     const rs = await c.summaries(2);
     expect(meta(rs[0]).fields).toEqual(['query', 'parameters']);
     expect((rs[1] as { fields: unknown[] }).fields).toEqual(['HELLO WORLD', { a: 1 }]);
+  });
+
+  it('answers FAILURE for values that cannot be encoded, and stays usable', async () => {
+    const server = createServer({
+      handler: {
+        run: (query) =>
+          query === 'bad record'
+            ? { fields: ['f'], records: [[1], [() => 1]] }
+            : query === 'bad summary'
+              ? { fields: [], summary: { stats: { weird: Symbol('x') as never } } }
+              : { fields: ['ok'], records: [[true]] },
+      },
+    });
+    servers.push(server);
+    const c = await loggedIn(server);
+    c.send(
+      { type: 'RUN', query: 'bad record', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    let rs = await c.summaries(2);
+    expect(types(rs)).toEqual(['SUCCESS', 'RECORD', 'FAILURE']);
+    expect(meta(rs[2]).neo4j_code).toBe('Neo.DatabaseError.General.UnknownError');
+    c.take();
+    c.send(
+      { type: 'RESET' },
+      { type: 'RUN', query: 'bad summary', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    rs = await c.summaries(3);
+    expect(types(rs)).toEqual(['SUCCESS', 'SUCCESS', 'FAILURE']);
+    c.take();
+    c.send(
+      { type: 'RESET' },
+      { type: 'RUN', query: 'fine', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    rs = await c.summaries(3);
+    expect(types(rs)).toEqual(['SUCCESS', 'SUCCESS', 'RECORD', 'SUCCESS']);
   });
 
   it('fails a result whose record does not match its fields, without closing', async () => {

@@ -224,3 +224,53 @@ for (const [name, neo4j, version] of DRIVERS) {
     });
   });
 }
+
+describe('neo4j-driver 6.3.0 on Bolt 6.1: Vector and UUID', () => {
+  it('receives and echoes vectors and UUIDs with identical values', async () => {
+    const { Vector, Uuid } = await import('@bolt/packstream');
+    const fx6 = await startTcpServer({
+      handler: {
+        run: (query, parameters) =>
+          query === 'NEW'
+            ? {
+                fields: ['f32', 'i64', 'id'],
+                records: [
+                  [
+                    Vector.of(Float32Array.from([1.5, -2, 0.25])),
+                    Vector.of(BigInt64Array.from([1n, -9223372036854775808n])),
+                    Uuid.parse('550e8400-e29b-41d4-a716-446655440000'),
+                  ],
+                ],
+              }
+            : { fields: ['x'], records: [[parameters.x]] },
+      },
+    });
+    const driver = neo4j6.driver(fx6.url(), neo4j6.auth.basic('neo4j', PASSWORD), {
+      logging: { level: 'error', logger: () => {} },
+    });
+    try {
+      const session = driver.session();
+      try {
+        const r = (await session.run('NEW')).records[0];
+        expect(r.get('f32')).toBeInstanceOf(neo4j6.Vector);
+        expect(Array.from(r.get('f32').asTypedArray())).toEqual([1.5, -2, 0.25]);
+        expect(r.get('f32').asTypedArray()).toBeInstanceOf(Float32Array);
+        expect(Array.from(r.get('i64').asTypedArray())).toEqual([1n, -9223372036854775808n]);
+        expect(neo4j6.isUUID(r.get('id'))).toBe(true);
+        expect(r.get('id').toString()).toBe('550e8400-e29b-41d4-a716-446655440000');
+
+        const v = neo4j6.vector(Float64Array.from([Math.E, -0]));
+        const back = (await session.run('RETURN $x AS x', { x: v })).records[0].get('x');
+        expect(back.asTypedArray()).toEqual(Float64Array.from([Math.E, -0]));
+        const id = neo4j6.uuid('123e4567-e89b-12d3-a456-426614174000');
+        const idBack = (await session.run('RETURN $x AS x', { x: id })).records[0].get('x');
+        expect(idBack.toString()).toBe('123e4567-e89b-12d3-a456-426614174000');
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await driver.close();
+      await fx6.close();
+    }
+  });
+});

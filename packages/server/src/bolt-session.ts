@@ -146,11 +146,14 @@ export class BoltSession {
       supported: this.options.versions,
       manifest: this.options.manifest,
     });
+    // Covers the Bolt handshake and the authentication (HELLO, LOGON) that must follow it.
     this.handshakeTimer = setTimeout(() => {
-      if (this.codec === undefined && !this.ended) {
-        this.log('warn', `handshake not completed within ${this.options.handshakeTimeoutMs} ms`);
-        this.end('destroy');
-      }
+      if (this.ended) return;
+      this.log(
+        'warn',
+        `handshake and authentication not completed within ${this.options.handshakeTimeoutMs} ms`,
+      );
+      this.end('destroy', 'the client was too slow to authenticate');
     }, this.options.handshakeTimeoutMs);
     this.armIdleTimer();
     this.transport.receive({
@@ -237,7 +240,6 @@ export class BoltSession {
       if (result.rest.length > 0) this.onHandshakeData(result.rest);
       return;
     }
-    clearTimeout(this.handshakeTimer);
     this.handshake = undefined;
     if (result.version === undefined) {
       this.log(
@@ -543,6 +545,10 @@ export class BoltSession {
 
   private moveTo(next: ServerState): void {
     this.state = next;
+    if (next === 'READY' && this.handshakeTimer !== undefined) {
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = undefined;
+    }
     if (next === 'DEFUNCT') this.endAfterFlush();
     else if (this.pendingResets > 0 && next !== 'INTERRUPTED') this.state = interrupt(next);
   }

@@ -34,7 +34,8 @@ export interface ServerOptions {
   /** Largest request message accepted, in bytes; a bigger one is answered
    *  `Neo.ClientError.Request.Invalid` and the connection closed. Default 16 MiB. */
   maxMessageSize?: number;
-  /** A client must finish the handshake within this many ms, or it is dropped. Default 10,000. */
+  /** A client must finish the handshake and authenticate (HELLO, and LOGON on 5.1+) within this
+   *  many ms of connecting, or it is dropped. Default 10,000. */
   handshakeTimeoutMs?: number;
   /** A connection with no request in flight and no bytes received for this long is closed.
    *  Default 1,800,000 (30 minutes); 0 disables. */

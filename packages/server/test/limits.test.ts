@@ -176,6 +176,24 @@ describe('limits and timers', () => {
     await until(() => server.connections === 0);
   });
 
+  it('drops a client that negotiates but never authenticates', async () => {
+    const { server } = serve({ handshakeTimeoutMs: 80 });
+    const c = RawClient.overMemory(server);
+    await c.negotiated();
+    c.send({ type: 'HELLO', extra: { user_agent: 'x/1', bolt_agent: { product: 'x/1' } } });
+    await c.until(() => c.ended);
+    expect(types(c.responses)).toEqual(['SUCCESS']);
+  });
+
+  it('keeps an authenticated connection past the handshake timeout', async () => {
+    const { server } = serve({ handshakeTimeoutMs: 50 });
+    const c = await loggedIn(server);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(c.ended).toBe(false);
+    c.send({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} });
+    expect(types(await c.summaries(1))).toEqual(['SUCCESS']);
+  });
+
   it('closes a connection idle for idleTimeoutMs', async () => {
     const { server } = serve({ idleTimeoutMs: 60 });
     const c = RawClient.overMemory(server);

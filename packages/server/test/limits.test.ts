@@ -213,6 +213,23 @@ describe('limits and timers', () => {
     expect(types(await first.summaries(1))).toEqual(['SUCCESS']);
   });
 
+  it('pauses reading above maxQueuedRequests and resumes, losing nothing', async () => {
+    const { server } = serve({ maxQueuedRequests: 3 });
+    const c = await loggedIn(server);
+    const requests: Request[] = [];
+    for (let i = 0; i < 50; i++)
+      requests.push(
+        { type: 'RUN', query: 'RETURN $x AS x', parameters: { x: i }, extra: {} },
+        { type: 'PULL', extra: { n: -1 } },
+      );
+    c.send(...requests);
+    const rs = await c.summaries(100);
+    expect(
+      rs.filter((r) => r.type === 'RECORD').map((r) => (r as { fields: unknown[] }).fields[0]),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(rs.filter((r) => r.type === 'SUCCESS')).toHaveLength(100);
+  });
+
   it('sends NOOP keep-alives while a handler is busy', async () => {
     const state = newDemoState();
     const base = demoHandler(state);

@@ -61,17 +61,22 @@ describe('package layering', () => {
     });
   }
 
-  it('the default entry of @bolt/net-adapters never touches node:*', () => {
-    const dir = join(root, 'packages', 'net-adapters', 'src');
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const spec of importsOf(file)) {
-        expect(spec, `${file} (reachable from index.ts)`).not.toMatch(/^node:|^ws$/);
-        if (spec.startsWith('.')) visit(join(file, '..', `${spec.replace(/\.js$/, '')}.ts`));
-      }
-    };
-    visit(join(dir, 'index.ts'));
-  });
+  // The portable entries run in browsers: nothing reachable from them may touch Node.
+  for (const pkg of ['net-adapters', 'client']) {
+    it(`the default entry of @bolt/${pkg} never reaches node:*, ws or a /node entry`, () => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const spec of importsOf(file)) {
+          expect(spec, `${file} (reachable from index.ts)`).not.toMatch(
+            /^node:|^ws$|^@bolt\/[^/]+\/node$/,
+          );
+          if (spec.startsWith('.')) visit(join(file, '..', `${spec.replace(/\.js$/, '')}.ts`));
+        }
+      };
+      visit(join(root, 'packages', pkg, 'src', 'index.ts'));
+      expect(seen.size).toBeGreaterThan(1);
+    });
+  }
 });

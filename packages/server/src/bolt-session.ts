@@ -59,6 +59,9 @@ interface Transaction {
   lastQid: number;
   /** Bolt 1–2: opened with `RUN "BEGIN"`. */
   legacy: boolean;
+  /** A `begin` hook still running when a RESET or disconnect abandoned the transaction: the
+   *  rollback waits for it, and is skipped if it fails (nothing was opened). */
+  opening?: PromiseLike<unknown>;
 }
 
 /** What the server gives each session. */
@@ -107,6 +110,9 @@ export class BoltSession {
   private pendingResets = 0;
   private interruptWake: ((v: Interrupted) => void) | undefined;
   private interruptPromise: Promise<Interrupted> | undefined;
+  /** Bumped by every interrupt (RESET read) and by the end of the connection: a stream that
+   *  resumes from an await under an older epoch must send nothing more. */
+  private epoch = 0;
 
   private user: unknown;
   private userAgent: string | undefined;
@@ -299,6 +305,7 @@ export class BoltSession {
     this.pendingResets++;
     this.state = interrupt(this.state);
     if (this.state !== 'INTERRUPTED') return; // before authentication: RESET is a violation
+    this.epoch++;
     const reason = new BoltError('The work was interrupted by RESET.', {
       code: 'Neo.ClientError.Transaction.Terminated',
     });
@@ -722,7 +729,11 @@ export class BoltSession {
       (result) => {
         this.pendingWork = undefined;
         if (result === INTERRUPTED) {
-          this.abandon(result, context);
+          // The result may still come: nobody will read it, so stop its iterator then.
+          Promise.resolve(r).then(
+            (late) => this.abandon(late),
+            () => undefined,
+          );
           this.sendIgnored();
         } else this.opened(result, context, true);
       },
@@ -735,9 +746,9 @@ export class BoltSession {
   }
 
   /** A late result that nobody will read: stop its iterator. */
-  private abandon(result: unknown, context: WorkContext): void {
+  private abandon(result: unknown): void {
     try {
-      void new ResultCursor(result as never, context, -1).close();
+      void new ResultCursor(result as never, this.blankContext(), -1).close();
     } catch {
       // not a valid result: nothing to stop
     }
@@ -879,9 +890,13 @@ export class BoltSession {
     const codec = this.codec!;
     const writer = this.writer;
     const threshold = this.options.flushThreshold;
+    // A RESET (or the end of the connection) while this stream awaits makes everything it would
+    // still produce stale: the RESET may even have been answered before the await resumes.
+    const epoch = this.epoch;
+    const stale = (): boolean => this.epoch !== epoch || this.isInterrupted() || this.ended;
     if (drain) await drain;
     for (;;) {
-      if (this.isInterrupted() || this.ended) {
+      if (stale()) {
         if (pending) Promise.resolve(pending).catch(() => undefined);
         return 'more';
       }
@@ -889,7 +904,7 @@ export class BoltSession {
       if (pending !== undefined) {
         r = await pending;
         pending = undefined;
-        if (this.isInterrupted() || this.ended) return 'more';
+        if (stale()) return 'more';
       } else {
         if (n >= 0 && sent >= n) return 'more';
         const next = it.next();
@@ -988,7 +1003,17 @@ export class BoltSession {
       this.tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false };
       this.succeed('BEGIN', meta);
     };
-    return this.callHook('BEGIN', () => this.handler.begin?.(context), context, opened);
+    return this.callHook(
+      'BEGIN',
+      () => this.handler.begin?.(context),
+      context,
+      opened,
+      undefined,
+      (opening) => {
+        const tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false, opening };
+        this.abandonedTx(tx);
+      },
+    );
   }
 
   private onCommit(): void | Promise<void> {
@@ -1033,6 +1058,7 @@ export class BoltSession {
     context: WorkContext,
     ok: (result: unknown) => void,
     failed?: () => void,
+    abandoned?: (late: PromiseLike<unknown>) => void,
   ): void | Promise<void> {
     let r: unknown;
     try {
@@ -1051,10 +1077,9 @@ export class BoltSession {
       (v) => {
         this.pendingWork = undefined;
         if (v === INTERRUPTED) {
-          // A transaction that opened after RESET arrived is rolled back by the RESET; one
-          // whose COMMIT/ROLLBACK was already under way is left to that.
-          if (request === 'BEGIN')
-            this.tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false };
+          // A transaction being opened when RESET (or a disconnect) came is rolled back once its
+          // begin hook has finished; one whose COMMIT/ROLLBACK was already under way is left to that.
+          if (abandoned) abandoned(r);
           else failed?.();
           this.sendIgnored();
         } else ok(v);
@@ -1093,6 +1118,18 @@ export class BoltSession {
         () => {
           this.legacyTx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: true };
           empty();
+        },
+        undefined,
+        (opening) => {
+          const tx = {
+            context,
+            results: new Map(),
+            nextQid: 0,
+            lastQid: -1,
+            legacy: true,
+            opening,
+          };
+          this.abandonedTx(tx);
         },
       );
     }
@@ -1152,8 +1189,23 @@ export class BoltSession {
     return this.rollbackAbandoned(tx, 'RESET').then(done);
   }
 
+  /** A transaction opened while a RESET was pending (the RESET rolls it back), or after the
+   *  connection ended (rolled back now). */
+  private abandonedTx(tx: Transaction): void {
+    if (this.ended) void this.rollbackAbandoned(tx, 'the connection closed');
+    else if (tx.legacy) this.legacyTx = tx;
+    else this.tx = tx;
+  }
+
   /** Roll back a transaction nobody will finish; errors are logged, never sent. */
   private async rollbackAbandoned(tx: Transaction, why: string): Promise<void> {
+    if (tx.opening !== undefined) {
+      try {
+        await tx.opening;
+      } catch {
+        return; // begin failed: there is nothing to roll back
+      }
+    }
     try {
       await this.handler.rollback?.(tx.context);
     } catch (e) {
@@ -1274,6 +1326,7 @@ export class BoltSession {
   private end(how: 'end' | 'destroy', why = 'the connection closed', lingerMs = 2000): void {
     if (this.ended) return;
     this.ended = true;
+    this.epoch++;
     this.state = 'DEFUNCT';
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.idleTimer);

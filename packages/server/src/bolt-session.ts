@@ -517,7 +517,10 @@ export class BoltSession {
         return this.onRoute(request.routing, request.bookmarks, request.db, request.impUser);
       case 'TELEMETRY':
         try {
-          this.handler.telemetry?.(Number(request.api), this.info);
+          const r: unknown = this.handler.telemetry?.(Number(request.api), this.info);
+          // Typed as void, but an async hook is assignable: its rejection must not go unhandled.
+          if (isThenable(r))
+            Promise.resolve(r).catch((e) => this.log('warn', 'telemetry hook failed', e));
         } catch (e) {
           this.log('warn', 'telemetry hook failed', e);
         }
@@ -711,10 +714,11 @@ export class BoltSession {
       this.legacyTx?.context ??
       new WorkContext(this.info, this.user, readTransactionOptions(extra), false);
     if (tx === undefined) this.pendingWork = context;
-    const routingTable = this.routingProcedure(query, parameters, context);
     let r: unknown;
     try {
-      r = routingTable ?? this.handler.run(query, parameters, context);
+      r =
+        this.routingProcedure(query, parameters, context) ??
+        this.handler.run(query, parameters, context);
     } catch (e) {
       this.pendingWork = undefined;
       this.fail('RUN', e);
@@ -1298,8 +1302,9 @@ export class BoltSession {
         return context.signal;
       },
     };
-    return Promise.resolve(
-      this.handler.route ? this.handler.route(routeContext) : this.defaultRoutingTable(),
+    const route = this.handler.route;
+    return new Promise<unknown>((resolve) =>
+      resolve(route ? route.call(this.handler, routeContext) : this.defaultRoutingTable()),
     ).then((t) => {
       if (!isRoutingTable(t))
         throw new BoltError(

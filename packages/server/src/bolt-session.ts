@@ -108,8 +108,8 @@ export class BoltSession {
   private readingStopped = false;
   private paused = false;
   private pendingResets = 0;
-  private interruptWake: ((v: Interrupted) => void) | undefined;
-  private interruptPromise: Promise<Interrupted> | undefined;
+  /** Wakes the work being awaited (see `settle`) when a RESET arrives or the connection ends. */
+  private readonly interruptWakers = new Set<() => void>();
   /** Bumped by every interrupt (RESET read) and by the end of the connection: a stream that
    *  resumes from an await under an older epoch must send nothing more. */
   private epoch = 0;
@@ -128,6 +128,9 @@ export class BoltSession {
   private peerEnded = false;
   private draining = false;
   private lastActivity = Date.now();
+  /** `Date.now()` when the server last finished answering (idle time counts from the later of
+   *  this and `lastActivity`). */
+  private lastAnswer = 0;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
@@ -320,10 +323,9 @@ export class BoltSession {
   }
 
   private wakeInterrupted(): void {
-    const wake = this.interruptWake;
-    this.interruptWake = undefined;
-    this.interruptPromise = undefined;
-    wake?.(INTERRUPTED);
+    const wakers = [...this.interruptWakers];
+    this.interruptWakers.clear();
+    for (const wake of wakers) wake();
   }
 
   /** Await handler work, unless a RESET (or the end of the connection) comes first. */
@@ -332,11 +334,22 @@ export class BoltSession {
       Promise.resolve(p).catch(() => undefined);
       return Promise.resolve(INTERRUPTED);
     }
-    if (this.interruptPromise === undefined)
-      this.interruptPromise = new Promise((resolve) => {
-        this.interruptWake = resolve;
-      });
-    return Promise.race([p, this.interruptPromise]);
+    // Not Promise.race with one long-lived interrupt promise: every race would leave a reaction
+    // on it until the next RESET, a leak of two promises per awaited request.
+    return new Promise<T | Interrupted>((resolve, reject) => {
+      const wake = (): void => resolve(INTERRUPTED);
+      this.interruptWakers.add(wake);
+      p.then(
+        (v) => {
+          this.interruptWakers.delete(wake);
+          resolve(v);
+        },
+        (e) => {
+          this.interruptWakers.delete(wake);
+          reject(e);
+        },
+      );
+    });
   }
 
   /**
@@ -382,6 +395,7 @@ export class BoltSession {
 
   private afterLoop(): void {
     if (this.ended) return;
+    this.lastAnswer = Date.now();
     if (this.state === 'DEFUNCT') {
       this.end('end', 'the connection is defunct');
       return;
@@ -1376,13 +1390,15 @@ export class BoltSession {
     if (idle <= 0) return;
     const check = (): void => {
       if (this.ended) return;
-      const quiet = Date.now() - this.lastActivity;
-      if (quiet >= idle && !this.busy) {
+      const busy = this.busy;
+      const quiet = Date.now() - Math.max(this.lastActivity, this.lastAnswer);
+      if (quiet >= idle && !busy) {
         this.log('info', `closing after ${idle} ms idle`);
         this.end('end', 'the connection was idle');
         return;
       }
-      this.idleTimer = setTimeout(check, Math.max(idle - quiet, 10));
+      // Busy: look again a full period later (not every few ms while a long query runs).
+      this.idleTimer = setTimeout(check, busy ? idle : Math.max(idle - quiet, 10));
       this.idleTimer.unref?.();
     };
     this.idleTimer = setTimeout(check, idle);

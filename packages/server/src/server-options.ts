@@ -37,8 +37,8 @@ export interface ServerOptions {
   /** A client must finish the handshake and authenticate (HELLO, and LOGON on 5.1+) within this
    *  many ms of connecting, or it is dropped. Default 10,000. */
   handshakeTimeoutMs?: number;
-  /** A connection with no request in flight and no bytes received for this long is closed.
-   *  Default 1,800,000 (30 minutes); 0 disables. */
+  /** A connection with no request in flight, no open result or transaction, and nothing
+   *  received or answered for this long is closed. Default 1,800,000 (30 minutes); 0 disables. */
   idleTimeoutMs?: number;
   /** Requests decoded but not yet processed above which reading pauses (read back-pressure).
    *  Default 10,000. */

@@ -1,0 +1,154 @@
+// Review: what a long-lived connection accumulates, timers, idle and shutdown edge cases.
+import { queryObjects } from 'node:v8';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BoltServer, createServer, type Handler, type ServerOptions } from '../src/index.js';
+import { RawClient } from './support/raw-client.js';
+
+const servers: BoltServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close({ graceMs: 50 })));
+});
+
+function serve(handler: Handler, options: Partial<ServerOptions> = {}): BoltServer {
+  const server = createServer({ handler, ...options });
+  servers.push(server);
+  return server;
+}
+
+const types = (rs: { type: string }[]) => rs.map((r) => r.type);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a long-lived connection with an async handler', () => {
+  it('does not keep a promise alive per answered request', async () => {
+    const server = serve({ run: async () => ({ fields: ['x'], records: [[1]] }) });
+    const c = RawClient.overMemory(server);
+    await c.login();
+    const round = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        c.send(
+          { type: 'RUN', query: 'RETURN 1', parameters: {}, extra: {} },
+          { type: 'PULL', extra: { n: -1 } },
+        );
+        await c.summaries(2);
+        c.take();
+      }
+    };
+    await round(200); // warm up
+    const before = queryObjects(Promise, { format: 'count' }) as number;
+    await round(3000);
+    const after = queryObjects(Promise, { format: 'count' }) as number;
+    // Each async run() once left a Promise.race reaction on the connection's pending interrupt
+    // promise, so live promises grew by at least one per query.
+    expect(after - before).toBeLessThan(1000);
+    c.close();
+  });
+});
+
+describe('idle timeout', () => {
+  it('counts from the last answer, not from the last request: a slow query is not idle time', async () => {
+    const server = serve(
+      {
+        async run(query) {
+          if (query === 'SLOW') await sleep(400);
+          return { fields: ['x'], records: [[query]] };
+        },
+      },
+      { idleTimeoutMs: 200 },
+    );
+    const c = RawClient.overMemory(server);
+    await c.login();
+    c.send(
+      { type: 'RUN', query: 'SLOW', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    await c.summaries(2);
+    expect(c.ended).toBe(false);
+    await sleep(50); // well inside the idle timeout, counted from the answer
+    expect(c.ended).toBe(false);
+    c.send(
+      { type: 'RUN', query: 'FAST', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    await c.summaries(4);
+    expect(types(c.responses)).toEqual([
+      'SUCCESS',
+      'RECORD',
+      'SUCCESS',
+      'SUCCESS',
+      'RECORD',
+      'SUCCESS',
+    ]);
+    // Then idle for real: closed.
+    await c.until(() => c.ended, 3000);
+  });
+});
+
+describe('shutdown and timers', () => {
+  it('close({graceMs}) ends a connection whose handler never settles and ignores its signal', async () => {
+    let aborted = 0;
+    const server = serve({
+      run(_q, _p, context) {
+        context.signal.addEventListener('abort', () => aborted++);
+        return new Promise(() => undefined);
+      },
+    });
+    const c = RawClient.overMemory(server);
+    await c.login();
+    c.send({ type: 'RUN', query: 'STUCK', parameters: {}, extra: {} });
+    await sleep(20);
+    await server.close({ graceMs: 50 });
+    expect(aborted).toBe(1);
+    expect(server.connections).toBe(0);
+    await c.until(() => c.ended);
+  });
+
+  it('leaves no timer running once the server is closed', async () => {
+    const timers = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
+    const baseline = timers();
+    const server = createServer({
+      handler: {
+        async run(query) {
+          if (query === 'SLOW') await sleep(60);
+          return { fields: ['x'], records: [[1]] };
+        },
+      },
+      recvTimeoutSeconds: 1,
+      keepAliveIntervalMs: 10,
+      idleTimeoutMs: 10_000,
+      handshakeTimeoutMs: 10_000,
+    });
+    const a = RawClient.overMemory(server);
+    await a.login();
+    a.send(
+      { type: 'RUN', query: 'SLOW', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    await a.summaries(2);
+    const b = RawClient.overMemory(server); // negotiating, never authenticates
+    await b.negotiated();
+    a.send({ type: 'BEGIN', extra: {} }); // an open transaction at shutdown
+    await a.summaries(3);
+    await server.close({ graceMs: 20 });
+    await a.until(() => a.ended);
+    await b.until(() => b.ended);
+    await sleep(20);
+    expect(timers()).toBeLessThanOrEqual(baseline);
+  });
+
+  it('frees the slots of connections that fail during the handshake (maxConnections)', async () => {
+    const server = serve({ run: () => ({ fields: [] }) }, { maxConnections: 2 });
+    for (let i = 0; i < 5; i++) {
+      const bad = RawClient.overMemory(server, {
+        proposals: [{ major: 9, minor: 9 }],
+      });
+      expect(await bad.negotiated()).toBeUndefined();
+      await bad.until(() => bad.ended);
+    }
+    await sleep(20);
+    expect(server.connections).toBe(0);
+    const ok = RawClient.overMemory(server);
+    expect(types(await ok.login())).toEqual(['SUCCESS', 'SUCCESS']);
+    ok.close();
+  });
+});

@@ -153,6 +153,7 @@ export class Connection {
   private readonly pending: Pending[] = [];
   private head = 0;
   private flushScheduled = false;
+  private readPaused = false;
   private currentFailure: BoltError | undefined;
   private resetsPending = 0;
   private txOpenResults = 0;
@@ -261,6 +262,8 @@ export class Connection {
       });
     }
     if (request.type === 'RESET') this.resetsPending++;
+    // an answer queued behind a paused stream must be readable
+    if (this.readPaused) this.resumeReading();
     if (request.type !== 'GOODBYE') this.pending.push({ type: request.type, observer });
     if (this.wire) this.log!.debug!(`C: ${describeRequest(request)}`);
     if (!this.flushScheduled) {
@@ -341,11 +344,17 @@ export class Connection {
     });
   }
 
-  /** Stop reading from the transport (back-pressure for PULL_ALL streams on Bolt 1–3). */
+  /** Stop reading from the transport (back-pressure for PULL_ALL streams on Bolt 1–3). Refused
+   *  while other requests wait behind the stream: their answers come after its records, and a
+   *  consumer waiting for them would wait forever. */
   pauseReading(): void {
+    if (this.readPaused || this.outstanding > 1) return;
+    this.readPaused = true;
     this.transport.pause();
   }
   resumeReading(): void {
+    if (!this.readPaused) return;
+    this.readPaused = false;
     this.transport.resume();
   }
 

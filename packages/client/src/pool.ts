@@ -26,6 +26,8 @@ export interface PoolOptions {
 interface Waiter {
   resolve(c: Connection): void;
   reject(e: unknown): void;
+  /** Resolved, timed out or aborted: a connection opened for it must go back to the pool. */
+  settled: boolean;
 }
 
 /**
@@ -209,11 +211,15 @@ export class Pool {
         }
         this.adopt(c);
         this.inUse++;
-        w.resolve(c);
+        // The waiter gave up (timeout, abort) while the connection was opening: the
+        // connection is not lost, it goes to the next waiter or the idle list.
+        if (w.settled) this.release(c);
+        else w.resolve(c);
       },
       (e) => {
         this.opening--;
-        w.reject(e);
+        if (w.settled) this.pump();
+        else w.reject(e);
       },
     );
   }
@@ -228,11 +234,14 @@ export class Pool {
         if (i >= 0) this.waiters.splice(i, 1);
       };
       const waiter: Waiter = {
+        settled: false,
         resolve: (c) => {
+          waiter.settled = true;
           cleanup();
           resolve(c);
         },
         reject: (e) => {
+          waiter.settled = true;
           cleanup();
           reject(e);
         },

@@ -344,9 +344,11 @@ export class Result<T extends RecordShape = RecordShape>
     this.buffer.push(r);
     if (this.wake) this.wakeUp();
     // PULL_ALL (Bolt 1–3) cannot be batched: stop reading when the consumer falls behind.
+    // (fetchSize -1 asks for no back-pressure.)
     if (
       !this.conn!.features.pullN &&
       !this.paused &&
+      this.fetchSize > 0 &&
       this.buffer.length - this.bufHead > 2 * this.fetchSize
     ) {
       this.paused = true;
@@ -438,6 +440,8 @@ export class Result<T extends RecordShape = RecordShape>
   private complete(): void {
     if (this._ended) return;
     this.phase = 'done';
+    // the stream is over: a pause it asked for must not stall the connection's next user
+    this.resumeReading();
     this.wakeUp();
     this.settle();
   }

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Connection } from '../src/connection.js';
+import { auth, type Driver, driver } from '../src/index.js';
+import { Pool } from '../src/pool.js';
+import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { newSeen, type Seen, testHandler } from './support/test-handler.js';
+
+let fx: Fixture | undefined;
+let drv: Driver | undefined;
+afterEach(async () => {
+  await drv?.close();
+  drv = undefined;
+  await fx?.close();
+  fx = undefined;
+});
+
+async function setup(
+  options: {
+    versions?: { major: number; minor: number }[];
+    config?: Parameters<typeof driver>[1];
+  } = {},
+) {
+  const seen: Seen = newSeen();
+  fx = await memoryServer(testHandler(seen), { versions: options.versions });
+  drv = driver(fx.url, {
+    auth: auth.basic('neo4j', 'pw'),
+    netModule: fx.netModule,
+    ...options.config,
+  });
+  return { seen, d: drv };
+}
+
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: hung`)), ms)),
+  ]);
+
+describe('review: pool', () => {
+  it('a waiter that timed out while a replacement connection was opening does not leak the slot', async () => {
+    fx = await memoryServer(testHandler(newSeen()));
+    const f = fx;
+    let opens = 0;
+    const pool = new Pool('x', {
+      maxSize: 1,
+      acquisitionTimeoutMs: 50,
+      open: async (signal) => {
+        if (opens++ === 1) await new Promise((r) => setTimeout(r, 150));
+        return Connection.open({ netModule: f.netModule, host: 'localhost', port: f.port, signal });
+      },
+    });
+    try {
+      const first = await pool.acquire();
+      const waiting = pool.acquire().catch((e) => e);
+      // the connection breaks: its slot goes to the waiter, whose connection opens slowly
+      first.destroy();
+      pool.release(first);
+      expect((await waiting).kind).toBe('pool-exhausted');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(pool.activeCount).toBe(0);
+      const again = await pool.acquire();
+      pool.release(again);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('review: Bolt 3 streams', () => {
+  it('iterating with fetchSize -1 on Bolt 3 reads every record', async () => {
+    const { d } = await setup({ versions: [{ major: 3, minor: 0 }], config: { fetchSize: -1 } });
+    const s = d.session();
+    const run = async () => {
+      let n = 0;
+      for await (const _ of s.run('ROWS', { n: 10 })) n++;
+      for await (const _ of s.run('ROWS', { n: 5000 })) n++;
+      return n;
+    };
+    expect(await within(run(), 2000, 'iteration')).toBe(5010);
+    await s.close();
+    // the pooled connection must not stay paused for its next user
+    const s2 = d.session();
+    const next = s2.run('RETURN 1 AS n').records();
+    expect(await within(next, 2000, 'next query')).toHaveLength(1);
+    await s2.close();
+  });
+
+  it('Bolt 3 transaction: reading the second result before the first does not hang', async () => {
+    const { d } = await setup({ versions: [{ major: 3, minor: 0 }], config: { fetchSize: 10 } });
+    const s = d.session();
+    const tx = await s.beginTransaction();
+    const r1 = tx.run('ROWS', { n: 20_000 });
+    const r2 = tx.run('ROWS', { n: 5 });
+    let n = 0;
+    const read = async () => {
+      for await (const _ of r2) n++;
+    };
+    await within(read(), 2000, 'second result');
+    expect(n).toBe(5);
+    expect((await r1).records).toHaveLength(20_000);
+    await tx.commit();
+    await s.close();
+  });
+});

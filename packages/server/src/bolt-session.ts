@@ -522,7 +522,7 @@ export class BoltSession {
       case 'RESET':
         return this.onReset();
       case 'ACK_FAILURE':
-        return this.succeed('ACK_FAILURE', {});
+        return this.onAckFailure();
       case 'GOODBYE':
         this.state = 'DEFUNCT';
         this.end('end', 'the client said GOODBYE');
@@ -1123,6 +1123,15 @@ export class BoltSession {
     const empty = (summary: ResultSummary = {}) =>
       this.opened({ fields: [], summary }, legacy?.context ?? this.blankContext());
     if (command === 'BEGIN') {
+      if (legacy !== undefined) {
+        this.fail(
+          'RUN',
+          new BoltError('Nested transactions are not supported.', {
+            code: 'Neo.ClientError.Statement.SemanticError',
+          }),
+        );
+        return;
+      }
       const context = new WorkContext(
         this.info,
         this.user,
@@ -1173,6 +1182,21 @@ export class BoltSession {
           typeof r === 'string' ? r : (r as { bookmark?: string } | undefined)?.bookmark;
         empty(bookmark === undefined ? {} : { bookmark });
       },
+    );
+  }
+
+  /**
+   * Bolt 1–2: ACK_FAILURE leaves FAILED. A transaction open when the failure happened is dead
+   * (BOLT.md §7.3): it is rolled back here, so a later `RUN "COMMIT"` finds no transaction.
+   */
+  private onAckFailure(): void | Promise<void> {
+    const tx = this.legacyTx;
+    this.legacyTx = undefined;
+    const done = (): void => this.succeed('ACK_FAILURE', {});
+    if (tx === undefined) return done();
+    this.closeResults(tx);
+    return this.rollbackAbandoned(tx, 'a failure').then(() =>
+      this.isInterrupted() ? this.sendIgnored() : done(),
     );
   }
 

@@ -36,7 +36,10 @@ export interface DriverConfig {
    *  `websocket()` (the runtime's global WebSocket; `wss://` for +s). */
   netModule?: NetModuleInput;
   /** Extra TLS settings, merged over what the URL scheme implies (`bolt+s`: system CAs,
-   *  `bolt+ssc`: any certificate). E.g. `{ enabled: true, trust: 'custom', ca: pem }`. */
+   *  `bolt+ssc`: any certificate). With `bolt://` / `neo4j://` they apply only with
+   *  `enabled: true`, e.g. `{ enabled: true, trust: 'custom', ca: pem }`; a `ca` without
+   *  `trust` means `trust: 'custom'`; `enabled: false` with a `+s`/`+ssc` URL is a usage error.
+   *  Default: none. */
   tls?: Partial<TlsClientOptions>;
   /** `user_agent` sent in HELLO. Default `bolt-client/<version>`. */
   userAgent?: string;
@@ -112,10 +115,7 @@ export class Driver {
         'no netModule given: pass one (tcp(), tls(), websocket(), ...) or import from @bolt/client/node',
       );
     const netModule = resolveNetModule(config.netModule);
-    const tls: TlsClientOptions | undefined =
-      url.encrypted || config.tls?.enabled
-        ? { enabled: true, trust: url.trustAll ? 'all' : 'system', ...config.tls }
-        : undefined;
+    const tls = tlsSettings(url, config.tls);
     const auth = config.auth ?? { scheme: 'none' };
     if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
       throw usageError('auth must be an auth token ({scheme, ...}) or a provider ({getToken})');
@@ -260,4 +260,22 @@ export class Driver {
  */
 export function driver(url: string, config: DriverConfig = {}): Driver {
   return new Driver(parseUrl(url), { ...config, netModule: config.netModule ?? websocket() });
+}
+
+/** The scheme's TLS settings with `config.tls` merged over them. A `+s`/`+ssc` URL always
+ *  encrypts; a `ca` given without `trust` means `trust: 'custom'` (on `+s` or with
+ *  `enabled: true`). */
+function tlsSettings(
+  url: ParsedUrl,
+  extra: Partial<TlsClientOptions> | undefined,
+): TlsClientOptions | undefined {
+  if (url.encrypted && extra?.enabled === false)
+    throw usageError(
+      `${url.scheme}:// always encrypts; tls.enabled: false contradicts it (use bolt:// or neo4j:// for plain text)`,
+    );
+  if (!url.encrypted && extra?.enabled !== true) return undefined;
+  const trust =
+    extra?.trust ??
+    (url.trustAll ? 'all' : extra?.ca !== undefined && extra.ca.length > 0 ? 'custom' : 'system');
+  return { ...extra, enabled: true, trust };
 }

@@ -69,6 +69,8 @@ export class Result<T extends RecordShape = RecordShape>
   private hasMore = false;
   private pulling = false;
   private discarding = false;
+  /** Stream mode, but read to the end (summary() or COMMIT during an iteration). */
+  private draining = false;
   private paused = false;
   private error: BoltError | undefined;
   private readonly metadata: Metadata = {};
@@ -138,7 +140,10 @@ export class Result<T extends RecordShape = RecordShape>
   /** @internal Read the rest into memory (before COMMIT, or when the session runs the next
    *  query); resolves when the stream has ended (never rejects). */
   _finish(): Promise<void> {
-    this.mode = 'all';
+    // An iteration under way keeps its records in the buffer (its iterator still reads them);
+    // otherwise they are collected.
+    if (this.mode === 'stream') this.draining = true;
+    else this.mode = 'all';
     if (this.phase === 'streaming' && !this.pulling && this.hasMore && !this.discarding)
       this.pull();
     this.resumeReading();
@@ -323,7 +328,10 @@ export class Result<T extends RecordShape = RecordShape>
 
   private pull(): void {
     const conn = this.conn!;
-    const n = (this.mode === 'all' && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
+    const n =
+      ((this.mode === 'all' || this.draining) && this.eagerAll) || this.fetchSize <= 0
+        ? -1
+        : this.fetchSize;
     this.pulling = true;
     this.phase = this.phase === 'running' ? 'running' : 'streaming';
     try {
@@ -348,6 +356,7 @@ export class Result<T extends RecordShape = RecordShape>
     if (
       !this.conn!.features.pullN &&
       !this.paused &&
+      !this.draining &&
       this.fetchSize > 0 &&
       this.buffer.length - this.bufHead > 2 * this.fetchSize
     ) {
@@ -363,7 +372,11 @@ export class Result<T extends RecordShape = RecordShape>
       this.phase = 'streaming';
       if (this.resetting) return;
       if (this.discarding) this.sendDiscard();
-      else if (this.mode === 'all' || this.buffer.length - this.bufHead <= this.fetchSize)
+      else if (
+        this.mode === 'all' ||
+        this.draining ||
+        this.buffer.length - this.bufHead <= this.fetchSize
+      )
         this.pull();
       return;
     }

@@ -102,3 +102,56 @@ describe('review: Bolt 3 streams', () => {
     await s.close();
   });
 });
+
+describe('review: results', () => {
+  it('summary() in the middle of an iteration keeps the unread records readable by the iterator', async () => {
+    const { d } = await setup({ config: { fetchSize: 10 } });
+    const s = d.session();
+    const result = s.run<{ i: number }>('ROWS', { n: 50 });
+    const it = result[Symbol.asyncIterator]();
+    expect((await it.next()).value.get('i')).toBe(0);
+    const summary = await result.summary();
+    expect(summary.query.text).toBe('ROWS');
+    const rest: number[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value.get('i'));
+    expect(rest).toEqual([...Array(49).keys()].map((i) => i + 1));
+    await s.close();
+  });
+});
+
+describe('review: TLS settings', () => {
+  function recorder() {
+    const seen: any[] = [];
+    const netModule = {
+      name: 'recorder',
+      async connect(options: any) {
+        seen.push(options.tls);
+        throw new Error('not really connecting');
+      },
+    };
+    return { seen, netModule };
+  }
+
+  it('a +s URL cannot be downgraded to plain text by tls.enabled: false', () => {
+    const { netModule } = recorder();
+    for (const url of ['bolt+s://example.com', 'neo4j+ssc://example.com']) {
+      const err = (() => {
+        try {
+          driver(url, { netModule, tls: { enabled: false } });
+        } catch (e) {
+          return e as { kind?: string; message: string };
+        }
+      })();
+      expect(err?.kind).toBe('usage');
+      expect(err?.message).toMatch(/encrypt/);
+    }
+  });
+
+  it('a CA given for a +s URL is used (trust custom)', async () => {
+    const { seen, netModule } = recorder();
+    const d = driver('bolt+s://example.com', { netModule, tls: { ca: 'PEM' } });
+    await d.verifyConnectivity().catch(() => {});
+    expect(seen[0]).toMatchObject({ enabled: true, trust: 'custom', ca: 'PEM' });
+    await d.close();
+  });
+});

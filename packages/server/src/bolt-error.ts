@@ -71,7 +71,8 @@ export class BoltError extends Error {
   /**
    * The BoltError for anything a handler threw. A BoltError is returned as is. An error that
    * already carries a Neo4j code (`code: "Neo.…"`, e.g. a `Neo4jError` from a driver a gateway
-   * talks to) keeps its code, `gqlStatus` and description. Anything else becomes
+   * talks to) keeps its code, `gqlStatus`, description, diagnostic record and cause chain
+   * (sent as the nested 5.7+ `cause`). Anything else becomes
    * `Neo.DatabaseError.General.UnknownError` with the error's message.
    */
   static from(e: unknown): BoltError {
@@ -80,12 +81,19 @@ export class BoltError extends Error {
       const o = e as Record<string, unknown>;
       const message = typeof o.message === 'string' ? o.message : String(e);
       if (typeof o.code === 'string' && o.code.startsWith('Neo.')) {
+        // The copy stands for the error itself: its cause is the error's own cause (the nested
+        // 5.7+ chain), never the error again (that repeated it as its own cause, 8 deep).
+        const diagnostics = o.diagnosticRecord;
         return new BoltError(message, {
           code: o.code,
           gqlStatus: typeof o.gqlStatus === 'string' ? o.gqlStatus : undefined,
           description:
             typeof o.gqlStatusDescription === 'string' ? o.gqlStatusDescription : undefined,
-          cause: e,
+          diagnosticRecord:
+            diagnostics !== null && typeof diagnostics === 'object' && !Array.isArray(diagnostics)
+              ? (diagnostics as Record<string, unknown>)
+              : undefined,
+          cause: o.cause ?? undefined,
         });
       }
       return new BoltError(message, { cause: e });

@@ -40,6 +40,11 @@ const MAX_KEY = 40;
 const KEY_SLOTS = 4096;
 // Keys of maps with at most this many entries are interned.
 const INTERN_MAX_ENTRIES = 32;
+// String runs (consecutive string values, e.g. a list of strings or a map of string to string)
+// of RUN_MIN..RUN_MAX bytes are decoded by ONE TextDecoder call when all ASCII, and each string
+// is then a slice of that (see #planRun).
+const RUN_MIN = 128;
+const RUN_MAX = 4096;
 
 /**
  * PackStream v1 decoder: a cursor over one `Uint8Array`. Reusable; not reentrant.
@@ -68,6 +73,14 @@ export class Decoder {
   #pos = 0;
   #end = 0;
   #depth = 0;
+  // The current string run: bytes [#runStart, #runEnd) of the input, decoded as #run (ASCII, so
+  // a byte offset in the run is a UTF-16 offset in #run), or null when that region is decoded
+  // string by string. #runs is false once a run was not ASCII (no more tries in this call).
+  #run: string | null = null;
+  #runStart = 0;
+  #runEnd = -1;
+  #runs = true;
+  #scratch: Uint8Array | null = null;
 
   constructor(options: DecoderOptions = {}) {
     this.integers = options.integers ?? 'auto';
@@ -138,11 +151,15 @@ export class Decoder {
     this.#pos = offset;
     this.#end = end;
     this.#depth = 0;
+    this.#run = null;
+    this.#runEnd = -1;
+    this.#runs = true;
   }
 
   #release(): void {
-    // Do not pin the caller's buffer.
+    // Do not pin the caller's buffer (nor the last run).
     this.#b = EMPTY;
+    this.#run = null;
   }
 
   #trailing(): never {
@@ -260,7 +277,8 @@ export class Decoder {
 
   /** Read an unsigned size of 1, 2 or 4 bytes. */
   #size(width: number, start: number): number {
-    this.#need(width, start, `a ${width}-byte size`);
+    // the message is built only on failure
+    if (this.#pos + width > this.#end) this.#need(width, start, `a ${width}-byte size`);
     const p = this.#pos;
     this.#pos = p + width;
     if (width === 1) return this.#b[p];
@@ -309,7 +327,8 @@ export class Decoder {
         start,
       );
     }
-    this.#need(len, start, `${len} bytes of a BYTES value`);
+    // the message is built only on failure
+    if (this.#pos + len > this.#end) this.#need(len, start, `${len} bytes of a BYTES value`);
     const p = this.#pos;
     this.#pos = p + len;
     return this.#b.slice(p, p + len);
@@ -323,10 +342,25 @@ export class Decoder {
         start,
       );
     }
-    this.#need(len, start, `${len} UTF-8 bytes of a string`);
+    // the message is built only on failure
+    if (this.#pos + len > this.#end) this.#need(len, start, `${len} UTF-8 bytes of a string`);
     const p = this.#pos;
     this.#pos = p + len;
     const b = this.#b;
+    let run = this.#run;
+    if (p >= this.#runEnd) {
+      // past the current region: plan a new one only if another string follows this one
+      const m = p + len < this.#end ? b[p + len] : 0;
+      run =
+        this.#runs && ((m & 0xf0) === 0x80 || m === 0xd0 || m === 0xd1)
+          ? this.#planRun(p, len)
+          : null;
+      this.#run = run;
+    }
+    if (run !== null) {
+      const i = p - this.#runStart;
+      return run.slice(i, i + len);
+    }
     if (len <= SHORT_STRING) {
       const s = shortString(b, p, len);
       if (s !== null) return s;
@@ -350,6 +384,72 @@ export class Decoder {
     }
   }
 
+  /**
+   * Called for a string whose bytes start at `p`, past the current run region: walk the string
+   * values that follow it back to back (up to RUN_MAX bytes, each within maxStringBytes and the
+   * input) and make [p, end of the last one) the next region. A region of RUN_MIN bytes or more
+   * is copied, its string headers replaced by spaces, and decoded by one strict TextDecoder call;
+   * if the result is ASCII (as many UTF-16 units as bytes), every string of the region is a
+   * slice of it. Otherwise (invalid or multibyte) its strings are decoded one by one, which
+   * reports malformed UTF-8 at the right offset, and no run is tried again in this call.
+   */
+  #planRun(p: number, len: number): string | null {
+    this.#runStart = p;
+    const b = this.#b;
+    const end = this.#end;
+    const limit = Math.min(end, p + RUN_MAX);
+    let q = p + len;
+    let strings = 1;
+    if (q <= limit) {
+      const maxLen = this.maxStringBytes;
+      while (q < limit) {
+        const m = b[q];
+        let h: number;
+        let n: number;
+        if (m >= 0x80 && m <= 0x8f) {
+          h = 1;
+          n = m & 0x0f;
+        } else if (m === 0xd0 && q + 1 < end) {
+          h = 2;
+          n = b[q + 1];
+        } else if (m === 0xd1 && q + 2 < end) {
+          h = 3;
+          n = (b[q + 1] << 8) | b[q + 2];
+        } else {
+          break;
+        }
+        if (n > maxLen || q + h + n > limit) break;
+        q += h + n;
+        strings++;
+      }
+    }
+    this.#runEnd = q;
+    const size = q - p;
+    if (size < RUN_MIN || strings < 2) return null;
+    const scratch = (this.#scratch ??= new Uint8Array(RUN_MAX));
+    scratch.set(b.subarray(p, q));
+    // blank the headers of the strings after the first
+    for (let i = p + len; i < q; ) {
+      const m = b[i];
+      const h = m <= 0x8f ? 1 : m === 0xd0 ? 2 : 3;
+      const n = m <= 0x8f ? m & 0x0f : m === 0xd0 ? b[i + 1] : (b[i + 1] << 8) | b[i + 2];
+      for (let k = i - p, e = k + h; k < e; k++) scratch[k] = 0x20;
+      i += h + n;
+    }
+    let s: string;
+    try {
+      s = this.#textDecoder.decode(scratch.subarray(0, size));
+    } catch {
+      this.#runs = false;
+      return null;
+    }
+    if (s.length !== size) {
+      this.#runs = false;
+      return null;
+    }
+    return s;
+  }
+
   #invalidUtf8(start: number): never {
     throw new PackStreamError(
       'INVALID_UTF8',
@@ -366,17 +466,17 @@ export class Decoder {
     if (m >= 0x80 && m <= 0x8f) {
       const len = m & 0x0f;
       this.#pos = pos + 1;
-      this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+      if (pos + 1 + len > this.#end) this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
       if (intern) return this.#internedKey(pos + 1, len, pos);
-      this.#pos = pos + 1 + len;
-      const s = shortString(this.#b, pos + 1, len);
-      return s !== null ? s : this.#invalidUtf8(pos);
+      return this.#string(len, pos);
     }
     if (m === 0xd0 && intern) {
       this.#pos = pos + 1;
       const len = this.#size(1, pos);
       if (len <= MAX_KEY) {
-        this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+        if (this.#pos + len > this.#end) {
+          this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+        }
         return this.#internedKey(this.#pos, len, pos);
       }
       this.#pos = pos;
@@ -536,10 +636,17 @@ const fcc = String.fromCharCode;
  * TextDecoder at these lengths), anything else through the strict UTF-8 loop. Null if malformed.
  */
 function shortString(b: Uint8Array, p: number, len: number): string | null {
-  let or = 0;
-  for (let i = p, end = p + len; i < end; i++) or |= b[i];
-  if (or & 0x80) return utf8Short(b, p, p + len);
+  if (orBytes(b, p, p + len) & 0x80) return utf8Short(b, p, p + len);
   return asciiString(b, p, len);
+}
+
+/** The bitwise OR of b[start, end): 4 bytes a step (~1.5x faster than one at a time). */
+function orBytes(b: Uint8Array, start: number, end: number): number {
+  let or = 0;
+  let i = start;
+  for (const end4 = end - 3; i < end4; i += 4) or |= b[i] | b[i + 1] | b[i + 2] | b[i + 3];
+  for (; i < end; i++) or |= b[i];
+  return or;
 }
 
 /** ASCII bytes b[p, p+len) as a string: one fromCharCode call with explicit arguments up to

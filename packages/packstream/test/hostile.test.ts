@@ -330,3 +330,75 @@ describe('malformed input', () => {
     expect(b.buffer).not.toBe(input.buffer);
   });
 });
+
+// Back-to-back strings (a list of strings, a map of string to string) of 128 bytes or more are
+// decoded by one TextDecoder call when ASCII; these pin the decoded values and the errors.
+describe('runs of strings', () => {
+  const enc = new ps.Encoder();
+  const ascii = (i: number, n: number) =>
+    Array.from({ length: n }, (_, k) => String.fromCharCode(32 + ((i * 7 + k) % 95))).join('');
+
+  it('lists and maps of ASCII strings in every size form decode exactly', () => {
+    const list = Array.from({ length: 300 }, (_, i) => ascii(i, (i * 13) % 70));
+    list.push(ascii(1, 300), ascii(2, 5000), '', 'x', ascii(3, 255), ascii(4, 256));
+    expect(dec.decode(enc.encode(list))).toEqual(list);
+    const map: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) map[ascii(i, 3 + (i % 40))] = ascii(i + 1, (i * 5) % 60);
+    expect(dec.decode(enc.encode(map))).toEqual(map);
+    const mixed = [...list.slice(0, 50), 1, 2.5, null, ...list.slice(50, 100), [ascii(9, 90)]];
+    expect(dec.decode(enc.encode(mixed))).toEqual(mixed);
+  });
+
+  it('a multibyte string inside a run of ASCII strings decodes exactly', () => {
+    const list = Array.from({ length: 40 }, (_, i) => ascii(i, 20));
+    list[17] = 'h\u00e9llo \u65e5\u672c \u{1f600}';
+    expect(dec.decode(enc.encode(list))).toEqual(list);
+    // the decoder is reusable: a later all-ASCII run is not affected
+    const next = Array.from({ length: 40 }, (_, i) => ascii(i + 3, 20));
+    expect(dec.decode(enc.encode(next))).toEqual(next);
+  });
+
+  it('invalid UTF-8 in any string of a run is INVALID_UTF8 at that string', () => {
+    // D4 40, then 64 strings "8A" + 10 bytes: string k starts at offset 2 + 11k
+    for (const k of [0, 1, 30, 63]) {
+      for (const bad of [0xff, 0x80, 0xc3]) {
+        const bytes = enc.encode(Array.from({ length: 64 }, () => 'abcdefghij'));
+        expect(bytes[0]).toBe(0xd4);
+        bytes[2 + 11 * k + 5] = bad;
+        const e = err(() => dec.decode(bytes));
+        expect(e.code).toBe('INVALID_UTF8');
+        expect(e.offset).toBe(2 + 11 * k);
+      }
+    }
+    // a sequence split across two strings is invalid in both (each string stands alone)
+    const split = enc.encode(Array.from({ length: 30 }, () => 'abcdefghij'));
+    split[2 + 11 * 4 + 10] = 0xc3; // last byte of string 4
+    split[2 + 11 * 5 + 1] = 0xa9; // first byte of string 5
+    expect(err(() => dec.decode(split)).offset).toBe(2 + 11 * 4);
+  });
+
+  it('limits and truncation inside a run are reported at the offending string', () => {
+    const small = new ps.Decoder({ maxStringBytes: 20 });
+    const list = Array.from({ length: 30 }, () => 'abcdefghij');
+    list[12] = 'x'.repeat(21);
+    const e = err(() => small.decode(enc.encode(list)));
+    expect(e.code).toBe('LIMIT_EXCEEDED');
+    expect(e.offset).toBe(2 + 11 * 12);
+    const bytes = enc.encode(Array.from({ length: 30 }, () => 'abcdefghij'));
+    const t = err(() => dec.decode(bytes.subarray(0, bytes.length - 3)));
+    expect(t.code).toBe('TRUNCATED');
+    expect(t.offset).toBe(2 + 11 * 29);
+  });
+
+  it('a run never reads past `end`', () => {
+    const parts = Array.from({ length: 20 }, (_, i) => enc.encode(ascii(i, 20)));
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    expect(dec.decode(all, 0, parts[0].length)).toBe(ascii(0, 20));
+    expect(dec.decode(all, parts[0].length, parts[0].length * 2)).toBe(ascii(1, 20));
+  });
+});

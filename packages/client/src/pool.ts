@@ -176,7 +176,11 @@ export class Pool {
       this.discard(c);
       return false;
     }
-    if (this.livenessCheckAfterMs >= 0 && Date.now() - c.idleSince > this.livenessCheckAfterMs) {
+    const idleMs = Date.now() - c.idleSince;
+    if (
+      this.livenessCheckAfterMs === 0 ||
+      (this.livenessCheckAfterMs > 0 && idleMs > this.livenessCheckAfterMs)
+    ) {
       try {
         await c.reset({ timeoutMs: this.livenessCheckTimeoutMs });
       } catch (e) {

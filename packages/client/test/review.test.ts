@@ -155,3 +155,41 @@ describe('review: TLS settings', () => {
     await d.close();
   });
 });
+
+describe('review: abort listeners', () => {
+  it('a long-lived signal keeps no listeners after many operations', async () => {
+    const { getEventListeners } = await import('node:events');
+    const { d } = await setup({ config: { fetchSize: 5, maxConnectionPoolSize: 2 } });
+    const ac = new AbortController();
+    const signal = ac.signal;
+    const s = d.session();
+    for (let i = 0; i < 20; i++) {
+      await s.run('RETURN 1 AS n', {}, { signal }).records({ signal });
+      await s.run('ROWS', { n: 12 }).summary({ signal });
+      await s.run('ROWS', { n: 12 }).consume({ signal });
+      await s.run('ROWS', { n: 12 }).keys({ signal });
+      for await (const _ of s.run('ROWS', { n: 12 }).iterate({ signal })) break;
+      await s.executeWrite((tx) => tx.run('RETURN 1 AS n'), { signal });
+      const tx = await s.beginTransaction({ signal });
+      await tx.run('ROWS', { n: 3 }).records({ signal });
+      await tx.commit();
+    }
+    await s.close();
+    expect(getEventListeners(signal, 'abort').length).toBe(0);
+  });
+});
+
+describe('review: liveness check', () => {
+  it('connectionLivenessCheckTimeoutMs 0 checks every reuse, however soon', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({
+      config: { connectionLivenessCheckTimeoutMs: 0, logger: { debug: (m) => lines.push(m) } },
+    });
+    const s = d.session();
+    await s.run('RETURN 1 AS n');
+    lines.length = 0;
+    for (let i = 0; i < 20; i++) await s.run('RETURN 1 AS n');
+    expect(lines.filter((l) => l === 'C: RESET')).toHaveLength(20);
+    await s.close();
+  });
+});

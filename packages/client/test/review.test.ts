@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../src/connection.js';
 import { auth, type Driver, driver } from '../src/index.js';
@@ -158,7 +159,6 @@ describe('review: TLS settings', () => {
 
 describe('review: abort listeners', () => {
   it('a long-lived signal keeps no listeners after many operations', async () => {
-    const { getEventListeners } = await import('node:events');
     const { d } = await setup({ config: { fetchSize: 5, maxConnectionPoolSize: 2 } });
     const ac = new AbortController();
     const signal = ac.signal;

@@ -760,9 +760,11 @@ export class Connection {
   private closedError(): BoltError {
     return (
       this.dead ??
-      new BoltError(`the connection to ${this.address} is closed`, {
+      // Closed on this side (close(), destroy(), driver.close()): retrying cannot help.
+      new BoltError(`the connection to ${this.address} was closed by the client`, {
         kind: 'connection-lost',
         code: SERVICE_UNAVAILABLE,
+        retryable: false,
       })
     );
   }

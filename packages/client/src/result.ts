@@ -1,5 +1,5 @@
 import type { Request } from '@bolt/parser';
-import { abortError, type BoltError, usageError } from './bolt-error.js';
+import { abortError, BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import { indexOf, Record, type RecordShape } from './record.js';
 import { ResultSummary } from './result-summary.js';
@@ -121,6 +121,18 @@ export class Result<T extends RecordShape = RecordShape>
   _run(conn: Connection, run: Request): void {
     if (this.phase !== 'waiting') return;
     this.conn = conn;
+    if (this.cancelled) {
+      // aborted before it was sent: an auto-commit query is then not run at all
+      this.fail(
+        new BoltError('the query was aborted before it was sent; it was not run', {
+          kind: 'aborted',
+          code: 'Neo.ClientError.Request.Aborted',
+          classification: 'CLIENT_ERROR',
+          retryable: false,
+        }),
+      );
+      return;
+    }
     this.phase = 'running';
     try {
       conn.enqueue(run, this.runObserver);
@@ -406,6 +418,8 @@ export class Result<T extends RecordShape = RecordShape>
   /** @internal Set by sessions for auto-commit results: an abort may RESET the connection
    *  (it is this result's alone), which stops a query the server is still working on. */
   _interruptible = false;
+  /** An abort came before the query was sent (auto-commit): `_run()` sends nothing. */
+  private cancelled = false;
   /** An abort sent RESET: nothing more is sent for this result; RESET's answer ends it. */
   private resetting = false;
 
@@ -413,6 +427,12 @@ export class Result<T extends RecordShape = RecordShape>
    *  server stops at once; the result fails with an `aborted` error), else DISCARD. */
   private abortStream(): void {
     if (this._ended) return;
+    if (this._interruptible && this.phase === 'waiting') {
+      this.cancelled = true;
+      this.buffer = [];
+      this.bufHead = 0;
+      return;
+    }
     if (this._interruptible && this.conn && this.phase !== 'waiting' && !this.discarding) {
       this.discarding = true;
       this.resetting = true;

@@ -193,3 +193,42 @@ describe('review: liveness check', () => {
     await s.close();
   });
 });
+
+describe('review: aborts and closing', () => {
+  it('an auto-commit query aborted before it was sent is not run at all', async () => {
+    const { d, seen } = await setup();
+    const s = d.session();
+    const ac = new AbortController();
+    const r = s.run('WRITE');
+    ac.abort();
+    expect((await r.records({ signal: ac.signal }).catch((e) => e)).kind).toBe('aborted');
+    expect((await r.summary().catch((e) => e)).kind).toBe('aborted');
+    expect(seen.queries).toHaveLength(0);
+    // the connection went back to the pool, and the session goes on
+    expect(d.poolMetrics.active).toBe(0);
+    expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    expect(seen.queries.map((q) => q.query)).toEqual(['RETURN 1 AS n']);
+    await s.close();
+  });
+
+  it('driver.close() during a managed transaction fails it at once, without retrying', async () => {
+    const warnings: string[] = [];
+    const { d } = await setup({ config: { logger: { warn: (m) => warnings.push(m) } } });
+    const s = d.session();
+    let started: () => void = () => {};
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const work = s
+      .executeWrite(async (tx) => {
+        for await (const _ of tx.run('FOREVER')) started();
+      })
+      .catch((e) => e);
+    await running;
+    await d.close();
+    const err = await work;
+    expect(err.kind).toBe('connection-lost');
+    expect(err.retryable).toBe(false);
+    expect(warnings.filter((w) => /retrying/.test(w))).toEqual([]);
+  });
+});

@@ -1026,7 +1026,6 @@ export class BoltSession {
       () => this.handler.begin?.(context),
       context,
       opened,
-      undefined,
       (opening) => {
         const tx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: false, opening };
         this.abandonedTx(tx);
@@ -1034,38 +1033,33 @@ export class BoltSession {
     );
   }
 
+  // COMMIT and ROLLBACK take the transaction away before their hook runs: whatever happens next
+  // (success, failure, RESET, disconnect), the hook under way decides its fate, and nothing
+  // rolls it back a second time (or while it commits).
   private onCommit(): void | Promise<void> {
     const tx = this.tx!;
+    this.tx = undefined;
     return this.callHook(
       'COMMIT',
       () => this.handler.commit?.(tx.context),
       tx.context,
       (r) => {
-        this.tx = undefined;
         const bookmark =
           typeof r === 'string' ? r : (r as { bookmark?: string } | undefined)?.bookmark;
         this.succeed('COMMIT', bookmark === undefined ? {} : { bookmark });
-      },
-      () => {
-        this.tx = undefined;
       },
     );
   }
 
   private onRollback(): void | Promise<void> {
     const tx = this.tx!;
+    this.tx = undefined;
     this.closeResults(tx);
     return this.callHook(
       'ROLLBACK',
       () => this.handler.rollback?.(tx.context),
       tx.context,
-      () => {
-        this.tx = undefined;
-        this.succeed('ROLLBACK', {});
-      },
-      () => {
-        this.tx = undefined;
-      },
+      () => this.succeed('ROLLBACK', {}),
     );
   }
 
@@ -1075,14 +1069,12 @@ export class BoltSession {
     hook: () => unknown,
     context: WorkContext,
     ok: (result: unknown) => void,
-    failed?: () => void,
     abandoned?: (late: PromiseLike<unknown>) => void,
   ): void | Promise<void> {
     let r: unknown;
     try {
       r = hook();
     } catch (e) {
-      failed?.();
       this.fail(request, e);
       return;
     }
@@ -1097,14 +1089,12 @@ export class BoltSession {
         if (v === INTERRUPTED) {
           // A transaction being opened when RESET (or a disconnect) came is rolled back once its
           // begin hook has finished; one whose COMMIT/ROLLBACK was already under way is left to that.
-          if (abandoned) abandoned(r);
-          else failed?.();
+          abandoned?.(r);
           this.sendIgnored();
         } else ok(v);
       },
       (e) => {
         this.pendingWork = undefined;
-        failed?.();
         if (this.isInterrupted()) this.sendIgnored();
         else this.fail(request, e);
       },
@@ -1146,7 +1136,6 @@ export class BoltSession {
           this.legacyTx = { context, results: new Map(), nextQid: 0, lastQid: -1, legacy: true };
           empty();
         },
-        undefined,
         (opening) => {
           const tx = {
             context,

@@ -233,3 +233,43 @@ describe('a BEGIN hook still running when the transaction is abandoned', () => {
     c.close();
   });
 });
+
+describe('a COMMIT or ROLLBACK hook still running when the client disconnects', () => {
+  async function disconnectDuring(request: 'COMMIT' | 'ROLLBACK'): Promise<string[]> {
+    const gate = deferred();
+    const journal: string[] = [];
+    const server = serve({
+      run: () => ({ fields: [] }),
+      begin: () => void journal.push('begin'),
+      async commit() {
+        journal.push('commit:start');
+        await gate.promise;
+        journal.push('commit:end');
+        return undefined;
+      },
+      async rollback() {
+        journal.push('rollback:start');
+        await gate.promise;
+        journal.push('rollback:end');
+      },
+    });
+    const c = RawClient.overMemory(server);
+    await c.login();
+    c.send({ type: 'BEGIN', extra: {} }, { type: request });
+    await c.summaries(1);
+    await tick();
+    c.close();
+    await tick();
+    gate.resolve();
+    await tick();
+    return journal;
+  }
+
+  it('ROLLBACK: the transaction is rolled back once, not again by the disconnect', async () => {
+    expect(await disconnectDuring('ROLLBACK')).toEqual(['begin', 'rollback:start', 'rollback:end']);
+  });
+
+  it('COMMIT: the commit under way is not raced by a rollback', async () => {
+    expect(await disconnectDuring('COMMIT')).toEqual(['begin', 'commit:start', 'commit:end']);
+  });
+});

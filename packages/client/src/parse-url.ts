@@ -40,7 +40,34 @@ export function parseUrl(url: string): ParsedUrl {
       throw usageError(
         `URL ${JSON.stringify(url)}: query parameters (a routing context) are only allowed with neo4j:// schemes`,
       );
-    for (const [k, v] of new URLSearchParams(m[4])) context[k] = v;
+    for (const pair of m[4].split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      if (eq < 0)
+        throw usageError(
+          `URL ${JSON.stringify(url)}: routing context parameter ${JSON.stringify(pair)} is not key=value`,
+        );
+      const [[k, v]] = new URLSearchParams(pair);
+      if (k.trim() === '' || v.trim() === '')
+        throw usageError(
+          `URL ${JSON.stringify(url)}: routing context parameter ${JSON.stringify(pair)} has an empty key or value`,
+        );
+      if (k === 'address')
+        throw usageError(
+          `URL ${JSON.stringify(url)}: "address" is reserved in the routing context (the driver sets it)`,
+        );
+      if (Object.hasOwn(context, k))
+        throw usageError(
+          `URL ${JSON.stringify(url)}: duplicated routing context parameter ${JSON.stringify(k)}`,
+        );
+      // (defineProperty: a "__proto__" key is an ordinary key)
+      Object.defineProperty(context, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return {
     scheme: scheme as ParsedUrl['scheme'],

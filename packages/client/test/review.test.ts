@@ -232,3 +232,18 @@ describe('review: aborts and closing', () => {
     expect(warnings.filter((w) => /retrying/.test(w))).toEqual([]);
   });
 });
+
+describe('review: routing context in neo4j:// URLs', () => {
+  it('rejects duplicated, empty and value-less parameters instead of guessing', async () => {
+    const { parseUrl } = await import('../src/index.js');
+    expect(() => parseUrl('neo4j://db?region=eu&region=us')).toThrow(/duplicated.*region/i);
+    expect(() => parseUrl('neo4j://db?region=')).toThrow(/empty/);
+    expect(() => parseUrl('neo4j://db?=eu')).toThrow(/empty/);
+    expect(() => parseUrl('neo4j://db?region')).toThrow(/key=value/);
+    expect(() => parseUrl('neo4j://db?address=x:1')).toThrow(/reserved/);
+    expect(parseUrl('neo4j://db?policy=my%20policy&region=eu').context).toEqual({
+      policy: 'my policy',
+      region: 'eu',
+    });
+  });
+});

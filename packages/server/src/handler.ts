@@ -158,11 +158,18 @@ export interface Handler {
     | { bookmark?: string }
     | undefined
     | Promise<string | { bookmark?: string } | undefined>;
-  /** Roll it back; also called when a transaction is abandoned (RESET, disconnect, shutdown). */
+  /**
+   * Roll it back; also called, exactly once, when a transaction is abandoned: RESET, GOODBYE,
+   * disconnect, shutdown, a protocol violation, or (Bolt 1–2) the ACK_FAILURE after a failure in
+   * it. If its `begin` was still running then, rollback waits for it (and is skipped if begin
+   * failed). Never called while a COMMIT of the same transaction is under way.
+   */
   rollback?(context: QueryContext): void | Promise<void>;
   /** Answer ROUTE. Default: this server alone in every role, ttl 300. */
   route?(context: RouteContext): RoutingTable | Promise<RoutingTable>;
-  /** TELEMETRY (5.4+) api value: 0 managed tx, 1 explicit tx, 2 auto-commit, 3 executeQuery. */
+  /** TELEMETRY (5.4+) api value: 0 managed tx, 1 explicit tx, 2 auto-commit, 3 executeQuery.
+   *  Not awaited (it may be async): the SUCCESS goes out at once; a throw or rejection is
+   *  logged (warn). */
   telemetry?(api: number, connection: ConnectionInfo): void;
 }
 

@@ -341,7 +341,9 @@ describe('runs of strings', () => {
   it('lists and maps of ASCII strings in every size form decode exactly', () => {
     const list = Array.from({ length: 300 }, (_, i) => ascii(i, (i * 13) % 70));
     list.push(ascii(1, 300), ascii(2, 5000), '', 'x', ascii(3, 255), ascii(4, 256));
+    list.push(ascii(5, 20_000), ...list.slice(0, 300), ascii(6, 70_000), 'y');
     expect(dec.decode(enc.encode(list))).toEqual(list);
+    expect(new ps.Decoder({ stringRuns: false }).decode(enc.encode(list))).toEqual(list);
     const map: Record<string, string> = {};
     for (let i = 0; i < 100; i++) map[ascii(i, 3 + (i % 40))] = ascii(i + 1, (i * 5) % 60);
     expect(dec.decode(enc.encode(map))).toEqual(map);
@@ -365,9 +367,11 @@ describe('runs of strings', () => {
         const bytes = enc.encode(Array.from({ length: 64 }, () => 'abcdefghij'));
         expect(bytes[0]).toBe(0xd4);
         bytes[2 + 11 * k + 5] = bad;
-        const e = err(() => dec.decode(bytes));
-        expect(e.code).toBe('INVALID_UTF8');
-        expect(e.offset).toBe(2 + 11 * k);
+        for (const d of [dec, new ps.Decoder({ stringRuns: false })]) {
+          const e = err(() => d.decode(bytes));
+          expect(e.code).toBe('INVALID_UTF8');
+          expect(e.offset).toBe(2 + 11 * k);
+        }
       }
     }
     // a sequence split across two strings is invalid in both (each string stands alone)

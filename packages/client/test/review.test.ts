@@ -120,6 +120,22 @@ describe('review: results', () => {
   });
 });
 
+describe('review: results (2)', () => {
+  it('starting the next query of a session while iterating keeps the rest for the iterator', async () => {
+    const { d } = await setup({ config: { fetchSize: 10 } });
+    const s = d.session();
+    const first = s.run<{ i: number }>('ROWS', { n: 50 });
+    const it = first[Symbol.asyncIterator]();
+    expect((await it.next()).value.get('i')).toBe(0);
+    const second = s.run('RETURN 1 AS n');
+    expect((await second).records).toHaveLength(1);
+    let n = 1;
+    for (let r = await it.next(); !r.done; r = await it.next()) expect(r.value.get('i')).toBe(n++);
+    expect(n).toBe(50);
+    await s.close();
+  });
+});
+
 describe('review: TLS settings', () => {
   function recorder() {
     const seen: any[] = [];

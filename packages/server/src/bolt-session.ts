@@ -75,6 +75,14 @@ export interface SessionHost {
 /** Outcome of streaming records for one PULL/DISCARD: exhausted, or more remain. */
 type PullOutcome = 'done' | 'more';
 
+/** setTimeout/setInterval hold at most 2^31 - 1 ms (about 24.8 days); Node turns a longer delay
+ *  into 1 ms. Longer durations are capped to it (effectively "never" for a connection). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function timerDelay(ms: number): number {
+  return Math.min(ms, MAX_TIMER_MS);
+}
+
 function isThenable<T>(v: unknown): v is PromiseLike<T> {
   return (
     v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function'
@@ -163,7 +171,7 @@ export class BoltSession {
         `handshake and authentication not completed within ${this.options.handshakeTimeoutMs} ms`,
       );
       this.end('destroy', 'the client was too slow to authenticate');
-    }, this.options.handshakeTimeoutMs);
+    }, timerDelay(this.options.handshakeTimeoutMs));
     this.armIdleTimer();
     this.transport.receive({
       onData: (chunk) => this.onData(chunk),
@@ -195,7 +203,7 @@ export class BoltSession {
       if (!this.busy) this.end('end', 'the server is shutting down', graceMs);
       else {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, graceMs);
+          const timer = setTimeout(resolve, timerDelay(graceMs));
           this.drainWaiter = () => {
             clearTimeout(timer);
             resolve();
@@ -1387,7 +1395,7 @@ export class BoltSession {
     if (how === 'end') {
       this.transport.end();
       // A peer that never closes its side must not keep the connection (or close()) waiting.
-      const linger = setTimeout(() => this.transport.destroy(), lingerMs);
+      const linger = setTimeout(() => this.transport.destroy(), timerDelay(lingerMs));
       linger.unref?.();
       void this.transport.closed.then(() => clearTimeout(linger));
     } else this.transport.destroy();
@@ -1411,10 +1419,10 @@ export class BoltSession {
         return;
       }
       // Busy: look again a full period later (not every few ms while a long query runs).
-      this.idleTimer = setTimeout(check, busy ? idle : Math.max(idle - quiet, 10));
+      this.idleTimer = setTimeout(check, timerDelay(busy ? idle : Math.max(idle - quiet, 10)));
       this.idleTimer.unref?.();
     };
-    this.idleTimer = setTimeout(check, idle);
+    this.idleTimer = setTimeout(check, timerDelay(idle));
     this.idleTimer.unref?.();
   }
 
@@ -1425,7 +1433,7 @@ export class BoltSession {
       if (this.ended) return;
       this.writer.writeNoop();
       void this.flush();
-    }, every);
+    }, timerDelay(every));
     this.keepAliveTimer.unref?.();
   }
 

@@ -303,8 +303,8 @@ export class Connection {
       const onAbort = () => {
         cleanup();
         const err = abortError(signal!, `${request.type} on ${this.address}`);
-        this.destroy(err);
         reject(err);
+        this.destroy(this.abandoned(request.type, err));
       };
       try {
         this.enqueue(request, {
@@ -337,8 +337,8 @@ export class Connection {
               retryable: false,
             },
           );
-          this.destroy(err);
           reject(err);
+          this.destroy(this.abandoned(request.type, err));
         }, options.timeoutMs);
       }
     });
@@ -755,6 +755,16 @@ export class Connection {
     this.dead = err ?? this.closedError();
     this.state = 'DEFUNCT';
     for (const l of this.closeListeners.splice(0)) l(err);
+  }
+
+  /** What the other outstanding requests get when a request's own wait was given up (its
+   *  answer might still come, so the connection must close): a retryable connection loss, not
+   *  the caller's timeout or abort. */
+  private abandoned(type: Request['type'], reason: BoltError): BoltError {
+    return new BoltError(
+      `the connection to ${this.address} was closed: waiting for the answer to ${type} was given up (${reason.message})`,
+      { kind: 'connection-lost', code: SERVICE_UNAVAILABLE, retryable: true, cause: reason },
+    );
   }
 
   private closedError(): BoltError {

@@ -1,9 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Connection } from '../src/connection.js';
+import { Connection, type ResponseObserver } from '../src/connection.js';
 import { auth, type Driver, driver } from '../src/index.js';
 import { Pool } from '../src/pool.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { ok, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
 
 let fx: Fixture | undefined;
@@ -261,5 +262,24 @@ describe('review: routing context in neo4j:// URLs', () => {
       policy: 'my policy',
       region: 'eu',
     });
+  });
+});
+
+describe('review: a request that times out', () => {
+  it('fails the requests queued behind it with a retryable connection-lost error, not its timeout', async () => {
+    const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
+    peer.onRequest = (req, p) => {
+      if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
+      if (req.type === 'LOGON') p.send(ok());
+      // RESET is never answered
+    };
+    const c = await Connection.open({ netModule: peer.module, host: 'h', port: 1 });
+    const reset = c.reset({ timeoutMs: 20 }).catch((e) => e);
+    let behind: unknown;
+    const observer: ResponseObserver = { onFailure: (e) => (behind = e) };
+    c.enqueue({ type: 'RUN', query: 'RETURN 1', parameters: {}, extra: {} }, observer);
+    expect((await reset).kind).toBe('timeout');
+    expect(behind).toMatchObject({ kind: 'connection-lost', retryable: true });
+    expect(c.open).toBe(false);
   });
 });

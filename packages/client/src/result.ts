@@ -76,7 +76,8 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly metadata: Metadata = {};
   private summaryValue: ResultSummary | undefined;
   private recordsSeen = 0;
-  private wake: (() => void) | undefined;
+  /** Pending `next()` calls (several when called without waiting), woken in call order. */
+  private readonly wakers: (() => void)[] = [];
   private readonly doneWaiters: (() => void)[] = [];
   private readonly keyWaiters: (() => void)[] = [];
   private readonly pullObserver: ResponseObserver;
@@ -303,7 +304,7 @@ export class Result<T extends RecordShape = RecordShape>
         if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
         if (this.phase === 'failed') return Promise.reject(this.error);
         return new Promise<void>((resolve) => {
-          this.wake = resolve;
+          this.wakers.push(resolve);
         }).then(() => it.next());
       },
       return: async (): Promise<IteratorResult<Record<T>>> => {
@@ -362,7 +363,7 @@ export class Result<T extends RecordShape = RecordShape>
       return;
     }
     this.buffer.push(r);
-    if (this.wake) this.wakeUp();
+    if (this.wakers.length > 0) this.wakeUp();
     // PULL_ALL (Bolt 1–3) cannot be batched: stop reading when the consumer falls behind.
     // (fetchSize -1 asks for no back-pressure.)
     if (
@@ -496,11 +497,7 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   private wakeUp(): void {
-    const w = this.wake;
-    if (w) {
-      this.wake = undefined;
-      w();
-    }
+    for (const w of this.wakers.splice(0)) w();
   }
 
   private whenDone(): Promise<void> {

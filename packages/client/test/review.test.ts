@@ -283,3 +283,17 @@ describe('review: a request that times out', () => {
     expect(c.open).toBe(false);
   });
 });
+
+describe('review: concurrent next()', () => {
+  it('two next() calls made without waiting both resolve, in order', async () => {
+    const { d } = await setup({ config: { fetchSize: 2 } });
+    const s = d.session();
+    const it = s.run<{ i: number }>('ROWS', { n: 3 })[Symbol.asyncIterator]();
+    const [a, b] = await within(Promise.all([it.next(), it.next()]), 2000, 'next()');
+    expect([a.value?.get('i'), b.value?.get('i')]).toEqual([0, 1]);
+    const [c, e] = await within(Promise.all([it.next(), it.next()]), 2000, 'next()');
+    expect(c.value?.get('i')).toBe(2);
+    expect(e.done).toBe(true);
+    await s.close();
+  });
+});

@@ -42,7 +42,10 @@ const MiB = 1024 * 1024;
 // asciiString); longer ones with TextDecoder (its per-call overhead dominates below this).
 const SHORT_STRING = 40;
 // Multibyte strings up to this many bytes are decoded in JS (faster than TextDecoder there).
-const JS_UTF8_MAX = 2048;
+const JS_UTF8_MAX = 16384;
+// From this many bytes on, the JS decoder writes into a Uint16Array and builds the string with
+// one UTF-16LE TextDecoder call (below it, fromCharCode.apply on an array is faster).
+const UTF16_MIN = 64;
 // Map keys up to this many bytes are interned (records repeat the same keys).
 const MAX_KEY = 40;
 const KEY_SLOTS = 4096;
@@ -73,6 +76,9 @@ export class Decoder {
   readonly #uuid: boolean;
   readonly #byTag: readonly (ResolvedSpec | undefined)[];
   readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  // only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
+  readonly #utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
+  #units: Uint16Array | null = null;
   // interned ASCII map keys, by hash slot
   readonly #keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
 
@@ -382,7 +388,7 @@ export class Decoder {
       // TextDecoder is fastest for ASCII; for multibyte text a JS loop is faster at this size.
       // Both are strict; peeking at the first bytes only chooses the faster path.
       if (orBytes(b, p, p + 16) & 0x80) {
-        const s = utf8Short(b, p, p + len);
+        const s = len <= UTF16_MIN ? utf8Short(b, p, p + len) : this.#utf8Long(p, p + len);
         if (s !== null) return s;
         return this.#invalidUtf8(start);
       }
@@ -458,6 +464,14 @@ export class Decoder {
       return null;
     }
     return s;
+  }
+
+  /** Strict UTF-8 decode of a multibyte string of UTF16_MIN..JS_UTF8_MAX bytes: UTF-16 units
+   *  into a reused Uint16Array, then one UTF-16LE TextDecoder call. Null if malformed. */
+  #utf8Long(start: number, end: number): string | null {
+    const units = (this.#units ??= new Uint16Array(JS_UTF8_MAX));
+    const n = utf8ToUnits(this.#b, start, end, units);
+    return n < 0 ? null : this.#utf16Decoder.decode(units.subarray(0, n));
   }
 
   #invalidUtf8(start: number): never {
@@ -1614,4 +1628,46 @@ function utf8Short(b: Uint8Array, start: number, end: number): string | null {
     }
   }
   return String.fromCharCode.apply(null, units);
+}
+
+/**
+ * Strict UTF-8 decode of b[start, end) into UTF-16 units (`out` holds at least end - start).
+ * Returns the number of units, or -1 on malformed input (as utf8Short).
+ */
+function utf8ToUnits(b: Uint8Array, start: number, end: number, out: Uint16Array): number {
+  let j = 0;
+  let i = start;
+  while (i < end) {
+    const c = b[i++];
+    if (c < 0x80) {
+      out[j++] = c;
+    } else if (c >= 0xc2 && c < 0xe0) {
+      if (i >= end) return -1;
+      const c2 = b[i++];
+      if ((c2 & 0xc0) !== 0x80) return -1;
+      out[j++] = ((c & 0x1f) << 6) | (c2 & 0x3f);
+    } else if (c >= 0xe0 && c < 0xf0) {
+      if (i + 1 >= end) return -1;
+      const c2 = b[i++];
+      const c3 = b[i++];
+      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return -1;
+      const cp = ((c & 0x0f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+      out[j++] = cp;
+    } else if (c >= 0xf0 && c < 0xf5) {
+      if (i + 2 >= end) return -1;
+      const c2 = b[i++];
+      const c3 = b[i++];
+      const c4 = b[i++];
+      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80 || (c4 & 0xc0) !== 0x80) return -1;
+      const cp = ((c & 0x07) << 18) | ((c2 & 0x3f) << 12) | ((c3 & 0x3f) << 6) | (c4 & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) return -1;
+      const u = cp - 0x10000;
+      out[j++] = 0xd800 | (u >> 10);
+      out[j++] = 0xdc00 | (u & 0x3ff);
+    } else {
+      return -1;
+    }
+  }
+  return j;
 }

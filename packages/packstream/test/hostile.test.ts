@@ -178,7 +178,7 @@ describe('malformed input', () => {
       const longBody = Uint8Array.of(...new Array(100).fill(0x41), ...body);
       const long = Uint8Array.of(0xd0, longBody.length, ...longBody);
       expect(err(() => dec.decode(long)).code).toBe('INVALID_UTF8');
-      // non-ASCII start: the JS decoder (not TextDecoder) handles strings up to 2 KiB
+      // non-ASCII start: the JS decoder (not TextDecoder) handles strings up to 16 KiB
       const multiBody = Uint8Array.of(...new Array(20).fill([0xc3, 0xa9]).flat(), ...body);
       const multi = Uint8Array.of(0xd0, multiBody.length, ...multiBody);
       expect(err(() => dec.decode(multi)).code).toBe('INVALID_UTF8');
@@ -331,9 +331,10 @@ describe('malformed input', () => {
   });
 });
 
-// Back-to-back strings (a list of strings, a map of string to string) of 128 bytes or more are
-// decoded by one TextDecoder call when ASCII; these pin the decoded values and the errors.
-describe('runs of strings', () => {
+// Strings take one of several decoding paths by length and content (ASCII runs of back-to-back
+// strings sliced from one TextDecoder call, JS UTF-8 decoders, TextDecoder); these pin the
+// decoded values and the errors of each.
+describe('string decoding paths (runs, the JS decoder, TextDecoder)', () => {
   const enc = new ps.Encoder();
   const ascii = (i: number, n: number) =>
     Array.from({ length: n }, (_, k) => String.fromCharCode(32 + ((i * 7 + k) % 95))).join('');
@@ -358,6 +359,34 @@ describe('runs of strings', () => {
     // the decoder is reusable: a later all-ASCII run is not affected
     const next = Array.from({ length: 40 }, (_, i) => ascii(i + 3, 20));
     expect(dec.decode(enc.encode(next))).toEqual(next);
+  });
+
+  it('multibyte strings of every length class decode exactly and strictly', () => {
+    // (the JS decoder's paths: <= 40 bytes, up to 64 bytes, up to 16 KiB; TextDecoder beyond)
+    const unit = 'h\u00e9 \u65e5\u{1f600}';
+    for (const n of [3, 8, 12, 40, 200, 3000, 5000]) {
+      const s = unit.repeat(n);
+      expect(dec.decode(enc.encode(s))).toBe(s);
+      // a leading BOM is text, never dropped
+      expect(dec.decode(enc.encode(`\ufeff${s}`))).toBe(`\ufeff${s}`);
+      for (const bad of [
+        [0xff],
+        [0xc0, 0x80],
+        [0xed, 0xa0, 0x80],
+        [0xf4, 0x90, 0x80, 0x80],
+        [0xe2, 0x82],
+      ]) {
+        const body = [...enc.encode(s).subarray(3), ...bad];
+        const bytes = Uint8Array.of(
+          0xd2,
+          ...[24, 16, 8, 0].map((k) => (body.length >>> k) & 0xff),
+          ...body,
+        );
+        const e = err(() => dec.decode(bytes));
+        expect(e.code).toBe('INVALID_UTF8');
+        expect(e.offset).toBe(0);
+      }
+    }
   });
 
   it('invalid UTF-8 in any string of a run is INVALID_UTF8 at that string', () => {

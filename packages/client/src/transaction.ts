@@ -38,14 +38,19 @@ export class Transaction {
     private readonly ctx: TransactionContext,
     beginExtra: Record<string, unknown>,
   ) {
+    let began!: () => void;
     this.began = new Promise<void>((resolve) => {
-      ctx.conn.begin(beginExtra, {
-        onSuccess: () => resolve(),
-        onFailure: (e) => {
-          this.failure ??= e;
-          resolve();
-        },
-      });
+      began = resolve;
+    });
+    // Outside the promise executor: a BEGIN that cannot be sent (unencodable metadata, closed
+    // connection) throws here, so beginTransaction() rejects instead of handing out a
+    // transaction whose queries would run outside any transaction.
+    ctx.conn.begin(beginExtra, {
+      onSuccess: () => began(),
+      onFailure: (e) => {
+        this.failure ??= e;
+        began();
+      },
     });
   }
 

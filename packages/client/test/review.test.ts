@@ -297,3 +297,20 @@ describe('review: concurrent next()', () => {
     await s.close();
   });
 });
+
+describe('review: a BEGIN that cannot be encoded', () => {
+  it('beginTransaction rejects with a usage error; nothing runs outside a transaction; the connection is released', async () => {
+    const { d, seen } = await setup();
+    const s = d.session();
+    const metadata = { bad: Symbol('not encodable') } as Record<string, unknown>;
+    const tx = await s.beginTransaction({ metadata }).catch((e) => e);
+    expect(tx.kind).toBe('usage');
+    expect(d.poolMetrics.active).toBe(0);
+    const err = await s.executeWrite((t) => t.run('WRITE'), { metadata }).catch((e) => e);
+    expect(err.kind).toBe('usage');
+    expect(seen.queries).toHaveLength(0);
+    expect(d.poolMetrics.active).toBe(0);
+    expect((await s.run('RETURN 1 AS n')).records).toHaveLength(1);
+    await s.close();
+  });
+});

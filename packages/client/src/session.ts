@@ -127,7 +127,12 @@ export class Session {
       }
       const c = conn;
       afterTick(() => {
-        this.telemetry(c, TELEMETRY_AUTO_COMMIT);
+        try {
+          this.telemetry(c, TELEMETRY_AUTO_COMMIT);
+        } catch {
+          // the connection closed meanwhile: RUN below fails the result with the reason
+          // (a throw here would be an uncaught exception and leave the result pending)
+        }
         result._run(c, { type: 'RUN', query, parameters, extra });
       });
     };

@@ -899,6 +899,9 @@ export class BoltSession {
       if (writer.length >= threshold) {
         const f = this.flush();
         if (f) return this.streamAsync(cursor, n, discard, sent, undefined, f);
+        // The write failed and ended the connection: pull nothing more (the records would only
+        // pile up in the writer, which nobody flushes any more).
+        if (this.ended) return 'more';
       }
     }
     return 'more';
@@ -1392,6 +1395,7 @@ export class BoltSession {
     } catch {
       // already closed
     }
+    if (this.writer.length > 0) this.writer.flush(); // dropped: nobody will send it
     if (how === 'end') {
       this.transport.end();
       // A peer that never closes its side must not keep the connection (or close()) waiting.

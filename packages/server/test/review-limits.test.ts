@@ -1,5 +1,6 @@
 // Review: what a long-lived connection accumulates, timers, idle and shutdown edge cases.
 import { queryObjects } from 'node:v8';
+import { memoryPair, type Transport } from '@bolt/net-adapters';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type Handler, type ServerOptions } from '../src/index.js';
 import { RawClient } from './support/raw-client.js';
@@ -150,5 +151,61 @@ describe('shutdown and timers', () => {
     const ok = RawClient.overMemory(server);
     expect(types(await ok.login())).toEqual(['SUCCESS', 'SUCCESS']);
     ok.close();
+  });
+});
+
+describe('a transport whose write() throws mid-result (the socket died, its close not yet seen)', () => {
+  it('stops pulling records from a synchronous iterator', async () => {
+    const [clientEnd, serverEnd] = memoryPair({ highWaterMark: 64 * 1024 * 1024 });
+    let written = 0;
+    let broken = false;
+    // Writes fail once 256 KiB went through, as a socket destroyed by a reset whose 'close'
+    // event has not been delivered yet.
+    const flaky: Transport = {
+      remoteAddress: serverEnd.remoteAddress,
+      localAddress: serverEnd.localAddress,
+      encrypted: false,
+      closed: serverEnd.closed,
+      receive: (h) => serverEnd.receive(h),
+      write(chunk) {
+        if (broken || written > 256 * 1024) {
+          broken = true;
+          throw new Error('write EPIPE');
+        }
+        written += chunk.length;
+        return serverEnd.write(chunk);
+      },
+      drained: () => serverEnd.drained(),
+      pause: () => serverEnd.pause(),
+      resume: () => serverEnd.resume(),
+      end: () => serverEnd.end(),
+      destroy: (e) => serverEnd.destroy(e),
+    };
+    let pulled = 0;
+    const total = 200_000;
+    const server = serve({
+      run: () => ({
+        fields: ['s'],
+        records: {
+          [Symbol.iterator]: () => ({
+            next: () =>
+              pulled++ < total
+                ? { done: false, value: ['x'.repeat(100)] }
+                : { done: true, value: undefined },
+          }),
+        },
+      }),
+    });
+    server.accept(flaky, 'flaky');
+    const c = new RawClient(clientEnd);
+    await c.login();
+    c.send(
+      { type: 'RUN', query: 'ROWS', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    await c.until(() => c.ended);
+    expect(broken).toBe(true);
+    // Once the write failed, at most one more flush threshold of records was pulled.
+    expect(pulled).toBeLessThan(5000);
   });
 });

@@ -375,7 +375,14 @@ export class Connection {
         `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
       );
     this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
-    await this.request({ type: 'LOGON', auth: token }, options);
+    try {
+      await this.request({ type: 'LOGON', auth: token }, options);
+    } catch (e) {
+      // LOGON not sent (the token cannot be encoded): the connection is logged off and
+      // cannot serve anyone; close it.
+      if (BoltError.isInstance(e) && e.kind === 'usage') this.destroy();
+      throw e;
+    }
     this.auth = token;
     this.authExpired = false;
   }

@@ -314,3 +314,20 @@ describe('review: a BEGIN that cannot be encoded', () => {
     await s.close();
   });
 });
+
+describe('review: per-session credentials that cannot be encoded', () => {
+  it('fail that session with a usage error and leave the pool usable', async () => {
+    const { d } = await setup();
+    const bad = { scheme: 'basic', principal: 'x', credentials: Symbol('x') } as any;
+    const s = d.session({ auth: bad });
+    // the pooled connection exists first, authenticated with the driver's token
+    await d.session().run('RETURN 1 AS n');
+    expect((await s.run('RETURN 1 AS n').catch((e) => e)).kind).toBe('usage');
+    const s2 = d.session();
+    const r = await within(s2.run('RETURN 1 AS n').records(), 2000, 'next session');
+    expect(r).toHaveLength(1);
+    expect(d.poolMetrics.active).toBe(0);
+    await s.close();
+    await s2.close();
+  });
+});

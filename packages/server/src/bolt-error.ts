@@ -91,7 +91,7 @@ export class BoltError extends Error {
             typeof o.gqlStatusDescription === 'string' ? o.gqlStatusDescription : undefined,
           diagnosticRecord:
             diagnostics !== null && typeof diagnostics === 'object' && !Array.isArray(diagnostics)
-              ? (diagnostics as Record<string, unknown>)
+              ? (plainValue(diagnostics) as Record<string, unknown>)
               : undefined,
           cause: o.cause ?? undefined,
         });
@@ -149,6 +149,22 @@ export class BoltError extends Error {
     if (deeper) out.cause = deeper;
     return out;
   }
+}
+
+/**
+ * A driver's diagnostic record as plain values: neo4j-driver's `Integer` objects (anything with
+ * `toBigInt()`) become bigints, maps and lists are copied; nothing else is changed.
+ */
+function plainValue(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || depth > 8) return v;
+  if (typeof (v as { toBigInt?: unknown }).toBigInt === 'function')
+    return (v as { toBigInt(): bigint }).toBigInt();
+  if (Array.isArray(v)) return v.map((x) => plainValue(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = plainValue((v as Record<string, unknown>)[k], depth + 1);
+  return out;
 }
 
 function classify(code: string): ErrorClassification {

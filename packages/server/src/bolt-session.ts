@@ -586,10 +586,20 @@ export class BoltSession {
   }
 
   private sendFailure(e: BoltError): void {
-    this.send({
-      type: 'FAILURE',
-      metadata: e.toFailureMetadata(this.feats ?? { gqlErrors: false }),
-    });
+    const shape = this.feats ?? { gqlErrors: false };
+    try {
+      this.send({ type: 'FAILURE', metadata: e.toFailureMetadata(shape) });
+    } catch (encodeError) {
+      // A diagnostic record or cause the codec cannot encode: the FAILURE still goes out, with
+      // the code, status and message only (the codec left no half frame behind).
+      this.log('warn', 'FAILURE metadata could not be encoded; sent without details', encodeError);
+      const plain = new BoltError(e.message, {
+        code: e.code,
+        gqlStatus: e.gqlStatus,
+        description: e.description,
+      });
+      this.send({ type: 'FAILURE', metadata: plain.toFailureMetadata(shape) });
+    }
   }
 
   private sendIgnored(): void {

@@ -88,3 +88,103 @@ describe("a Neo4jError relayed from neo4j-driver (a gateway's upstream error)", 
     c.close();
   });
 });
+
+describe('a gateway: our server relaying the Neo4jError neo4j-driver got from upstream', () => {
+  it('answers the upstream FAILURE (code, GQL status, diagnostic record) and stays usable', async () => {
+    const { startTcpServer } = await import('./support/tcp-fixture.js');
+    const upstream = await startTcpServer({
+      handler: {
+        run() {
+          throw new BoltError('Invalid input', {
+            code: 'Neo.ClientError.Statement.SyntaxError',
+            gqlStatus: '42001',
+            diagnosticRecord: { _position: { offset: 3, line: 1, column: 4 } },
+          });
+        },
+      },
+    });
+    const driver = neo4j.driver(upstream.url(), neo4j.auth.basic('u', 'p'), {
+      logging: { level: 'error', logger: () => undefined },
+    });
+    try {
+      const gateway = createServer({
+        handler: {
+          async run(query) {
+            if (query === 'RETURN 1') return { fields: ['x'], records: [[1]] };
+            await driver.executeQuery(query);
+            return { fields: [] };
+          },
+        },
+      });
+      servers.push(gateway);
+      const c = RawClient.overMemory(gateway, { version: { major: 5, minor: 8 } });
+      await c.login();
+      c.send({ type: 'RUN', query: 'RETRUN 1', parameters: {}, extra: {} });
+      const [r] = await c.summaries(1);
+      expect(r.type).toBe('FAILURE');
+      expect(meta(r)).toMatchObject({
+        neo4j_code: 'Neo.ClientError.Statement.SyntaxError',
+        gql_status: '42001',
+        diagnostic_record: { _position: { offset: 3, line: 1, column: 4 } },
+      });
+      c.send(
+        { type: 'RESET' },
+        { type: 'RUN', query: 'RETURN 1', parameters: {}, extra: {} },
+        { type: 'PULL', extra: { n: -1 } },
+      );
+      await c.summaries(4);
+      expect(c.ended).toBe(false);
+      expect(c.responses.map((x) => x.type)).toEqual([
+        'FAILURE',
+        'SUCCESS',
+        'SUCCESS',
+        'RECORD',
+        'SUCCESS',
+      ]);
+      c.close();
+    } finally {
+      await driver.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('a FAILURE whose details cannot be encoded', () => {
+  it('is still sent, with code and message, and the connection stays usable', async () => {
+    const server = createServer({
+      handler: {
+        run(query) {
+          if (query === 'RETURN 1') return { fields: ['x'], records: [[1]] };
+          throw new BoltError('odd details', {
+            code: 'Neo.ClientError.Statement.ArgumentError',
+            diagnosticRecord: { _detail: Symbol('not encodable') },
+          });
+        },
+      },
+    });
+    servers.push(server);
+    const c = RawClient.overMemory(server, { version: { major: 5, minor: 8 } });
+    await c.login();
+    c.send({ type: 'RUN', query: 'x', parameters: {}, extra: {} });
+    const [r] = await c.summaries(1);
+    expect(r?.type).toBe('FAILURE');
+    expect(meta(r)).toMatchObject({
+      neo4j_code: 'Neo.ClientError.Statement.ArgumentError',
+      message: 'odd details',
+    });
+    c.send(
+      { type: 'RESET' },
+      { type: 'RUN', query: 'RETURN 1', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    await c.summaries(4);
+    expect(c.responses.map((x) => x.type)).toEqual([
+      'FAILURE',
+      'SUCCESS',
+      'SUCCESS',
+      'RECORD',
+      'SUCCESS',
+    ]);
+    c.close();
+  });
+});

@@ -840,10 +840,31 @@ function describeRequest(r: Request): string {
   }
 }
 
-/** One signal that fires on `signal` or after `timeoutMs`. */
+/** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
+ *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */
 function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const t = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, t]) : t;
+  if (!signal) return t;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, t]);
+  const combined = new AbortController();
+  if (signal.aborted) {
+    combined.abort(signal.reason);
+    return combined.signal;
+  }
+  const onSignal = () => combined.abort(signal.reason);
+  const onTimeout = () => combined.abort(t.reason);
+  signal.addEventListener('abort', onSignal, { once: true });
+  t.addEventListener('abort', onTimeout, { once: true });
+  // Leave nothing behind on a long-lived caller signal once either side has fired.
+  combined.signal.addEventListener(
+    'abort',
+    () => {
+      signal.removeEventListener('abort', onSignal);
+      t.removeEventListener('abort', onTimeout);
+    },
+    { once: true },
+  );
+  return combined.signal;
 }
 
 function refused(e: unknown, address: string): BoltError {

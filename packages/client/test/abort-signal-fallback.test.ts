@@ -1,0 +1,54 @@
+import { memoryNetwork } from '@bolt/net-adapters';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BoltError, Connection } from '../src/index.js';
+
+// Node 20.0–20.2 and older browsers have no AbortSignal.any: opening a connection must still
+// honour both the caller's signal and the connect timeout there.
+describe('Connection.open without AbortSignal.any', () => {
+  const original = AbortSignal.any;
+  beforeEach(() => {
+    // the property must be absent (not merely undefined), as on Node 20.0–20.2
+    delete (AbortSignal as { any?: unknown }).any;
+  });
+  afterEach(() => {
+    AbortSignal.any = original;
+  });
+
+  async function silentServer() {
+    // accepts the connection and never answers the handshake
+    const net = memoryNetwork();
+    const listener = await net.listener.listen({ port: 7687 }, (t) =>
+      t.receive({ onData() {}, onEnd() {} }),
+    );
+    return { net, listener };
+  }
+
+  it('times out', async () => {
+    expect(typeof AbortSignal.any).toBe('undefined');
+    const { net, listener } = await silentServer();
+    const error = await Connection.open({
+      netModule: net.module,
+      host: 'localhost',
+      port: 7687,
+      connectTimeoutMs: 50,
+      signal: new AbortController().signal,
+    }).catch((e: unknown) => e);
+    expect(BoltError.isInstance(error) && error.kind).toBe('timeout');
+    await listener.close();
+  });
+
+  it('is aborted by the caller', async () => {
+    const { net, listener } = await silentServer();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const error = await Connection.open({
+      netModule: net.module,
+      host: 'localhost',
+      port: 7687,
+      connectTimeoutMs: 30_000,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect(BoltError.isInstance(error) && error.kind).toBe('aborted');
+    await listener.close();
+  });
+});

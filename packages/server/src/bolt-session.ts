@@ -163,15 +163,7 @@ export class BoltSession {
       supported: this.options.versions,
       manifest: this.options.manifest,
     });
-    // Covers the Bolt handshake and the authentication (HELLO, LOGON) that must follow it.
-    this.handshakeTimer = setTimeout(() => {
-      if (this.ended) return;
-      this.log(
-        'warn',
-        `handshake and authentication not completed within ${this.options.handshakeTimeoutMs} ms`,
-      );
-      this.end('destroy', 'the client was too slow to authenticate');
-    }, timerDelay(this.options.handshakeTimeoutMs));
+    this.armAuthTimer('handshake and authentication not completed');
     this.armIdleTimer();
     this.transport.receive({
       onData: (chunk) => this.onData(chunk),
@@ -512,7 +504,10 @@ export class BoltSession {
         return this.onLogon(request.auth);
       case 'LOGOFF':
         this.user = undefined;
-        return this.succeed('LOGOFF', {});
+        this.succeed('LOGOFF', {});
+        // Unauthenticated again: the client gets the same time to LOGON as after connecting.
+        if (this.state === 'AUTHENTICATION') this.armAuthTimer('no LOGON after LOGOFF');
+        return;
       case 'RUN':
         return this.onRun(request.query, request.parameters, request.extra);
       case 'PULL':
@@ -1419,6 +1414,17 @@ export class BoltSession {
   }
 
   // ---------------------------------------------------------------- timers
+
+  /** Drop the client unless it is authenticated (READY) within `handshakeTimeoutMs`. Covers
+   *  the Bolt handshake and the HELLO/LOGON after it, and the LOGON after a LOGOFF. */
+  private armAuthTimer(what: string): void {
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = setTimeout(() => {
+      if (this.ended) return;
+      this.log('warn', `${what} within ${this.options.handshakeTimeoutMs} ms`);
+      this.end('destroy', 'the client was too slow to authenticate');
+    }, timerDelay(this.options.handshakeTimeoutMs));
+  }
 
   private armIdleTimer(): void {
     const idle = this.options.idleTimeoutMs;

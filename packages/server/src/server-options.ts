@@ -35,7 +35,8 @@ export interface ServerOptions {
    *  `Neo.ClientError.Request.Invalid` and the connection closed. Default 16 MiB. */
   maxMessageSize?: number;
   /** A client must finish the handshake and authenticate (HELLO, and LOGON on 5.1+) within this
-   *  many ms of connecting, or it is dropped. Default 10,000. */
+   *  many ms of connecting, or it is dropped; after a LOGOFF, it has as long again to LOGON.
+   *  Default 10,000. */
   handshakeTimeoutMs?: number;
   /** A connection with no request in flight, no open result or transaction, and nothing
    *  received or answered for this long is closed. Default 1,800,000 (30 minutes); 0 disables. */

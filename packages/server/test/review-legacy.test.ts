@@ -117,3 +117,36 @@ describe('LOGOFF / LOGON (5.1+)', () => {
     expect(meta(c.responses[1])).toMatchObject({ code: 'Neo.ClientError.Security.Unauthorized' });
   });
 });
+
+describe('handshakeTimeoutMs after LOGOFF', () => {
+  function quick() {
+    const server = createServer({
+      handler: { run: () => ({ fields: [] }) },
+      handshakeTimeoutMs: 100,
+    });
+    servers.push(server);
+    return server;
+  }
+
+  it('drops a client that logs off and never logs on again', async () => {
+    const c = RawClient.overMemory(quick(), { version: { major: 5, minor: 3 } });
+    await c.login();
+    c.send({ type: 'LOGOFF' });
+    await c.summaries(1);
+    await c.until(() => c.ended, 2000);
+    expect(types(c.responses)).toEqual(['SUCCESS']);
+  });
+
+  it('keeps a client that logs on again in time', async () => {
+    const c = RawClient.overMemory(quick(), { version: { major: 5, minor: 3 } });
+    await c.login();
+    c.send(
+      { type: 'LOGOFF' },
+      { type: 'LOGON', auth: { scheme: 'basic', principal: 'b', credentials: 'pw' } },
+    );
+    await c.summaries(2);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(c.ended).toBe(false);
+    c.close();
+  });
+});

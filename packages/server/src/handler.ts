@@ -4,16 +4,12 @@
  * (see {@link QueryFunction}).
  */
 
-/** An authentication token as the client sent it (LOGON, or inline in HELLO/INIT up to 5.0). */
-export interface AuthToken {
-  /** `'none'`, `'basic'`, `'bearer'`, `'kerberos'` or a custom scheme. */
-  scheme?: string;
-  principal?: string;
-  credentials?: string;
-  realm?: string;
-  parameters?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+import type { AuthToken } from '@bolt/parser';
+
+/** An authentication token as the client sent it (LOGON, or inline in HELLO/INIT up to 5.0):
+ *  `scheme` (`'none'`, `'basic'`, `'bearer'`, `'kerberos'` or custom), `principal`,
+ *  `credentials`, `realm`, `parameters`, and any other key the client sent. */
+export type { AuthToken };
 
 /** Read-only view of one client connection, handed to every hook. */
 export interface ConnectionInfo {

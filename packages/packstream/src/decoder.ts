@@ -78,7 +78,8 @@ export class Decoder {
   readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   // only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
   readonly #utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
-  #units: Uint16Array | null = null;
+  // scratch buffers, grown on need (to 1024 items, then to their maximum)
+  #units = new Uint16Array(0);
   // interned ASCII map keys, by hash slot
   readonly #keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
 
@@ -97,7 +98,7 @@ export class Decoder {
   #runStart = 0;
   #runEnd = -1;
   #runs = true;
-  #scratch: Uint8Array | null = null;
+  #scratch: Uint8Array = EMPTY;
 
   constructor(options: DecoderOptions = {}) {
     this.integers = options.integers ?? 'auto';
@@ -442,7 +443,8 @@ export class Decoder {
     this.#runEnd = q;
     const size = q - p;
     if (size < RUN_MIN || strings < 2) return null;
-    const scratch = (this.#scratch ??= new Uint8Array(RUN_MAX));
+    let scratch = this.#scratch;
+    if (scratch.length < size) scratch = this.#scratch = new Uint8Array(bufferSize(size, RUN_MAX));
     scratch.set(b.subarray(p, q));
     // blank the headers of the strings after the first
     for (let i = p + len; i < q; ) {
@@ -469,7 +471,9 @@ export class Decoder {
   /** Strict UTF-8 decode of a multibyte string of UTF16_MIN..JS_UTF8_MAX bytes: UTF-16 units
    *  into a reused Uint16Array, then one UTF-16LE TextDecoder call. Null if malformed. */
   #utf8Long(start: number, end: number): string | null {
-    const units = (this.#units ??= new Uint16Array(JS_UTF8_MAX));
+    let units = this.#units;
+    const len = end - start;
+    if (units.length < len) units = this.#units = new Uint16Array(bufferSize(len, JS_UTF8_MAX));
     const n = utf8ToUnits(this.#b, start, end, units);
     return n < 0 ? null : this.#utf16Decoder.decode(units.subarray(0, n));
   }
@@ -647,6 +651,11 @@ export class Decoder {
 
 const EMPTY = new Uint8Array(0);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Size of a scratch buffer that must hold `n` items: 1024, or `max` beyond that. */
+function bufferSize(n: number, max: number): number {
+  return n <= 1024 ? 1024 : max;
+}
 
 function hex(m: number): string {
   return m.toString(16).toUpperCase().padStart(2, '0');

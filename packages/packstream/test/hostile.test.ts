@@ -352,6 +352,22 @@ describe('string decoding paths (runs, the JS decoder, TextDecoder)', () => {
     expect(dec.decode(enc.encode(mixed))).toEqual(mixed);
   });
 
+  it('scratch buffers grow from small to large runs and strings', () => {
+    const fresh = new ps.Decoder();
+    for (const [count, size] of [
+      [10, 20],
+      [200, 60],
+      [10, 20],
+    ]) {
+      const list = Array.from({ length: count }, (_, i) => ascii(i, size));
+      expect(fresh.decode(enc.encode(list))).toEqual(list);
+    }
+    for (const n of [10, 1000, 10]) {
+      const s = '\u00e9\u65e5'.repeat(n);
+      expect(fresh.decode(enc.encode(s))).toBe(s);
+    }
+  });
+
   it('a multibyte string inside a run of ASCII strings decodes exactly', () => {
     const list = Array.from({ length: 40 }, (_, i) => ascii(i, 20));
     list[17] = 'h\u00e9llo \u65e5\u672c \u{1f600}';

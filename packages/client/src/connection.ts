@@ -24,7 +24,7 @@ import {
   SERVICE_UNAVAILABLE,
   usageError,
 } from './bolt-error.js';
-import { formatForLog, type Logger } from './logger.js';
+import { AUTH_REDACTED_KEYS, formatForLog, type Logger } from './logger.js';
 import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
 
 /** The product name sent in `bolt_agent` and the default `user_agent`. */
@@ -820,12 +820,13 @@ const NO_OBSERVER: ResponseObserver = {};
 function describeRequest(r: Request): string {
   switch (r.type) {
     case 'INIT':
-      return `INIT ${formatForLog(r.userAgent)} ${formatForLog(r.authToken)}`;
+      return `INIT ${formatForLog(r.userAgent)} ${formatForLog(r.authToken, 0, AUTH_REDACTED_KEYS)}`;
     case 'HELLO':
+      return `HELLO ${formatForLog(r.extra, 0, AUTH_REDACTED_KEYS)}`;
     case 'BEGIN':
-      return `${r.type} ${formatForLog(r.extra)}`;
+      return `BEGIN ${formatForLog(r.extra)}`;
     case 'LOGON':
-      return `LOGON ${formatForLog(r.auth)}`;
+      return `LOGON ${formatForLog(r.auth, 0, AUTH_REDACTED_KEYS)}`;
     case 'RUN':
       return `RUN ${formatForLog(r.query)} ${formatForLog(r.parameters)} ${formatForLog(r.extra)}`;
     case 'PULL':

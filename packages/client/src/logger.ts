@@ -10,11 +10,19 @@ export interface Logger {
   error?(message: string): void;
 }
 
-const REDACTED_KEYS = new Set(['credentials', 'password']);
+const REDACTED_KEYS: ReadonlySet<string> = new Set(['credentials', 'password']);
+/** In an auth token (INIT, HELLO up to 5.0, LOGON) a custom scheme's `parameters` may hold
+ *  secrets too: hidden whole. */
+export const AUTH_REDACTED_KEYS: ReadonlySet<string> = new Set([...REDACTED_KEYS, 'parameters']);
 
-/** Renders a message field for the wire log: JSON-like, bigint/bytes/structs readable,
- *  `credentials` replaced by `"******"`, long strings and lists shortened. */
-export function formatForLog(value: unknown, depth = 0): string {
+/** Renders a message field for the wire log: JSON-like, bigint/bytes/structs readable, the
+ *  values of `redacted` keys (default `credentials`, `password`) replaced by `"******"`, long
+ *  strings and lists shortened. */
+export function formatForLog(
+  value: unknown,
+  depth = 0,
+  redacted: ReadonlySet<string> = REDACTED_KEYS,
+): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -32,7 +40,7 @@ export function formatForLog(value: unknown, depth = 0): string {
   if (depth > 6) return '…';
   if (value instanceof Uint8Array) return `#bytes(${value.length})`;
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 20).map((v) => formatForLog(v, depth + 1));
+    const shown = value.slice(0, 20).map((v) => formatForLog(v, depth + 1, redacted));
     if (value.length > 20) shown.push(`… ${value.length - 20} more`);
     return `[${shown.join(', ')}]`;
   }
@@ -48,7 +56,7 @@ export function formatForLog(value: unknown, depth = 0): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     parts.push(
-      `${JSON.stringify(k)}: ${REDACTED_KEYS.has(k) ? '"******"' : formatForLog(v, depth + 1)}`,
+      `${JSON.stringify(k)}: ${redacted.has(k) ? '"******"' : formatForLog(v, depth + 1, redacted)}`,
     );
   }
   return `{${parts.join(', ')}}`;

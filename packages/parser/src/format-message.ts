@@ -3,25 +3,57 @@ import type { Response } from './response.js';
 
 /** Options of {@link formatMessage}. */
 export interface FormatMessageOptions {
-  /** Replace the value of every `credentials` key with `"******"`. Default true. */
+  /** Hide secrets: the value of every `credentials`, `password`, `token` or `ticket` key (any
+   *  case, any depth) becomes `"******"`, and so does an auth token's whole `parameters` map
+   *  (INIT, HELLO, LOGON), where custom schemes carry their secrets. Default true. */
   redact?: boolean;
+  /** Strings longer than this many characters are cut, with `…`. Default: no limit. */
+  maxString?: number;
+  /** Lists, maps and byte arrays show at most this many items, then `… N more`. Default: no limit. */
+  maxItems?: number;
+  /** Values nested deeper than this print as `…`. Default 32. */
+  maxDepth?: number;
+}
+
+/** Bounds for log lines: long strings, lists and maps cut short, credentials hidden. */
+export const LOG_FORMAT: Readonly<FormatMessageOptions> = Object.freeze({
+  redact: true,
+  maxString: 200,
+  maxItems: 20,
+  maxDepth: 6,
+});
+
+const SECRET_KEYS = new Set(['credentials', 'password', 'token', 'ticket']);
+const AUTH_SECRET_KEYS = new Set([...SECRET_KEYS, 'parameters']);
+
+interface Style {
+  redact: boolean;
+  maxString: number;
+  maxItems: number;
+  maxDepth: number;
 }
 
 /**
  * A message in the spec's notation, one line: `RUN "RETURN 1 AS n" {} {}`, `PULL {"n":-1}`,
- * `RECORD [1]`. Maps print as JSON (integers plain, bigints too); credentials are redacted
- * unless `redact: false`.
+ * `RECORD [1]`. Maps print as JSON (integers plain, bigints too); secrets are redacted unless
+ * `redact: false`. Pass {@link LOG_FORMAT} for bounded log lines.
  */
 export function formatMessage(msg: Request | Response, options: FormatMessageOptions = {}): string {
-  const redact = options.redact ?? true;
-  const f = (v: unknown) => formatValue(v, redact, 0);
+  const style: Style = {
+    redact: options.redact ?? true,
+    maxString: options.maxString ?? Number.POSITIVE_INFINITY,
+    maxItems: options.maxItems ?? Number.POSITIVE_INFINITY,
+    maxDepth: options.maxDepth ?? 32,
+  };
+  const f = (v: unknown) => formatValue(v, style, SECRET_KEYS, 0);
+  const auth = (v: unknown) => formatValue(v, style, AUTH_SECRET_KEYS, 0);
   switch (msg.type) {
     case 'INIT':
-      return `INIT ${f(msg.userAgent)} ${f(msg.authToken)}`;
+      return `INIT ${f(msg.userAgent)} ${auth(msg.authToken)}`;
     case 'HELLO':
-      return `HELLO ${f(msg.extra)}`;
+      return `HELLO ${auth(msg.extra)}`;
     case 'LOGON':
-      return `LOGON ${f(msg.auth)}`;
+      return `LOGON ${auth(msg.auth)}`;
     case 'RUN':
       return `RUN ${f(msg.query)} ${f(msg.parameters)} ${f(msg.extra)}`;
     case 'PULL':
@@ -46,14 +78,17 @@ export function formatMessage(msg: Request | Response, options: FormatMessageOpt
   }
 }
 
-const MAX_DEPTH = 32;
-
-function formatValue(v: unknown, redact: boolean, depth: number): string {
-  if (depth > MAX_DEPTH) return '…';
+function formatValue(
+  v: unknown,
+  style: Style,
+  secrets: ReadonlySet<string>,
+  depth: number,
+): string {
+  if (depth > style.maxDepth) return '…';
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return JSON.stringify(v.length > style.maxString ? `${v.slice(0, style.maxString)}…` : v);
     case 'number':
       return Number.isFinite(v) ? (Object.is(v, -0) ? '-0.0' : String(v)) : String(v);
     case 'bigint':
@@ -64,18 +99,31 @@ function formatValue(v: unknown, redact: boolean, depth: number): string {
     default:
       return String(v);
   }
-  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, redact, depth + 1)).join(',')}]`;
-  if (v instanceof Uint8Array)
-    return `#${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const more = (n: number) => (n > style.maxItems ? [`… ${n - style.maxItems} more`] : []);
+  if (Array.isArray(v)) {
+    const items = v.slice(0, style.maxItems).map((x) => formatValue(x, style, secrets, depth + 1));
+    return `[${[...items, ...more(v.length)].join(',')}]`;
+  }
+  if (v instanceof Uint8Array) {
+    const shown = v.subarray(0, Math.min(v.length, style.maxItems));
+    const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join('');
+    return v.length > shown.length ? `#${hex}…(${v.length} bytes)` : `#${hex}`;
+  }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return String(v);
-  const entries = Object.keys(v).map((k) => {
+  const keys = Object.keys(v);
+  const entries = keys.slice(0, style.maxItems).map((k) => {
     const value = (v as Record<string, unknown>)[k];
     const shown =
-      redact && k === 'credentials' && value !== null && value !== undefined
+      style.redact && secrets.has(k.toLowerCase()) && value !== null && value !== undefined
         ? '"******"'
-        : formatValue(value, redact, depth + 1);
+        : formatValue(
+            value,
+            style,
+            secrets === AUTH_SECRET_KEYS ? SECRET_KEYS : secrets,
+            depth + 1,
+          );
     return `${JSON.stringify(k)}:${shown}`;
   });
-  return `{${entries.join(',')}}`;
+  return `{${[...entries, ...more(keys.length)].join(',')}}`;
 }

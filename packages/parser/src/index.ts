@@ -9,7 +9,7 @@ export {
   type ClientHandshakeResult,
 } from './client-handshake.js';
 export { type BoltFeatures, features } from './features.js';
-export { type FormatMessageOptions, formatMessage } from './format-message.js';
+export { type FormatMessageOptions, formatMessage, LOG_FORMAT } from './format-message.js';
 export {
   BOLT_MAGIC,
   DEFAULT_CLIENT_PROPOSALS,

@@ -5,8 +5,10 @@ import {
   type BoltFeatures,
   type BoltVersion,
   ClientHandshake,
+  formatMessage,
   formatVersion,
   interrupt,
+  LOG_FORMAT,
   MessageCodec,
   ProtocolError,
   type Request,
@@ -24,7 +26,7 @@ import {
   SERVICE_UNAVAILABLE,
   usageError,
 } from './bolt-error.js';
-import { AUTH_REDACTED_KEYS, formatForLog, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
 
 /** The product name sent in `bolt_agent` and the default `user_agent`. */
@@ -265,7 +267,7 @@ export class Connection {
     // an answer queued behind a paused stream must be readable
     if (this.readPaused) this.resumeReading();
     if (request.type !== 'GOODBYE') this.pending.push({ type: request.type, observer });
-    if (this.wire) this.log!.debug!(`C: ${describeRequest(request)}`);
+    if (this.wire) this.log!.debug!(`C: ${formatMessage(request, LOG_FORMAT)}`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
@@ -537,7 +539,8 @@ export class Connection {
         this.fail('protocol', `a RECORD from ${this.address} does not hold a list`);
         return;
       }
-      if (this.wire) this.log!.debug!(`S: RECORD ${formatForLog(fields)}`);
+      if (this.wire)
+        this.log!.debug!(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
       p.observer.onRecord?.(fields);
       return;
     }
@@ -548,13 +551,14 @@ export class Connection {
     }
     switch (res.type) {
       case 'RECORD':
-        if (this.wire) this.log!.debug!(`S: RECORD ${formatForLog(res.fields)}`);
+        if (this.wire) this.log!.debug!(`S: ${formatMessage(res, LOG_FORMAT)}`);
         p.observer.onRecord?.(res.fields);
         return;
       case 'SUCCESS': {
         this.shift();
         const md = res.metadata as Record<string, any>;
-        if (this.wire) this.log!.debug!(`S: SUCCESS ${formatForLog(md)}`);
+        if (this.wire)
+          this.log!.debug!(`S: ${formatMessage({ type: 'SUCCESS', metadata: md }, LOG_FORMAT)}`);
         this.track(p.type, 'SUCCESS', md);
         p.observer.onSuccess?.(md);
         return;
@@ -562,7 +566,8 @@ export class Connection {
       case 'FAILURE': {
         this.shift();
         const md = res.metadata as Record<string, unknown>;
-        if (this.wire) this.log!.debug!(`S: FAILURE ${formatForLog(md)}`);
+        if (this.wire)
+          this.log!.debug!(`S: ${formatMessage({ type: 'FAILURE', metadata: md }, LOG_FORMAT)}`);
         const err = BoltError.fromFailure(md);
         if (p.type !== 'RESET') this.currentFailure = err;
         this.track(p.type, 'FAILURE', md);
@@ -816,30 +821,6 @@ export class Connection {
 }
 
 const NO_OBSERVER: ResponseObserver = {};
-
-function describeRequest(r: Request): string {
-  switch (r.type) {
-    case 'INIT':
-      return `INIT ${formatForLog(r.userAgent)} ${formatForLog(r.authToken, 0, AUTH_REDACTED_KEYS)}`;
-    case 'HELLO':
-      return `HELLO ${formatForLog(r.extra, 0, AUTH_REDACTED_KEYS)}`;
-    case 'BEGIN':
-      return `BEGIN ${formatForLog(r.extra)}`;
-    case 'LOGON':
-      return `LOGON ${formatForLog(r.auth, 0, AUTH_REDACTED_KEYS)}`;
-    case 'RUN':
-      return `RUN ${formatForLog(r.query)} ${formatForLog(r.parameters)} ${formatForLog(r.extra)}`;
-    case 'PULL':
-    case 'DISCARD':
-      return `${r.type} ${formatForLog(r.extra)}`;
-    case 'TELEMETRY':
-      return `TELEMETRY ${r.api}`;
-    case 'ROUTE':
-      return `ROUTE ${formatForLog(r.routing)} ${formatForLog(r.bookmarks)} ${formatForLog(r.db ?? null)}`;
-    default:
-      return r.type;
-  }
-}
 
 /** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
  *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */

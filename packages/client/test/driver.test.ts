@@ -59,16 +59,16 @@ describe('auto-commit queries', () => {
     const s = d.session();
     const all = await s.run('ROWS', { n: 2500 });
     expect(all.records.map((r) => r.get('i'))).toEqual([...Array(2500).keys()]);
-    expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual(['C: PULL {"n": -1}']);
+    expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual(['C: PULL {"n":-1}']);
     lines.length = 0;
     let count = 0;
     for await (const r of s.run<{ i: number }>('ROWS', { n: 2500 }))
       expect(r.get('i')).toBe(count++);
     expect(count).toBe(2500);
     expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual([
-      'C: PULL {"n": 1000}',
-      'C: PULL {"n": 1000}',
-      'C: PULL {"n": 1000}',
+      'C: PULL {"n":1000}',
+      'C: PULL {"n":1000}',
+      'C: PULL {"n":1000}',
     ]);
     await s.close();
   });
@@ -80,9 +80,9 @@ describe('auto-commit queries', () => {
     const all = await s.run('ROWS', { n: 25 });
     expect(all.records.map((r) => r.get('i'))).toEqual([...Array(25).keys()]);
     expect(lines.filter((l) => l.startsWith('C: PULL'))).toEqual([
-      'C: PULL {"n": 10}',
-      'C: PULL {"n": 10}',
-      'C: PULL {"n": 10}',
+      'C: PULL {"n":10}',
+      'C: PULL {"n":10}',
+      'C: PULL {"n":10}',
     ]);
     await s.close();
   });
@@ -97,11 +97,11 @@ describe('auto-commit queries', () => {
     ).rejects.toThrow();
     expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
     expect(lines.filter((l) => l.startsWith('C:') && !/^C: (HELLO|LOGON)/.test(l))).toEqual([
-      'C: RUN "ERROR" {"code": "Neo.ClientError.Statement.SyntaxError"} {}',
-      'C: PULL {"n": -1}',
+      'C: RUN "ERROR" {"code":"Neo.ClientError.Statement.SyntaxError"} {}',
+      'C: PULL {"n":-1}',
       'C: RESET',
       'C: RUN "RETURN 1 AS n" {} {}',
-      'C: PULL {"n": -1}',
+      'C: PULL {"n":-1}',
     ]);
     expect(fx!.netModule.transports).toHaveLength(1);
     await s.close();
@@ -151,7 +151,7 @@ describe('auto-commit queries', () => {
     let n = 0;
     for await (const _ of s.run('FOREVER')) if (++n === 15) break;
     expect(n).toBe(15);
-    expect(lines).toContain('C: DISCARD {"n": -1}');
+    expect(lines).toContain('C: DISCARD {"n":-1}');
     expect(seen.closedEarly).toBe(1);
     expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
     await s.close();

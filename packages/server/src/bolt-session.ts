@@ -5,9 +5,11 @@ import {
   type BoltFeatures,
   type BoltVersion,
   features,
+  formatMessage,
   formatVersion,
   initialState,
   interrupt,
+  LOG_FORMAT,
   MessageCodec,
   type Request,
   type RequestType,
@@ -16,7 +18,6 @@ import {
   transition,
 } from '@bolt/parser';
 import { BoltError } from './bolt-error.js';
-import { describeMessage, formatLogValue } from './describe-message.js';
 import type {
   AuthToken,
   ConnectionInfo,
@@ -477,7 +478,7 @@ export class BoltSession {
       return;
     }
     const request = entry;
-    if (this.debug) this.log('debug', `C: ${describeMessage(request as never)}`);
+    if (this.debug) this.log('debug', `C: ${formatMessage(request, LOG_FORMAT)}`);
     const verdict = admit(this.version!, this.state, request.type);
     if (verdict === 'ignore') {
       this.sendIgnored();
@@ -603,7 +604,7 @@ export class BoltSession {
 
   private send(message: Parameters<MessageCodec['encodeResponse']>[0]): void {
     if (this.ended || this.codec === undefined) return;
-    if (this.debug) this.log('debug', `S: ${describeMessage(message as never)}`);
+    if (this.debug) this.log('debug', `S: ${formatMessage(message, LOG_FORMAT)}`);
     this.codec.encodeResponse(message, this.writer);
   }
 
@@ -991,7 +992,11 @@ export class BoltSession {
   }
 
   private sendRecord(codec: MessageCodec, values: readonly unknown[], writer: ChunkWriter): void {
-    if (this.debug) this.log('debug', `S: RECORD ${formatLogValue(values, 0)}`);
+    if (this.debug)
+      this.log(
+        'debug',
+        `S: ${formatMessage({ type: 'RECORD', fields: values as unknown[] }, LOG_FORMAT)}`,
+      );
     codec.encodeRecord(values, writer);
   }
 

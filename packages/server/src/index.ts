@@ -5,7 +5,6 @@ export {
   GENERAL_GQL_STATUS,
   UNKNOWN_ERROR_CODE,
 } from './bolt-error.js';
-export { describeMessage } from './describe-message.js';
 export type {
   AuthToken,
   ConnectionInfo,

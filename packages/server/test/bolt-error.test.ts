@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoltError, describeMessage } from '../src/index.js';
+import { BoltError } from '../src/index.js';
 
 describe('BoltError', () => {
   it('defaults to UnknownError / 50N42 and has the pre-5.7 FAILURE shape', () => {
@@ -69,31 +69,5 @@ describe('BoltError', () => {
     expect(BoltError.from(e)).toBe(e);
     expect(BoltError.isInstance(e)).toBe(true);
     expect(BoltError.isInstance(new Error('other'))).toBe(false);
-  });
-});
-
-describe('describeMessage', () => {
-  it('redacts credentials at any depth and cuts long values', () => {
-    expect(
-      describeMessage({
-        type: 'HELLO',
-        extra: {
-          user_agent: 'a/1',
-          scheme: 'basic',
-          credentials: 'pw',
-          parameters: { token: 't' },
-        },
-      }),
-    ).toBe(
-      'HELLO {user_agent: "a/1", scheme: "basic", credentials: "******", parameters: {token: "******"}}',
-    );
-    const long = describeMessage({
-      type: 'RECORD',
-      fields: [Array.from({ length: 30 }, (_, i) => i)],
-    });
-    expect(long).toContain('…10 more');
-    expect(
-      describeMessage({ type: 'RUN', query: 'x'.repeat(500), parameters: {}, extra: {} }),
-    ).toHaveLength('RUN "'.length + 200 + '…" {} {}'.length);
   });
 });

@@ -308,11 +308,11 @@ describe('limits and timers', () => {
     const text = lines.join('\n');
     expect(text).not.toContain(PASSWORD);
     expect(lines).toContain(
-      'bolt-1 C: LOGON {scheme: "basic", principal: "neo4j", credentials: "******"}',
+      'bolt-1 C: LOGON {"scheme":"basic","principal":"neo4j","credentials":"******"}',
     );
     expect(lines).toContain('bolt-1 C: RUN "RETURN 1 AS n" {} {}');
     expect(lines).toContain('bolt-1 S: RECORD [1]');
-    expect(lines).toContain('bolt-1 C: PULL {n: -1}');
+    expect(lines).toContain('bolt-1 C: PULL {"n":-1}');
   });
 });
 

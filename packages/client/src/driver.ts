@@ -117,6 +117,11 @@ export class Driver {
     const netModule = resolveNetModule(config.netModule);
     const tls = tlsSettings(url, config.tls);
     const auth = config.auth ?? { scheme: 'none' };
+    // neo4j://: tell the server our routing context in HELLO (4.1+), as the official drivers do,
+    // so that a cluster with server-side routing routes the work of this direct connection.
+    const routing = url.routing
+      ? { ...url.context, address: `${url.host}:${url.port}` }
+      : undefined;
     if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
       throw usageError('auth must be an auth token ({scheme, ...}) or a provider ({getToken})');
     this.provider = new DirectConnectionProvider({
@@ -134,6 +139,7 @@ export class Driver {
           port: url.port,
           tls,
           auth: token,
+          routing,
           userAgent: config.userAgent ?? CLIENT_PRODUCT,
           notificationFilter: config.notificationFilter,
           legacyVersions: config.legacyVersions,

@@ -961,6 +961,10 @@ describe('configuration reaching the server', () => {
     drv = driver(`neo4j://localhost:${fx!.port}?region=eu`, { netModule: fx!.netModule });
     const r = await drv.executeQuery('RETURN 1 AS n');
     expect(r.records[0].get('n')).toBe(1);
-    expect(seen.queries[0].context.connection.routing ?? null).toBeNull();
+    // still one direct connection, but HELLO carries the routing context (address + query)
+    expect(seen.queries[0].context.connection.routing).toEqual({
+      address: `localhost:${fx!.port}`,
+      region: 'eu',
+    });
   });
 });

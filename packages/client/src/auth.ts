@@ -1,12 +1,8 @@
-/** An auth token as sent on the wire (the LOGON map, or inline in HELLO/INIT before 5.1). */
-export interface AuthToken {
-  scheme: string;
-  principal?: string;
-  credentials?: string;
-  realm?: string;
-  parameters?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+import type { AuthToken as WireAuthToken } from '@bolt/parser';
+
+/** An auth token as sent on the wire (the LOGON map, or inline in HELLO/INIT before 5.1): the
+ *  parser's token shape, with `scheme` required on the client side. */
+export type AuthToken = WireAuthToken & { scheme: string };
 
 /**
  * Supplies the current token, and is asked again when the server says the token expired

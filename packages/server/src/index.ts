@@ -40,3 +40,4 @@ export {
 } from './script-player.js';
 export { type BoltServer, createServer } from './server.js';
 export type { ResolvedServerOptions, ServerOptions } from './server-options.js';
+export { type Clock, systemClock } from './session/clock.js';

@@ -1,6 +1,7 @@
 import type { BoltVersion } from '@bolt/parser';
 import type { Handler, QueryFunction } from './handler.js';
 import type { Logger } from './logger.js';
+import { type Clock, systemClock } from './session/clock.js';
 
 /** Options of {@link createServer}. Only `handler` is required. */
 export interface ServerOptions {
@@ -51,6 +52,10 @@ export interface ServerOptions {
   integers?: 'auto' | 'bigint';
   /** Logging; debug logs every message in and out (credentials redacted). Default: none. */
   logger?: Logger;
+  /** The time source of every timeout (handshake, idle, keep-alive, shutdown grace) and of the
+   *  times in summaries. Default: the system clock (`Date.now()` and the global timers). Tests
+   *  pass a manual clock to drive timeouts without waiting. */
+  clock?: Clock;
 }
 
 /** {@link ServerOptions} with every default applied. */
@@ -72,6 +77,7 @@ export interface ResolvedServerOptions {
   flushThreshold: number;
   integers: 'auto' | 'bigint';
   logger: Logger;
+  clock: Clock;
 }
 
 export function resolveServerOptions(
@@ -81,6 +87,13 @@ export function resolveServerOptions(
   const recv = options.recvTimeoutSeconds;
   if (recv !== undefined && !(Number.isInteger(recv) && recv > 0))
     throw new TypeError(`recvTimeoutSeconds must be a positive integer, got ${recv}`);
+  const clock = options.clock ?? systemClock;
+  if (
+    typeof clock?.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  )
+    throw new TypeError('clock must have now(), setTimeout() and clearTimeout()');
   const positive = (name: string, v: number | undefined, d: number, allowZero = false): number => {
     if (v === undefined) return d;
     if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
@@ -112,5 +125,6 @@ export function resolveServerOptions(
     flushThreshold: positive('flushThreshold', options.flushThreshold, 64 * 1024),
     integers: options.integers ?? 'auto',
     logger: options.logger ?? {},
+    clock,
   };
 }

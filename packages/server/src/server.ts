@@ -1,12 +1,12 @@
 import type { Listener, ListenerModule, ListenOptions, Transport } from '@bolt/net-adapters';
 import { SUPPORTED_VERSIONS } from '@bolt/parser';
-import { BoltSession, type SessionHost } from './bolt-session.js';
 import type { Handler, QueryFunction, RecordValues, RunResult } from './handler.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
   type ServerOptions,
 } from './server-options.js';
+import { BoltSession, type SessionHost } from './session/bolt-session.js';
 
 /** A running Bolt server. */
 export interface BoltServer {

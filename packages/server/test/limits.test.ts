@@ -7,6 +7,7 @@ import { encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser'
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type ServerOptions } from '../src/index.js';
 import { type DemoState, demoHandler, newDemoState, PASSWORD } from './support/demo-handler.js';
+import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 import { startTcpServer } from './support/tcp-fixture.js';
 
@@ -168,37 +169,57 @@ describe('raw bytes', () => {
 });
 
 describe('limits and timers', () => {
+  /** A macrotask: lets the memory transport deliver what was written (not a timed wait). */
+  const turn = () => new Promise((r) => setImmediate(r));
+
   it('drops a client that never finishes the handshake', async () => {
-    const { server } = serve({ handshakeTimeoutMs: 50 });
+    const clock = new ManualClock();
+    const { server } = serve({ handshakeTimeoutMs: 50, clock });
     const { client, state } = rawPair(server);
     client.write(Uint8Array.of(0x60, 0x60, 0xb0, 0x17));
+    await turn();
+    clock.advance(49);
+    await turn();
+    expect(state.ended).toBe(false);
+    clock.advance(1);
     await until(() => state.ended);
     await until(() => server.connections === 0);
   });
 
   it('drops a client that negotiates but never authenticates', async () => {
-    const { server } = serve({ handshakeTimeoutMs: 80 });
+    const clock = new ManualClock();
+    const { server } = serve({ handshakeTimeoutMs: 80, clock });
     const c = RawClient.overMemory(server);
     await c.negotiated();
     c.send({ type: 'HELLO', extra: { user_agent: 'x/1', bolt_agent: { product: 'x/1' } } });
+    await c.summaries(1);
+    clock.advance(80);
     await c.until(() => c.ended);
     expect(types(c.responses)).toEqual(['SUCCESS']);
   });
 
   it('keeps an authenticated connection past the handshake timeout', async () => {
-    const { server } = serve({ handshakeTimeoutMs: 50 });
+    const clock = new ManualClock();
+    const { server } = serve({ handshakeTimeoutMs: 50, clock });
     const c = await loggedIn(server);
-    await new Promise((r) => setTimeout(r, 120));
+    clock.advance(120);
+    await turn();
     expect(c.ended).toBe(false);
     c.send({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} });
     expect(types(await c.summaries(1))).toEqual(['SUCCESS']);
+    c.close(); // a result is open: the manual clock would never end the shutdown grace period
   });
 
   it('closes a connection idle for idleTimeoutMs', async () => {
-    const { server } = serve({ idleTimeoutMs: 60 });
+    const clock = new ManualClock();
+    const { server } = serve({ idleTimeoutMs: 60, clock });
     const c = RawClient.overMemory(server);
     await c.login('neo4j', PASSWORD);
-    await c.until(() => c.ended, 3000);
+    clock.advance(59);
+    await turn();
+    expect(c.ended).toBe(false);
+    clock.advance(1);
+    await c.until(() => c.ended);
     expect(c.responses).toHaveLength(0);
   });
 
@@ -231,16 +252,26 @@ describe('limits and timers', () => {
   });
 
   it('sends NOOP keep-alives while a handler is busy', async () => {
+    const clock = new ManualClock();
     const state = newDemoState();
     const base = demoHandler(state);
+    let finish!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
     const server = createServer({
       recvTimeoutSeconds: 1,
       keepAliveIntervalMs: 20,
+      clock,
       handler: {
         ...base,
         async run(query, parameters, context) {
           if (query === 'SLOW') {
-            await new Promise((r) => setTimeout(r, 200));
+            started();
+            await new Promise<void>((r) => {
+              finish = r;
+            });
             return { fields: ['done'], records: [[true]] };
           }
           return base.run(query, parameters, context);
@@ -255,11 +286,20 @@ describe('limits and timers', () => {
       { type: 'RUN', query: 'SLOW', parameters: {}, extra: {} },
       { type: 'PULL', extra: { n: -1 } },
     );
+    await running;
+    await turn();
+    expect(c.noops).toBe(0);
+    clock.advance(19);
+    expect(c.noops).toBe(0);
+    clock.advance(1);
+    await c.until(() => c.noops === 1);
+    clock.advance(40);
+    await c.until(() => c.noops === 3);
+    finish();
     await c.summaries(2);
-    expect(c.noops).toBeGreaterThanOrEqual(3);
-    const noopsAfter = c.noops;
-    await new Promise((r) => setTimeout(r, 80));
-    expect(c.noops).toBe(noopsAfter);
+    clock.advance(100);
+    await turn();
+    expect(c.noops).toBe(3);
   });
 
   it('close() lets an open result finish within the grace period, then closes', async () => {
@@ -283,12 +323,19 @@ describe('limits and timers', () => {
   });
 
   it('close() aborts work still running after the grace period', async () => {
-    const { server, state } = serve();
+    const clock = new ManualClock();
+    const { server, state } = serve({ clock });
     const c = RawClient.overMemory(server);
     await c.login('neo4j', PASSWORD);
     c.send({ type: 'RUN', query: 'HANG', parameters: {}, extra: {} });
-    await new Promise((r) => setTimeout(r, 20));
-    await server.close({ graceMs: 30 });
+    await until(() => state.journal.includes('run:HANG'));
+    const closing = server.close({ graceMs: 30 });
+    await turn();
+    clock.advance(29);
+    await turn();
+    expect(state.aborted).toEqual([]);
+    clock.advance(1);
+    await closing;
     expect(state.aborted).toEqual(['The work was aborted: the server is shutting down.']);
     await c.until(() => c.ended);
   });

@@ -2,6 +2,7 @@
 // re-authentication on 5.1+.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoltError, type BoltServer, createServer, type Handler } from '../src/index.js';
+import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 
 const servers: BoltServer[] = [];
@@ -119,33 +120,44 @@ describe('LOGOFF / LOGON (5.1+)', () => {
 });
 
 describe('handshakeTimeoutMs after LOGOFF', () => {
-  function quick() {
+  function quick(clock: ManualClock) {
     const server = createServer({
       handler: { run: () => ({ fields: [] }) },
       handshakeTimeoutMs: 100,
+      clock,
     });
     servers.push(server);
     return server;
   }
+  /** A macrotask: lets the memory transport deliver what was written (not a timed wait). */
+  const turn = () => new Promise((r) => setImmediate(r));
 
   it('drops a client that logs off and never logs on again', async () => {
-    const c = RawClient.overMemory(quick(), { version: { major: 5, minor: 3 } });
+    const clock = new ManualClock();
+    const c = RawClient.overMemory(quick(clock), { version: { major: 5, minor: 3 } });
     await c.login();
+    clock.advance(1000); // authenticated: the first deadline is gone
     c.send({ type: 'LOGOFF' });
     await c.summaries(1);
-    await c.until(() => c.ended, 2000);
+    clock.advance(99);
+    await turn();
+    expect(c.ended).toBe(false);
+    clock.advance(1);
+    await c.until(() => c.ended);
     expect(types(c.responses)).toEqual(['SUCCESS']);
   });
 
   it('keeps a client that logs on again in time', async () => {
-    const c = RawClient.overMemory(quick(), { version: { major: 5, minor: 3 } });
+    const clock = new ManualClock();
+    const c = RawClient.overMemory(quick(clock), { version: { major: 5, minor: 3 } });
     await c.login();
     c.send(
       { type: 'LOGOFF' },
       { type: 'LOGON', auth: { scheme: 'basic', principal: 'b', credentials: 'pw' } },
     );
     await c.summaries(2);
-    await new Promise((r) => setTimeout(r, 250));
+    clock.advance(250);
+    await turn();
     expect(c.ended).toBe(false);
     c.close();
   });

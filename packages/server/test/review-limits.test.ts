@@ -3,6 +3,7 @@ import { queryObjects } from 'node:v8';
 import { memoryPair, type Transport } from '@bolt/net-adapters';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type Handler, type ServerOptions } from '../src/index.js';
+import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 
 const servers: BoltServer[] = [];
@@ -18,6 +19,8 @@ function serve(handler: Handler, options: Partial<ServerOptions> = {}): BoltServ
 
 const types = (rs: { type: string }[]) => rs.map((r) => r.type);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A macrotask: lets the memory transport deliver what was written (not a timed wait). */
+const turn = () => new Promise((r) => setImmediate(r));
 
 describe('a long-lived connection with an async handler', () => {
   it('does not keep a promise alive per answered request', async () => {
@@ -47,14 +50,25 @@ describe('a long-lived connection with an async handler', () => {
 
 describe('idle timeout', () => {
   it('counts from the last answer, not from the last request: a slow query is not idle time', async () => {
+    const clock = new ManualClock();
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
     const server = serve(
       {
         async run(query) {
-          if (query === 'SLOW') await sleep(400);
+          if (query === 'SLOW') {
+            started();
+            await new Promise<void>((r) => {
+              release = r;
+            });
+          }
           return { fields: ['x'], records: [[query]] };
         },
       },
-      { idleTimeoutMs: 200 },
+      { idleTimeoutMs: 200, clock },
     );
     const c = RawClient.overMemory(server);
     await c.login();
@@ -62,9 +76,13 @@ describe('idle timeout', () => {
       { type: 'RUN', query: 'SLOW', parameters: {}, extra: {} },
       { type: 'PULL', extra: { n: -1 } },
     );
+    await running;
+    clock.advance(400); // the query runs twice the idle timeout
+    release();
     await c.summaries(2);
     expect(c.ended).toBe(false);
-    await sleep(50); // well inside the idle timeout, counted from the answer
+    clock.advance(150); // well inside the idle timeout, counted from the answer
+    await turn();
     expect(c.ended).toBe(false);
     c.send(
       { type: 'RUN', query: 'FAST', parameters: {}, extra: {} },
@@ -80,24 +98,43 @@ describe('idle timeout', () => {
       'SUCCESS',
     ]);
     // Then idle for real: closed.
-    await c.until(() => c.ended, 3000);
+    clock.advance(199);
+    await turn();
+    expect(c.ended).toBe(false);
+    clock.advance(1);
+    await c.until(() => c.ended);
   });
 });
 
 describe('shutdown and timers', () => {
   it('close({graceMs}) ends a connection whose handler never settles and ignores its signal', async () => {
+    const clock = new ManualClock();
     let aborted = 0;
-    const server = serve({
-      run(_q, _p, context) {
-        context.signal.addEventListener('abort', () => aborted++);
-        return new Promise(() => undefined);
-      },
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
     });
+    const server = serve(
+      {
+        run(_q, _p, context) {
+          context.signal.addEventListener('abort', () => aborted++);
+          started();
+          return new Promise(() => undefined);
+        },
+      },
+      { clock },
+    );
     const c = RawClient.overMemory(server);
     await c.login();
     c.send({ type: 'RUN', query: 'STUCK', parameters: {}, extra: {} });
-    await sleep(20);
-    await server.close({ graceMs: 50 });
+    await running;
+    const closing = server.close({ graceMs: 50 });
+    await turn();
+    clock.advance(49);
+    await turn();
+    expect(aborted).toBe(0);
+    clock.advance(1);
+    await closing;
     expect(aborted).toBe(1);
     expect(server.connections).toBe(0);
     await c.until(() => c.ended);

@@ -1,0 +1,506 @@
+import type { Transport } from '@bolt/net-adapters';
+import {
+  admit,
+  type BoltFeatures,
+  type BoltVersion,
+  features,
+  formatMessage,
+  formatVersion,
+  initialState,
+  interrupt,
+  LOG_FORMAT,
+  MessageCodec,
+  type Request,
+  type RequestType,
+  type Response,
+  type ServerState,
+  transition,
+  type VersionProposal,
+} from '@bolt/parser';
+import { BoltError } from '../bolt-error.js';
+import type { ConnectionInfo, Handler } from '../handler.js';
+import type { ResolvedServerOptions } from '../server-options.js';
+import { Authentication } from './auth.js';
+import { dispatch } from './dispatch.js';
+import { Interrupts } from './interrupts.js';
+import { type QueueEntry, REQUEST_INVALID, RequestQueue } from './request-queue.js';
+import { Results } from './results.js';
+import { Routing } from './routing.js';
+import { SessionTimers } from './timers.js';
+import { Transactions } from './transactions.js';
+import { Wire } from './wire.js';
+
+/** What the server gives each session. */
+export interface SessionHost {
+  readonly options: ResolvedServerOptions;
+  readonly handler: Handler;
+  /** Called once, when the session has ended and its transport is closed. */
+  sessionEnded(session: BoltSession): void;
+}
+
+/**
+ * One client connection. The {@link Wire} reads the handshake and the messages; each request
+ * is decoded and queued (a RESET raises the interrupt at once), then answered in order by the
+ * part that owns its message (see `dispatch.ts`) under the parser's state machine.
+ *
+ * The parts: {@link Authentication} (INIT, HELLO, LOGON, LOGOFF), {@link Results} (RUN, PULL,
+ * DISCARD), {@link Transactions} (BEGIN, COMMIT, ROLLBACK, and Bolt 1–2's `RUN "BEGIN"`),
+ * {@link Routing} (ROUTE and the routing procedures), {@link SessionTimers}, and
+ * {@link Interrupts}, through which every hook is called.
+ */
+export class BoltSession {
+  readonly info: ConnectionInfo;
+  state: ServerState = 'DISCONNECTED';
+  ended = false;
+  /** Negotiated version and its features; undefined during the handshake. */
+  version: BoltVersion | undefined;
+  features: BoltFeatures | undefined;
+  codec: MessageCodec | undefined;
+  /** Handshake manifest v1 was used. */
+  manifestUsed = false;
+  /** `clock.now()` when the server last finished answering (idle time counts from the later of
+   *  this and the last bytes received). */
+  lastAnswer = 0;
+
+  readonly options: ResolvedServerOptions;
+  readonly handler: Handler;
+  /** Message logging on (the logger has `debug`), read once: it is checked per record. */
+  readonly debug: boolean;
+  readonly wire: Wire;
+  readonly interrupts: Interrupts;
+  readonly auth: Authentication;
+  readonly results: Results;
+  readonly transactions: Transactions;
+  readonly routing: Routing;
+  readonly timers: SessionTimers;
+
+  private readonly queue: RequestQueue;
+  private processing = false;
+  private pendingResets = 0;
+  private peerEnded = false;
+  private draining = false;
+  private drainWaiter: (() => void) | undefined;
+
+  constructor(
+    transport: Transport,
+    readonly listener: string,
+    readonly id: string,
+    private readonly host: SessionHost,
+  ) {
+    const options = host.options;
+    this.options = options;
+    this.handler = host.handler;
+    this.debug = typeof options.logger.debug === 'function';
+    this.wire = new Wire(
+      transport,
+      {
+        versions: options.versions,
+        manifest: options.manifest,
+        maxMessageSize: options.maxMessageSize,
+        clock: options.clock,
+      },
+      {
+        negotiated: (version, manifest) => this.negotiated(version, manifest),
+        refused: (error, proposals) => this.refused(error, proposals),
+        message: (body) => this.onMessage(body),
+        malformed: (reason) => this.stopReading(reason),
+        received: () => this.kick(),
+        finished: () => this.onPeerFinished(),
+        lost: (error) => this.lost(error),
+        writeFailed: () => this.end('destroy'),
+      },
+    );
+    this.queue = new RequestQueue(options.maxQueuedRequests, this.wire);
+    this.interrupts = new Interrupts(this);
+    this.auth = new Authentication(this);
+    this.results = new Results(this);
+    this.transactions = new Transactions(this);
+    this.routing = new Routing(this);
+    this.timers = new SessionTimers(this, options);
+    this.info = connectionInfo(this);
+  }
+
+  /** Start reading. Called once by the server. */
+  start(): void {
+    this.timers.armAuthDeadline('handshake and authentication not completed');
+    this.timers.armIdle();
+    this.wire.start();
+  }
+
+  /** True while a request is being processed or a result/transaction is open. */
+  get busy(): boolean {
+    return (
+      this.processing ||
+      this.queue.size > 0 ||
+      this.state === 'STREAMING' ||
+      this.state === 'TX_READY' ||
+      this.state === 'TX_STREAMING'
+    );
+  }
+
+  /** `clock.now()` when bytes last arrived. */
+  get lastActivity(): number {
+    return this.wire.lastActivity;
+  }
+
+  /**
+   * Server shutdown: close at once when idle, else let the work in flight finish for up to
+   * `graceMs`, then abort it and close. Resolves when the transport is closed.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    if (!this.ended) {
+      this.draining = true;
+      if (!this.busy) this.end('end', 'the server is shutting down', graceMs);
+      else {
+        const clock = this.options.clock;
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimeout(resolve, graceMs);
+          this.drainWaiter = () => {
+            clock.clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.drainWaiter = undefined;
+        if (!this.ended) {
+          if (this.busy) this.log('info', `closing with work in flight after ${graceMs} ms grace`);
+          this.end(this.busy ? 'destroy' : 'end', 'the server is shutting down', 0);
+        }
+      }
+    }
+    await this.wire.transport.closed;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private negotiated(version: BoltVersion, manifest: boolean): void {
+    this.version = version;
+    this.features = features(version);
+    this.codec = new MessageCodec({ version, integers: this.options.integers });
+    this.manifestUsed = manifest;
+    this.state = initialState(version);
+    this.log(
+      'debug',
+      `negotiated Bolt ${formatVersion(version)}${manifest ? ' (manifest v1)' : ''}`,
+    );
+  }
+
+  private refused(error: Error | undefined, proposals: readonly VersionProposal[]): void {
+    if (error) {
+      this.log('warn', `handshake failed: ${error.message}`);
+      this.end('destroy');
+      return;
+    }
+    const offered = proposals.map((p) => JSON.stringify(p)).join(', ');
+    this.log('info', `no common Bolt version (client offered ${offered})`);
+    this.end('end');
+  }
+
+  private onMessage(body: Uint8Array): void {
+    let request: Request;
+    try {
+      request = this.codec!.decodeRequest(body);
+    } catch (e) {
+      this.stopReading(`Invalid message: ${(e as Error).message}`);
+      return;
+    }
+    if (request.type === 'RESET') this.onInterrupt();
+    this.queue.push(request);
+  }
+
+  /** A malformed stream: answer what came before, then FAILURE and close. */
+  private stopReading(message: string): void {
+    this.wire.stopReading();
+    this.queue.push({ type: '__fatal', error: new BoltError(message, { code: REQUEST_INVALID }) });
+  }
+
+  /** `<INTERRUPT>`: a RESET was read. Abort the running work; queued requests get IGNORED. */
+  private onInterrupt(): void {
+    this.pendingResets++;
+    this.state = interrupt(this.state);
+    if (this.state !== 'INTERRUPTED') return; // before authentication: RESET is a violation
+    this.interrupts.epoch++;
+    this.abortWork(
+      new BoltError('The work was interrupted by RESET.', {
+        code: 'Neo.ClientError.Transaction.Terminated',
+      }),
+    );
+    this.interrupts.wake();
+  }
+
+  private abortWork(reason: BoltError): void {
+    this.interrupts.abortWork(reason);
+    this.results.abortWork(reason);
+    this.transactions.abortWork(reason);
+  }
+
+  /**
+   * The peer stopped sending, cleanly (a client that wrote its requests and then `end()`): the
+   * requests already received are still answered, then the connection is closed; a result left
+   * open can get no more PULLs.
+   */
+  private onPeerFinished(): void {
+    if (this.ended) return;
+    this.log('debug', 'client finished sending');
+    this.peerEnded = true;
+    if (!this.processing && this.queue.size === 0) this.end('end', 'the client disconnected');
+  }
+
+  private lost(error: Error | undefined): void {
+    if (this.ended) return;
+    this.log('debug', `connection lost${error ? `: ${error.message}` : ''}`);
+    this.end('destroy', 'the client disconnected');
+  }
+
+  // ---------------------------------------------------------------- processing
+
+  private kick(): void {
+    if (this.processing || this.ended || this.queue.size === 0) return;
+    this.processing = true;
+    this.loop().then(
+      () => {
+        this.processing = false;
+        this.afterLoop();
+      },
+      (e) => {
+        this.processing = false;
+        this.log('error', 'internal error; closing the connection', e);
+        this.end('destroy');
+      },
+    );
+  }
+
+  private afterLoop(): void {
+    if (this.ended) return;
+    this.lastAnswer = this.options.clock.now();
+    if (this.state === 'DEFUNCT') this.end('end', 'the connection is defunct');
+    else if (this.queue.size > 0) this.kick();
+    else if (this.peerEnded) this.end('end', 'the client disconnected');
+    else if (this.draining && !this.busy) {
+      const wake = this.drainWaiter;
+      if (wake) wake();
+      else this.end('end', 'the server is shutting down', 0);
+    }
+  }
+
+  /** Answer the queued requests in order, flushing as the answers pile up, until none wait. */
+  private async loop(): Promise<void> {
+    const { wire, timers } = this;
+    const threshold = this.options.flushThreshold;
+    for (;;) {
+      while (!this.ended && this.state !== 'DEFUNCT') {
+        const entry = this.queue.shift();
+        if (entry === undefined) break;
+        const pending = this.process(entry);
+        if (pending !== undefined) {
+          const f = wire.flush();
+          if (f) await f;
+          timers.startKeepAlive();
+          try {
+            await pending;
+          } finally {
+            timers.stopKeepAlive();
+          }
+        }
+        if (wire.writer.length >= threshold) {
+          const f = wire.flush();
+          if (f) await f;
+        }
+      }
+      const f = wire.flush();
+      if (f) await f;
+      if (this.queue.size === 0 || this.ended || this.state === 'DEFUNCT') return;
+    }
+  }
+
+  private process(entry: QueueEntry): void | Promise<void> {
+    if (entry.type === '__fatal') {
+      this.log('warn', entry.error.message);
+      this.defunct(entry.error);
+      return;
+    }
+    if (this.debug) this.log('debug', `C: ${formatMessage(entry, LOG_FORMAT)}`);
+    const verdict = admit(this.version!, this.state, entry.type);
+    if (verdict === 'ignore') {
+      this.sendIgnored();
+      return;
+    }
+    if (verdict === 'violation') {
+      if (entry.type === 'RESET') this.pendingResets--;
+      const error = new BoltError(
+        `Message '${entry.type}' cannot be handled by a session in the ${this.state} state.`,
+        { code: REQUEST_INVALID },
+      );
+      this.log('warn', `protocol violation: ${error.message}`);
+      this.defunct(error);
+      return;
+    }
+    return dispatch(this, entry);
+  }
+
+  /** FAILURE, then DEFUNCT: read nothing more; the loop stops, flushes, then ends. */
+  private defunct(error: BoltError): void {
+    this.sendFailure(error);
+    this.state = 'DEFUNCT';
+    this.wire.stopReading();
+  }
+
+  // ---------------------------------------------------------------- RESET and GOODBYE
+
+  /** RESET: close the open result, roll back the open transaction, SUCCESS. */
+  reset(): void | Promise<void> {
+    this.pendingResets--;
+    this.results.closeAll();
+    const done = (): void => {
+      this.state = 'INTERRUPTED';
+      this.succeed('RESET', {});
+    };
+    const rollback = this.transactions.abandon('RESET');
+    return rollback ? rollback.then(done) : done();
+  }
+
+  goodbye(): void {
+    this.state = 'DEFUNCT';
+    this.end('end', 'the client said GOODBYE');
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  /** SUCCESS for `request`, then the state machine's next state. */
+  succeed(
+    request: RequestType,
+    metadata: Record<string, unknown>,
+    context?: { hasMore?: boolean; openResults?: number },
+  ): void {
+    try {
+      this.send({ type: 'SUCCESS', metadata });
+    } catch (e) {
+      // Metadata from a hook (a summary, a bookmark) that cannot be encoded: the codec left no
+      // half frame behind, so the request fails instead.
+      this.fail(request, e);
+      return;
+    }
+    this.moveTo(transition(this.version!, this.state, request, 'SUCCESS', context));
+  }
+
+  /** FAILURE for `request` (any thrown value becomes a BoltError), then the next state. */
+  fail(request: RequestType, error: unknown): void {
+    const e = BoltError.from(error);
+    if (!BoltError.isInstance(error)) this.log('warn', `handler error for ${request}`, error);
+    this.sendFailure(e);
+    this.moveTo(transition(this.version!, this.state, request, 'FAILURE'));
+  }
+
+  sendIgnored(): void {
+    this.send({ type: 'IGNORED' });
+  }
+
+  /** A RESET was read and not yet processed (a method, so narrowing never hides a change). */
+  isInterrupted(): boolean {
+    return this.state === 'INTERRUPTED';
+  }
+
+  private moveTo(next: ServerState): void {
+    this.state = next;
+    if (next === 'READY') this.timers.clearAuthDeadline();
+    if (next === 'DEFUNCT') this.wire.stopReading();
+    else if (this.pendingResets > 0 && next !== 'INTERRUPTED') this.state = interrupt(next);
+  }
+
+  private sendFailure(e: BoltError): void {
+    const shape = this.features ?? { gqlErrors: false };
+    try {
+      this.send({ type: 'FAILURE', metadata: e.toFailureMetadata(shape) });
+    } catch (encodeError) {
+      // A diagnostic record or cause the codec cannot encode: the FAILURE still goes out, with
+      // the code, status and message only (the codec left no half frame behind).
+      this.log('warn', 'FAILURE metadata could not be encoded; sent without details', encodeError);
+      const plain = new BoltError(e.message, {
+        code: e.code,
+        gqlStatus: e.gqlStatus,
+        description: e.description,
+      });
+      this.send({ type: 'FAILURE', metadata: plain.toFailureMetadata(shape) });
+    }
+  }
+
+  private send(message: Response): void {
+    if (this.ended || this.codec === undefined) return;
+    if (this.debug) this.log('debug', `S: ${formatMessage(message, LOG_FORMAT)}`);
+    this.codec.encodeResponse(message, this.wire.writer);
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  /**
+   * Stop everything: abort the work in flight, stop result iterators, roll back an open
+   * transaction, and close the transport (`end` flushes first; `destroy` drops pending writes).
+   */
+  end(how: 'end' | 'destroy', why = 'the connection closed', lingerMs = 2000): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.interrupts.epoch++;
+    this.state = 'DEFUNCT';
+    this.timers.clear();
+    this.abortWork(
+      new BoltError(`The work was aborted: ${why}.`, {
+        code: 'Neo.TransientError.General.DatabaseUnavailable',
+      }),
+    );
+    this.interrupts.wake();
+    this.drainWaiter?.();
+    this.results.closeAll();
+    void this.transactions.abandon(why);
+    this.wire.close(how, lingerMs);
+    this.queue.clear();
+    void this.wire.transport.closed.then(() => this.host.sessionEnded(this));
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void {
+    const logger = this.options.logger;
+    const line = `${this.id} ${message}`;
+    if (level === 'debug') logger.debug?.(line);
+    else if (level === 'info') logger.info?.(line);
+    else if (level === 'warn') logger.warn?.(line, error);
+    else logger.error?.(line, error);
+  }
+}
+
+/** The read-only view of a session handed to every hook. */
+function connectionInfo(s: BoltSession): ConnectionInfo {
+  const transport = s.wire.transport;
+  return Object.freeze({
+    get id() {
+      return s.id;
+    },
+    get listener() {
+      return s.listener;
+    },
+    get remoteAddress() {
+      return transport.remoteAddress;
+    },
+    get localAddress() {
+      return transport.localAddress;
+    },
+    get encrypted() {
+      return transport.encrypted;
+    },
+    get protocolVersion() {
+      return s.version ? formatVersion(s.version) : undefined;
+    },
+    get userAgent() {
+      return s.auth.userAgent;
+    },
+    get boltAgent() {
+      return s.auth.boltAgent;
+    },
+    get routing() {
+      return s.auth.routing;
+    },
+    get user() {
+      return s.auth.user;
+    },
+    get state() {
+      return s.state;
+    },
+  });
+}

@@ -1,0 +1,292 @@
+import type { ChunkWriter } from '@bolt/chunking';
+import { formatMessage, LOG_FORMAT, type MessageCodec, type RequestType } from '@bolt/parser';
+import { BoltError } from '../bolt-error.js';
+import type { ResultSummary, RunResult } from '../handler.js';
+import { readTransactionOptions, WorkContext } from '../query-context.js';
+import { ResultCursor } from '../result-cursor.js';
+import type { BoltSession } from './bolt-session.js';
+import { isThenable } from './interrupts.js';
+import { LegacyTransactions } from './legacy-transactions.js';
+import { REQUEST_INVALID } from './request-queue.js';
+import { summaryMetadata } from './summary.js';
+
+/** Outcome of streaming records for one PULL/DISCARD: exhausted, or more remain. */
+type PullOutcome = 'done' | 'more';
+type PullRequestType = 'PULL' | 'DISCARD' | 'PULL_ALL' | 'DISCARD_ALL';
+
+/**
+ * Results: RUN opens one from the handler's `run`, PULL and DISCARD stream or skip its records
+ * (as many as asked, at the pace the transport takes them), and the last one ends it with the
+ * summary. An auto-commit result is held here; results inside a transaction by qid in it.
+ */
+export class Results {
+  /** The open auto-commit result. */
+  private auto: ResultCursor | undefined;
+
+  constructor(private readonly session: BoltSession) {}
+
+  run(
+    query: string,
+    parameters: Record<string, unknown>,
+    extra: Record<string, unknown>,
+  ): void | Promise<void> {
+    const s = this.session;
+    const tx = s.transactions.current;
+    if (tx === undefined && !s.features!.explicitTx) {
+      const command = LegacyTransactions.command(query);
+      if (command !== undefined) return s.transactions.legacy.run(command, parameters);
+    }
+    const context =
+      tx?.context ??
+      s.transactions.legacy.open?.context ??
+      new WorkContext(s.info, s.auth.user, readTransactionOptions(extra), false);
+    return s.interrupts.hook<RunResult>(
+      'RUN',
+      () =>
+        s.routing.procedure(query, parameters, context) ??
+        s.handler.run(query, parameters, context),
+      {
+        work: tx === undefined ? context : undefined,
+        ok: (result, async) => this.opened(result, context, async),
+        // The result may still come: nobody will read it, so stop its iterator then.
+        abandoned: (late) =>
+          void Promise.resolve(late).then(
+            (result) => this.abandon(result),
+            () => undefined,
+          ),
+      },
+    );
+  }
+
+  /** SUCCESS for a RUN whose result is `result` (`async`: `run` answered with a promise). */
+  opened(result: RunResult, context: WorkContext, async = false): void {
+    const s = this.session;
+    const tx = s.transactions.current;
+    let cursor: ResultCursor;
+    try {
+      cursor = new ResultCursor(result, context, tx ? tx.nextQid : -1, s.lastActivity);
+    } catch (e) {
+      s.fail('RUN', e);
+      return;
+    }
+    const f = s.features!;
+    const meta: Record<string, unknown> = { fields: cursor.fields };
+    // Records are available once run() returned: 0 when it answered synchronously, else the
+    // time since the request arrived.
+    const first = async ? s.options.clock.now() - s.lastActivity : 0;
+    if (f.explicitTx) meta.t_first = first;
+    else meta.result_available_after = first;
+    if (tx !== undefined) {
+      tx.add(cursor);
+      if (f.multipleResults) meta.qid = cursor.qid;
+    } else {
+      this.auto = cursor;
+      if (f.homeDbInSuccess && context.database === undefined) meta.db = this.defaultDatabase();
+    }
+    s.succeed('RUN', meta);
+  }
+
+  /** PULL or DISCARD `n` records (-1: all) of the result `qid` (-1: the last opened). */
+  pull(request: PullRequestType, n: number, qid: number): void | Promise<void> {
+    const s = this.session;
+    const cursor = this.cursorFor(qid);
+    if (cursor === undefined) {
+      s.fail(request, invalid(`There is no open result with qid ${qid}.`));
+      return;
+    }
+    if (n === 0 || n < -1) {
+      s.fail(request, invalid(`Expected n to be -1 or a positive integer, got ${n}.`));
+      return;
+    }
+    const discard = request === 'DISCARD' || request === 'DISCARD_ALL';
+    return s.interrupts.hook<PullOutcome>(
+      request,
+      () => {
+        if (!discard || n !== -1) return this.stream(cursor, n, discard);
+        const closing = cursor.close();
+        return closing ? closing.then(() => 'done' as const) : 'done';
+      },
+      {
+        ok: (outcome) => this.completePull(request, cursor, outcome),
+        failed: (e) => this.resultFailed(request, cursor, e),
+      },
+    );
+  }
+
+  /** The last PULL of a result: its summary (which the handler may compute asynchronously). */
+  private completePull(
+    request: RequestType,
+    cursor: ResultCursor,
+    outcome: PullOutcome,
+  ): void | Promise<void> {
+    const s = this.session;
+    if (outcome === 'more' && s.features!.pullN) {
+      s.succeed(request, { has_more: true }, { hasMore: true, openResults: this.openResults() });
+      return;
+    }
+    cursor.markFinished();
+    return s.interrupts.hook<ResultSummary>(request, () => cursor.summary(), {
+      ok: (summary) => {
+        this.forget(cursor);
+        const meta = summaryMetadata(s.features!, summary ?? {}, {
+          elapsed: s.options.clock.now() - cursor.startedAt,
+          records: cursor.count,
+          inTransaction: s.transactions.current !== undefined,
+          database: cursor.context.database ?? this.defaultDatabase(),
+        });
+        s.succeed(request, meta, { hasMore: false, openResults: this.openResults() });
+      },
+      failed: (e) => this.resultFailed(request, cursor, e),
+    });
+  }
+
+  /**
+   * Send (or skip) up to `n` records (-1: all). Synchronous while the iterator is; switches to
+   * the async path at the first promise (an async iterator, or transport back-pressure).
+   */
+  private stream(
+    cursor: ResultCursor,
+    n: number,
+    discard: boolean,
+  ): PullOutcome | Promise<PullOutcome> {
+    const s = this.session;
+    const it = cursor.iterator;
+    const codec = s.codec!;
+    const writer = s.wire.writer;
+    const threshold = s.options.flushThreshold;
+    let sent = 0;
+    while (n < 0 || sent < n) {
+      const r = it.next();
+      if (isThenable<IteratorResult<unknown>>(r))
+        return this.streamAsync(cursor, n, discard, sent, r, undefined);
+      if (r.done) return 'done';
+      sent++;
+      cursor.count++;
+      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
+      if (writer.length >= threshold) {
+        const f = s.wire.flush();
+        if (f) return this.streamAsync(cursor, n, discard, sent, undefined, f);
+        // The write failed and ended the connection: pull nothing more (the records would only
+        // pile up in the writer, which nobody flushes any more).
+        if (s.ended) return 'more';
+      }
+    }
+    return 'more';
+  }
+
+  private async streamAsync(
+    cursor: ResultCursor,
+    n: number,
+    discard: boolean,
+    sent: number,
+    pending: PromiseLike<IteratorResult<unknown>> | undefined,
+    drain: Promise<void> | undefined,
+  ): Promise<PullOutcome> {
+    const s = this.session;
+    const it = cursor.iterator;
+    const codec = s.codec!;
+    const writer = s.wire.writer;
+    const threshold = s.options.flushThreshold;
+    // A RESET (or the end of the connection) while this stream awaits makes everything it would
+    // still produce stale: the RESET may even have been answered before the await resumes.
+    const epoch = s.interrupts.epoch;
+    const stale = (): boolean => s.interrupts.epoch !== epoch || s.isInterrupted() || s.ended;
+    if (drain) await drain;
+    for (;;) {
+      if (stale()) {
+        if (pending) Promise.resolve(pending).catch(() => undefined);
+        return 'more';
+      }
+      let r: IteratorResult<unknown>;
+      if (pending !== undefined) {
+        r = await pending;
+        pending = undefined;
+        if (stale()) return 'more';
+      } else {
+        if (n >= 0 && sent >= n) return 'more';
+        const next = it.next();
+        if (isThenable<IteratorResult<unknown>>(next)) {
+          pending = next;
+          continue;
+        }
+        r = next;
+      }
+      if (r.done) return 'done';
+      sent++;
+      cursor.count++;
+      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
+      if (writer.length >= threshold) {
+        const f = s.wire.flush();
+        if (f) await f;
+      }
+    }
+  }
+
+  private sendRecord(codec: MessageCodec, values: readonly unknown[], writer: ChunkWriter): void {
+    const s = this.session;
+    if (s.debug)
+      s.log(
+        'debug',
+        `S: ${formatMessage({ type: 'RECORD', fields: values as unknown[] }, LOG_FORMAT)}`,
+      );
+    codec.encodeRecord(values, writer);
+  }
+
+  private resultFailed(request: RequestType, cursor: ResultCursor, e: unknown): void {
+    void cursor.close();
+    this.forget(cursor);
+    this.session.fail(request, e);
+  }
+
+  private cursorFor(qid: number): ResultCursor | undefined {
+    const tx = this.session.transactions.current;
+    if (tx === undefined) return this.auto;
+    return tx.results.get(qid === -1 ? tx.lastQid : qid);
+  }
+
+  private forget(cursor: ResultCursor): void {
+    const tx = this.session.transactions.current;
+    if (tx) tx.results.delete(cursor.qid);
+    else if (this.auto === cursor) this.auto = undefined;
+  }
+
+  private openResults(): number {
+    return this.session.transactions.current?.results.size ?? 0;
+  }
+
+  /** A late result that nobody will read: stop its iterator. */
+  private abandon(result: unknown): void {
+    try {
+      void new ResultCursor(result as never, this.blankContext(), -1).close();
+    } catch {
+      // not a valid result: nothing to stop
+    }
+  }
+
+  /** Abort the work of the open auto-commit result (RESET, end of the connection). */
+  abortWork(reason: unknown): void {
+    this.auto?.context.abort(reason);
+  }
+
+  /** RESET or the end of the connection: stop the open auto-commit result. */
+  closeAll(): void {
+    const auto = this.auto;
+    this.auto = undefined;
+    if (auto) void auto.close();
+  }
+
+  /** A context outside any transaction, with default options. */
+  blankContext(): WorkContext {
+    const s = this.session;
+    return new WorkContext(s.info, s.auth.user, readTransactionOptions(undefined), false);
+  }
+
+  /** The database a request without `db` goes to. */
+  defaultDatabase(): string {
+    return 'neo4j';
+  }
+}
+
+function invalid(message: string): BoltError {
+  return new BoltError(message, { code: REQUEST_INVALID });
+}

@@ -1,0 +1,190 @@
+import { ChunkingError, ChunkWriter, Dechunker } from '@bolt/chunking';
+import type { Transport } from '@bolt/net-adapters';
+import { type BoltVersion, ServerHandshake, type VersionProposal } from '@bolt/parser';
+import { type Clock, unrefTimer } from './clock.js';
+
+/** What the wire reports to the session that owns it. */
+export interface WireEvents {
+  /** The handshake chose `version`; `manifest`: through a manifest v1 exchange. */
+  negotiated(version: BoltVersion, manifest: boolean): void;
+  /** The handshake bytes were malformed (`error`), or no version is common (`proposals`). */
+  refused(error: Error | undefined, proposals: readonly VersionProposal[]): void;
+  /** One complete message body, a view valid only during the call. */
+  message(body: Uint8Array): void;
+  /** The bytes cannot be framed (or a message is too large): reading has stopped. */
+  malformed(reason: string): void;
+  /** A chunk of bytes was read: every complete message in it has been delivered. */
+  received(): void;
+  /** The client finished sending (a clean half-close): reading has stopped. */
+  finished(): void;
+  /** The connection broke, or closed before the session ended it. */
+  lost(error: Error | undefined): void;
+  /** Handing bytes to the transport threw: it is unusable. */
+  writeFailed(): void;
+}
+
+/** Options of a {@link Wire}. */
+export interface WireOptions {
+  /** Versions to negotiate, newest first. */
+  versions: readonly BoltVersion[];
+  /** Answer manifest v1 handshakes. */
+  manifest: boolean;
+  /** Largest message accepted, in bytes. */
+  maxMessageSize: number;
+  clock: Clock;
+}
+
+/**
+ * The session's only contact with its transport: bytes in (handshake, then dechunked messages),
+ * framed bytes out through one {@link ChunkWriter} with the transport's back-pressure, and the
+ * close. It knows nothing of Bolt messages beyond their framing.
+ */
+export class Wire {
+  /** Responses are framed here, then handed to the transport by {@link flush}. */
+  readonly writer = new ChunkWriter();
+  /** `clock.now()` when bytes last arrived. */
+  lastActivity: number;
+  private handshake: ServerHandshake | undefined;
+  private manifestUsed = false;
+  private dechunker: Dechunker | undefined;
+  private reading = true;
+  private closed = false;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: WireOptions,
+    private readonly events: WireEvents,
+  ) {
+    this.lastActivity = options.clock.now();
+  }
+
+  /** Start reading: the handshake first. */
+  start(): void {
+    this.handshake = new ServerHandshake({
+      supported: this.options.versions,
+      manifest: this.options.manifest,
+    });
+    this.transport.receive({
+      onData: (chunk) => this.onData(chunk),
+      onEnd: (error) => {
+        if (this.closed) return;
+        if (error) this.events.lost(error);
+        else {
+          this.reading = false;
+          this.events.finished();
+        }
+      },
+    });
+    void this.transport.closed.then((error) => {
+      if (!this.closed) this.events.lost(error);
+    });
+  }
+
+  /** Read nothing more (a message already being delivered is the last). */
+  stopReading(): void {
+    this.reading = false;
+  }
+
+  pause(): void {
+    this.transport.pause();
+  }
+
+  resume(): void {
+    this.transport.resume();
+  }
+
+  /** Hand the framed responses to the transport; a promise when it asks to wait (drain). */
+  flush(): Promise<void> | undefined {
+    const writer = this.writer;
+    if (writer.length === 0 || this.closed) return undefined;
+    let ok: boolean;
+    try {
+      ok = this.transport.write(writer.flush());
+    } catch {
+      this.events.writeFailed();
+      return undefined;
+    }
+    if (ok) return undefined;
+    return this.transport.drained().catch(() => undefined);
+  }
+
+  /**
+   * Close: `end` sends what is framed, then half-closes and destroys after `lingerMs` if the
+   * client never closes its side; `destroy` drops pending bytes. Resolves with the transport.
+   */
+  close(how: 'end' | 'destroy', lingerMs: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.reading = false;
+    const { writer, transport } = this;
+    try {
+      if (how === 'end' && writer.length > 0) transport.write(writer.flush());
+    } catch {
+      // already closed
+    }
+    if (writer.length > 0) writer.flush(); // dropped: nobody will send it
+    if (how === 'destroy') {
+      transport.destroy();
+      return;
+    }
+    transport.end();
+    const clock = this.options.clock;
+    const linger = clock.setTimeout(() => transport.destroy(), lingerMs);
+    unrefTimer(linger);
+    void transport.closed.then(() => clock.clearTimeout(linger));
+  }
+
+  private onData(chunk: Uint8Array): void {
+    this.lastActivity = this.options.clock.now();
+    if (!this.reading) return;
+    const dechunker = this.dechunker;
+    if (dechunker === undefined) {
+      this.onHandshakeData(chunk);
+      return;
+    }
+    try {
+      dechunker.push(chunk);
+    } catch (e) {
+      this.reading = false;
+      this.events.malformed(
+        ChunkingError.isInstance(e) && e.code === 'MESSAGE_TOO_LARGE'
+          ? `Message too large: the limit is ${this.options.maxMessageSize} bytes.`
+          : `Invalid message framing: ${(e as Error).message}`,
+      );
+    }
+    this.events.received();
+  }
+
+  private onHandshakeData(chunk: Uint8Array): void {
+    let result: ReturnType<ServerHandshake['push']>;
+    try {
+      result = this.handshake!.push(chunk);
+    } catch (e) {
+      this.reading = false;
+      this.events.refused(e as Error, []);
+      return;
+    }
+    if (result === undefined) return;
+    if (result.send.length > 0) this.transport.write(result.send);
+    if (!result.done) {
+      this.manifestUsed = true;
+      // Anything the client sent after its proposals is the start of its choice.
+      if (result.rest.length > 0) this.onHandshakeData(result.rest);
+      return;
+    }
+    this.handshake = undefined;
+    if (result.version === undefined) {
+      this.reading = false;
+      this.events.refused(undefined, result.proposals);
+      return;
+    }
+    this.dechunker = new Dechunker({
+      maxMessageSize: this.options.maxMessageSize,
+      onMessage: (body) => {
+        if (this.reading) this.events.message(body);
+      },
+    });
+    this.events.negotiated(result.version, this.manifestUsed);
+    if (result.rest.length > 0) this.onData(result.rest);
+  }
+}

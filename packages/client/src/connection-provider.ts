@@ -1,5 +1,6 @@
 import type { AuthToken } from './auth.js';
 import type { Connection } from './connection.js';
+import type { ServerInfo } from './result-summary.js';
 
 /** What a session asks for when it needs a connection. */
 export interface AcquireRequest {
@@ -13,12 +14,15 @@ export interface AcquireRequest {
   /** Per-session credentials; undefined = the driver's. */
   auth?: AuthToken;
   signal?: AbortSignal;
+  /** Told the name of the database the connection serves when `database` was undefined and
+   *  the routing table named the home database (a session then keeps using that database). */
+  onDatabaseResolved?(database: string): void;
 }
 
 /**
- * Where sessions get connections. The direct provider serves one address from one pool; a
- * routing provider (`neo4j://`, a later addition) keeps routing tables per database and a pool
- * per cluster member behind the same interface, so sessions do not change.
+ * Where sessions get connections. The direct provider serves one address from one pool; the
+ * routing provider (`neo4j://`) keeps routing tables per database and a pool per cluster
+ * member behind the same interface, so sessions do not change.
  */
 export interface ConnectionProvider {
   /** A connection, authenticated as asked, for exclusive use until `release()`. */
@@ -29,4 +33,14 @@ export interface ConnectionProvider {
   onError?(connection: Connection | undefined, error: unknown): void;
   /** Close every connection. */
   close(): Promise<void>;
+}
+
+/** @internal What the driver needs from its provider beyond what sessions use. */
+export interface DriverConnectionProvider extends ConnectionProvider {
+  /** Whether credentials come from a provider (an expired token can be refreshed and retried). */
+  readonly refreshableAuth: boolean;
+  /** Reach a server that can serve reads of `database` and report it. */
+  serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo>;
+  /** Pool sizes of one server, or summed over all. */
+  poolMetrics(address?: string): { active: number; idle: number; size: number };
 }

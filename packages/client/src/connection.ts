@@ -24,6 +24,7 @@ import {
   type BoltErrorKind,
   PROTOCOL_ERROR,
   SERVICE_UNAVAILABLE,
+  SESSION_EXPIRED,
   usageError,
 } from './bolt-error.js';
 import type { Logger } from './logger.js';
@@ -188,7 +189,9 @@ export class Connection {
    * `server` (authentication failed), `timeout` or `aborted`.
    */
   static async open(options: ConnectionOptions): Promise<Connection> {
-    const address = `${options.host}:${options.port}`;
+    const address = options.host.includes(':')
+      ? `[${options.host}]:${options.port}`
+      : `${options.host}:${options.port}`;
     const timeoutMs = options.connectTimeoutMs ?? 30_000;
     const signal = combineSignals(options.signal, timeoutMs);
     let transport: Transport;
@@ -213,9 +216,13 @@ export class Connection {
       return conn;
     } catch (e) {
       conn.destroy();
-      if (signal.aborted && !BoltError.isInstance(e))
-        throw abortError(signal, `opening ${address}`);
-      throw e;
+      if (BoltError.isInstance(e)) throw e;
+      if (signal.aborted) throw abortError(signal, `opening ${address}`);
+      // The transport failed under the handshake (e.g. the server closed it at once).
+      throw new BoltError(
+        `could not open a Bolt connection to ${address}: ${(e as Error)?.message ?? e}`,
+        { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
+      );
     }
   }
 
@@ -748,7 +755,14 @@ export class Connection {
     if (this.dead) return;
     const err = new BoltError(message, {
       kind,
-      code: kind === 'protocol' ? PROTOCOL_ERROR : SERVICE_UNAVAILABLE,
+      // A routed connection lost is a SessionExpired (another cluster member can serve the
+      // work), as in the official drivers; a direct one a ServiceUnavailable.
+      code:
+        kind === 'protocol'
+          ? PROTOCOL_ERROR
+          : this.options.routing != null
+            ? SESSION_EXPIRED
+            : SERVICE_UNAVAILABLE,
       retryable: kind === 'connection-lost',
       cause,
     });

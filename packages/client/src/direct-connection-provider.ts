@@ -1,8 +1,10 @@
-import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider, sameAuth } from './auth.js';
-import { BoltError, usageError } from './bolt-error.js';
+import { formatVersion } from '@bolt/parser';
+import type { AuthToken, AuthTokenProvider } from './auth.js';
 import type { Connection } from './connection.js';
-import type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
+import type { AcquireRequest, DriverConnectionProvider } from './connection-provider.js';
+import { acquireAuthenticated, Credentials } from './credentials.js';
 import { Pool, type PoolOptions } from './pool.js';
+import type { ServerInfo } from './result-summary.js';
 
 /** Options of {@link DirectConnectionProvider}. */
 export interface DirectConnectionProviderOptions extends Omit<PoolOptions, 'open'> {
@@ -15,55 +17,29 @@ export interface DirectConnectionProviderOptions extends Omit<PoolOptions, 'open
 }
 
 /**
- * One server, one pool (`bolt://`, and `neo4j://` until routing lands). Handles per-session
- * credentials (LOGOFF/LOGON on 5.1+) and token providers (re-asked after
- * `Neo.ClientError.Security.TokenExpired`).
+ * One server, one pool (`bolt://`). Handles per-session credentials (LOGOFF/LOGON on 5.1+) and
+ * token providers (re-asked after `Neo.ClientError.Security.TokenExpired`).
  */
-export class DirectConnectionProvider implements ConnectionProvider {
+export class DirectConnectionProvider implements DriverConnectionProvider {
   readonly pool: Pool;
-  private token: AuthToken | undefined;
-  private tokenPromise: Promise<AuthToken> | undefined;
+  private readonly credentials: Credentials;
 
-  constructor(private readonly options: DirectConnectionProviderOptions) {
-    if (!isAuthTokenProvider(options.auth)) this.token = options.auth;
+  constructor(options: DirectConnectionProviderOptions) {
+    const credentials = new Credentials(options.auth);
+    this.credentials = credentials;
     this.pool = new Pool(options.address, {
       ...options,
-      open: async (signal) => options.connect(await this.currentToken(), signal),
+      open: async (signal) => options.connect(await credentials.current(), signal),
     });
   }
 
   /** Whether credentials come from a provider (so an expired token can be refreshed and retried). */
   get refreshableAuth(): boolean {
-    return isAuthTokenProvider(this.options.auth);
+    return this.credentials.refreshable;
   }
 
-  async acquire(request: AcquireRequest): Promise<Connection> {
-    for (let attempt = 0; ; attempt++) {
-      const driverToken = request.auth ? undefined : await this.currentToken();
-      const wanted = request.auth ?? driverToken!;
-      const conn = await this.pool.acquire({ signal: request.signal });
-      if (sameAuth(conn.auth, wanted) && !conn.authExpired) return conn;
-      if (conn.features.hasLogon) {
-        try {
-          await conn.reauth(wanted, { signal: request.signal });
-          return conn;
-        } catch (e) {
-          this.pool.release(conn);
-          throw e;
-        }
-      }
-      if (request.auth) {
-        this.pool.release(conn);
-        throw usageError(
-          `per-session credentials need Bolt 5.1+ (LOGON/LOGOFF); the server speaks ${conn.version.major}.${conn.version.minor}`,
-        );
-      }
-      // Bolt < 5.1 and the driver token changed: this connection cannot switch; replace it.
-      conn.destroy();
-      this.pool.release(conn);
-      if (attempt > this.pool.size + 1)
-        throw usageError('could not obtain a connection with the current credentials');
-    }
+  acquire(request: AcquireRequest): Promise<Connection> {
+    return acquireAuthenticated(this.pool, this.credentials, request);
   }
 
   release(connection: Connection): void {
@@ -71,40 +47,32 @@ export class DirectConnectionProvider implements ConnectionProvider {
   }
 
   onError(connection: Connection | undefined, error: unknown): void {
-    if (!BoltError.isInstance(error)) return;
-    if (
-      error.code === 'Neo.ClientError.Security.TokenExpired' ||
-      error.code === 'Neo.ClientError.Security.AuthorizationExpired'
-    ) {
-      if (connection) connection.authExpired = true;
-      const auth = this.options.auth;
-      if (isAuthTokenProvider(auth) && error.code === 'Neo.ClientError.Security.TokenExpired') {
-        if (this.token) auth.onTokenExpired?.(this.token);
-        this.token = undefined;
-        this.tokenPromise = undefined;
-      }
+    this.credentials.onError(connection, error);
+  }
+
+  /** Open (or reuse) a connection and report the server. */
+  async serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo> {
+    const conn = await this.acquire({ accessMode: 'READ', bookmarks: [], ...options });
+    try {
+      return {
+        address: conn.address,
+        agent: conn.server,
+        protocolVersion: formatVersion(conn.version),
+      };
+    } finally {
+      this.release(conn);
     }
+  }
+
+  /** The pool's sizes (`address`, when given, must be the server's to count). */
+  poolMetrics(address?: string): { active: number; idle: number; size: number } {
+    if (address !== undefined && address !== this.pool.address)
+      return { active: 0, idle: 0, size: 0 };
+    const p = this.pool;
+    return { active: p.activeCount, idle: p.idleCount, size: p.size };
   }
 
   close(): Promise<void> {
     return this.pool.close();
-  }
-
-  private currentToken(): Promise<AuthToken> | AuthToken {
-    if (this.token) return this.token;
-    const auth = this.options.auth as AuthTokenProvider;
-    if (!this.tokenPromise) {
-      this.tokenPromise = Promise.resolve(auth.getToken()).then(
-        (t) => {
-          this.token = t;
-          return t;
-        },
-        (e) => {
-          this.tokenPromise = undefined;
-          throw e;
-        },
-      );
-    }
-    return this.tokenPromise;
   }
 }

@@ -5,12 +5,13 @@ import {
   websocket,
 } from '@bolt/net-adapters';
 import type { IntegerMode } from '@bolt/packstream';
-import { formatVersion, type VersionProposal } from '@bolt/parser';
+import type { VersionProposal } from '@bolt/parser';
 import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './auth.js';
 import { usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
 import { CLIENT_PRODUCT, Connection } from './connection.js';
+import type { DriverConnectionProvider } from './connection-provider.js';
 import { DirectConnectionProvider } from './direct-connection-provider.js';
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
@@ -19,6 +20,11 @@ import type { RecordShape } from './record.js';
 import type { QueryResult } from './result.js';
 import type { ServerInfo } from './result-summary.js';
 import type { RetryOptions } from './retry.js';
+import { formatAddress, parseAddress } from './routing/address.js';
+import type { AddressResolver } from './routing/rediscovery.js';
+import { RoutingConnectionProvider } from './routing/routing-connection-provider.js';
+import type { RoutingTableSnapshot } from './routing/routing-table.js';
+import type { PoolMetrics } from './routing/server-pools.js';
 import {
   type AccessMode,
   Session,
@@ -43,6 +49,13 @@ export interface DriverConfig {
   tls?: Partial<TlsClientOptions>;
   /** `user_agent` sent in HELLO. Default `bolt-client/<version>`. */
   userAgent?: string;
+  /** `neo4j://` only: turns the URL's `host:port` into the addresses to ask for a routing table
+   *  (e.g. every member of a cluster behind one name). Called for the first routing table, and
+   *  again whenever every known router has failed. May be async. Default: the URL's address. */
+  resolver?: AddressResolver;
+  /** `neo4j://` only: a routing table that expired this long ago (ms) is dropped with the
+   *  pools of servers no other table names. Default 30000. */
+  routingTablePurgeDelayMs?: number;
   /** Most connections per server. Default 100. */
   maxConnectionPoolSize?: number;
   /** How long to wait for a free pooled connection. Default 60000 ms. */
@@ -102,7 +115,7 @@ export interface ExecuteQueryOptions extends TransactionConfig {
 export class Driver {
   /** The driver-level bookmark manager `executeQuery` uses by default. */
   readonly executeQueryBookmarkManager: BookmarkManager = bookmarkManager();
-  private readonly provider: DirectConnectionProvider;
+  private readonly provider: DriverConnectionProvider;
   private closed = false;
 
   /** @internal */
@@ -117,40 +130,59 @@ export class Driver {
     const netModule = resolveNetModule(config.netModule);
     const tls = tlsSettings(url, config.tls);
     const auth = config.auth ?? { scheme: 'none' };
-    // neo4j://: tell the server our routing context in HELLO (4.1+), as the official drivers do,
-    // so that a cluster with server-side routing routes the work of this direct connection.
-    const routing = url.routing
-      ? { ...url.context, address: `${url.host}:${url.port}` }
-      : undefined;
     if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
       throw usageError('auth must be an auth token ({scheme, ...}) or a provider ({getToken})');
-    this.provider = new DirectConnectionProvider({
-      address: `${url.host}:${url.port}`,
-      auth,
+    const seed = formatAddress({ host: url.host, port: url.port });
+    // neo4j://: every connection tells the server the routing context in HELLO (4.1+), as the
+    // official drivers do: the URL's query parameters and the seed address.
+    const routing = url.routing ? { ...url.context, address: seed } : undefined;
+    const open = (address: string, token: AuthToken, signal: AbortSignal | undefined) => {
+      const { host, port } = parseAddress(address);
+      return Connection.open({
+        netModule,
+        host,
+        port,
+        tls,
+        auth: token,
+        routing,
+        userAgent: config.userAgent ?? CLIENT_PRODUCT,
+        notificationFilter: config.notificationFilter,
+        legacyVersions: config.legacyVersions,
+        protocolVersions: config.protocolVersions,
+        connectTimeoutMs: config.connectionTimeoutMs,
+        honourRecvTimeout: config.honourRecvTimeout,
+        integers: config.integers,
+        logger: config.logger,
+        signal,
+      });
+    };
+    const poolOptions = {
       maxSize: config.maxConnectionPoolSize,
       acquisitionTimeoutMs: config.connectionAcquisitionTimeoutMs,
       maxLifetimeMs: config.maxConnectionLifetimeMs,
       livenessCheckAfterMs: config.connectionLivenessCheckTimeoutMs,
       logger: config.logger,
-      connect: (token, signal) =>
-        Connection.open({
-          netModule,
-          host: url.host,
-          port: url.port,
-          tls,
-          auth: token,
-          routing,
-          userAgent: config.userAgent ?? CLIENT_PRODUCT,
-          notificationFilter: config.notificationFilter,
-          legacyVersions: config.legacyVersions,
-          protocolVersions: config.protocolVersions,
-          connectTimeoutMs: config.connectionTimeoutMs,
-          honourRecvTimeout: config.honourRecvTimeout,
-          integers: config.integers,
-          logger: config.logger,
-          signal,
-        }),
-    });
+    };
+    if (url.routing) {
+      if (config.resolver !== undefined && typeof config.resolver !== 'function')
+        throw usageError('resolver must be a function (address) => addresses');
+      this.provider = new RoutingConnectionProvider({
+        ...poolOptions,
+        seed,
+        routingContext: url.context,
+        auth,
+        connect: open,
+        resolver: config.resolver,
+        routingTablePurgeDelayMs: config.routingTablePurgeDelayMs,
+      });
+    } else {
+      this.provider = new DirectConnectionProvider({
+        ...poolOptions,
+        address: seed,
+        auth,
+        connect: (token, signal) => open(seed, token, signal),
+      });
+    }
   }
 
   /** Open a session (cheap; no connection until work starts). */
@@ -218,21 +250,7 @@ export class Driver {
     options: { signal?: AbortSignal; database?: string } = {},
   ): Promise<ServerInfo> {
     if (this.closed) throw usageError('the driver is closed');
-    const conn = await this.provider.acquire({
-      accessMode: 'READ',
-      bookmarks: [],
-      database: options.database,
-      signal: options.signal,
-    });
-    try {
-      return {
-        address: conn.address,
-        agent: conn.server,
-        protocolVersion: formatVersion(conn.version),
-      };
-    } finally {
-      this.provider.release(conn);
-    }
+    return this.provider.serverInfo(options);
   }
 
   /** Whether the server supports multiple databases (Bolt 4.0+). */
@@ -241,10 +259,44 @@ export class Driver {
     return Number(info.protocolVersion.split('.')[0]) >= 4;
   }
 
-  /** The pool: sizes, for monitoring. */
-  get poolMetrics(): { active: number; idle: number; size: number } {
-    const p = this.provider.pool;
-    return { active: p.activeCount, idle: p.idleCount, size: p.size };
+  /** Pool sizes summed over every server, for monitoring. */
+  get poolMetrics(): PoolMetrics {
+    return this.provider.poolMetrics();
+  }
+
+  /** Pool sizes of one server (`host:port`; zeros when the driver has no pool for it). */
+  serverPoolMetrics(address: string): PoolMetrics {
+    return this.provider.poolMetrics(formatAddress(parseAddress(address)));
+  }
+
+  /**
+   * `neo4j://` only: the routing table the driver holds for `database` (default: the home
+   * database as pre-4.4 servers report it; on 4.4+ the home database's table is filed under its
+   * name), or undefined when it has none. A snapshot: later changes do not show in it.
+   */
+  routingTable(database?: string): RoutingTableSnapshot | undefined {
+    return this.routingProvider('routingTable').routingTable(database ?? null);
+  }
+
+  /**
+   * `neo4j://` only: fetch the routing table of `database` now (default: the home database),
+   * replacing the one held, and return it. Rejects like the first query would (no router
+   * reachable, database not found, ...).
+   */
+  async refreshRoutingTable(
+    options: {
+      database?: string;
+      bookmarks?: string[];
+      impersonatedUser?: string;
+      auth?: AuthToken;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<RoutingTableSnapshot> {
+    if (this.closed) throw usageError('the driver is closed');
+    return this.routingProvider('refreshRoutingTable').refreshRoutingTable(
+      options.database ?? null,
+      { ...options, bookmarks: options.bookmarks ?? [] },
+    );
   }
 
   /** Close every connection (GOODBYE). Sessions and results still open fail. Idempotent. */
@@ -257,12 +309,21 @@ export class Driver {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+
+  private routingProvider(what: string): RoutingConnectionProvider {
+    if (!(this.provider instanceof RoutingConnectionProvider))
+      throw usageError(
+        `${what}() needs a routing driver (neo4j://); this one is ${this.url.scheme}://`,
+      );
+    return this.provider;
+  }
 }
 
 /**
- * Create a driver for `bolt://host:port`, `bolt+s://` (TLS, system CAs), `bolt+ssc://` (TLS,
- * any certificate) or `neo4j://` / `neo4j+s://` / `neo4j+ssc://` (accepted; connects directly
- * to that one server until routing is added).
+ * Create a driver for `bolt://host:port` (one server), `bolt+s://` (TLS, system CAs),
+ * `bolt+ssc://` (TLS, any certificate), or `neo4j://` / `neo4j+s://` / `neo4j+ssc://` (a
+ * cluster: routing tables, reads to readers, writes to the leader, fail-over; the URL names
+ * the first router and may carry a routing context, `?region=eu`).
  */
 export function driver(url: string, config: DriverConfig = {}): Driver {
   return new Driver(parseUrl(url), { ...config, netModule: config.netModule ?? websocket() });

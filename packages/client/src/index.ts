@@ -65,5 +65,12 @@ export {
   type ServerInfo,
 } from './result-summary.js';
 export { type RetryOptions, retry } from './retry.js';
+export type { AddressResolver } from './routing/rediscovery.js';
+export {
+  RoutingConnectionProvider,
+  type RoutingConnectionProviderOptions,
+} from './routing/routing-connection-provider.js';
+export type { RoutingTableSnapshot } from './routing/routing-table.js';
+export type { PoolMetrics } from './routing/server-pools.js';
 export { type AccessMode, Session, type SessionConfig } from './session.js';
 export { ManagedTransaction, Transaction } from './transaction.js';

@@ -1,4 +1,10 @@
-import { abortError, BoltError, SERVICE_UNAVAILABLE, usageError } from './bolt-error.js';
+import {
+  abortError,
+  BoltError,
+  SERVICE_UNAVAILABLE,
+  SESSION_EXPIRED,
+  usageError,
+} from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 
@@ -146,7 +152,34 @@ export class Pool {
     this.idle.push(conn);
   }
 
-  /** Close idle connections now; connections in use are closed when released. Waiting
+  /** Close the idle connections now (their server failed; they are probably dead). The pool
+   *  keeps serving: new connections are opened on demand. */
+  closeIdle(): void {
+    for (const c of this.idle.splice(0)) this.discard(c);
+    this.pump();
+  }
+
+  /** Stop serving without cutting work short: waiting `acquire()` calls fail, idle connections
+   *  close now, connections in use close when they are released. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0))
+      w.reject(
+        new BoltError(
+          `${this.address} left the routing table while waiting for a connection to it`,
+          { kind: 'could-not-connect', code: SESSION_EXPIRED, retryable: true },
+        ),
+      );
+    const idle = this.idle.splice(0);
+    await Promise.all(
+      idle.map((c) => {
+        this.all.delete(c);
+        return c.close().catch(() => {});
+      }),
+    );
+  }
+
+  /** Close every connection, idle or in use (their users see the connection closed). Waiting
    *  `acquire()` calls fail. */
   async close(): Promise<void> {
     this.closed = true;

@@ -69,6 +69,9 @@ export class Session {
   private txStarting = false;
   private closed = false;
   private readonly accessMode: AccessMode;
+  /** The configured database, or the home database once a routing table named it: a session
+   *  keeps working on the database its first transaction resolved to. */
+  private database: string | undefined;
   private readonly fetchSize: number;
   private readonly eagerAll: boolean;
 
@@ -80,6 +83,7 @@ export class Session {
     const bm = config.bookmarks;
     this.bookmarks = bm === undefined ? [] : typeof bm === 'string' ? [bm] : [...bm];
     this.accessMode = config.defaultAccessMode ?? 'WRITE';
+    this.database = config.database;
     this.fetchSize = config.fetchSize ?? ctx.fetchSize;
     this.eagerAll = config.fetchSize === undefined && ctx.defaultFetchSize;
     if (!(this.fetchSize === -1 || (Number.isInteger(this.fetchSize) && this.fetchSize > 0)))
@@ -269,11 +273,14 @@ export class Session {
   ): Promise<Connection> {
     return this.ctx.provider.acquire({
       accessMode: mode,
-      database: this.config.database,
+      database: this.database,
       impersonatedUser: this.config.impersonatedUser,
       bookmarks,
       auth: this.config.auth,
       signal,
+      onDatabaseResolved: (name) => {
+        this.database ??= name;
+      },
     });
   }
 
@@ -281,7 +288,7 @@ export class Session {
     return {
       bookmarks,
       accessMode: mode,
-      database: this.config.database,
+      database: this.database,
       impersonatedUser: this.config.impersonatedUser,
       notificationFilter: this.config.notificationFilter,
       timeout: config.timeout,

@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { driver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
 
-// neo4j:// is served as a direct connection until client-side routing lands, but the driver
-// still tells the server its routing context in HELLO (4.1+), as the official drivers do, so a
-// cluster with server-side routing routes its work.
+// neo4j:// connections tell the server the driver's routing context in HELLO (4.1+), as the
+// official drivers do, so a cluster with server-side routing routes their work too.
 describe('routing context in HELLO', () => {
   let fixture: Fixture | undefined;
   afterEach(async () => {

@@ -1,0 +1,100 @@
+import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider, sameAuth } from './auth.js';
+import { BoltError, usageError } from './bolt-error.js';
+import type { Connection } from './connection.js';
+import type { Pool } from './pool.js';
+
+/**
+ * The driver's credentials: a fixed token, or a provider asked once and again after the server
+ * says the token expired. Shared by every pool of a driver (one for `bolt://`, one per cluster
+ * member for `neo4j://`), so a refreshed token serves them all.
+ */
+export class Credentials {
+  private token: AuthToken | undefined;
+  private tokenPromise: Promise<AuthToken> | undefined;
+
+  constructor(private readonly source: AuthToken | AuthTokenProvider) {
+    if (!isAuthTokenProvider(source)) this.token = source;
+  }
+
+  /** Whether credentials come from a provider (so an expired token can be refreshed and retried). */
+  get refreshable(): boolean {
+    return isAuthTokenProvider(this.source);
+  }
+
+  /** The token to authenticate new connections with now. */
+  current(): Promise<AuthToken> | AuthToken {
+    if (this.token) return this.token;
+    const provider = this.source as AuthTokenProvider;
+    if (!this.tokenPromise) {
+      this.tokenPromise = Promise.resolve(provider.getToken()).then(
+        (t) => {
+          this.token = t;
+          return t;
+        },
+        (e) => {
+          this.tokenPromise = undefined;
+          throw e;
+        },
+      );
+    }
+    return this.tokenPromise;
+  }
+
+  /** A failure on `connection`: an expired token marks the connection for re-authentication
+   *  and, with a provider, makes the next `current()` ask the provider again. */
+  onError(connection: Connection | undefined, error: unknown): void {
+    if (!BoltError.isInstance(error)) return;
+    if (
+      error.code !== 'Neo.ClientError.Security.TokenExpired' &&
+      error.code !== 'Neo.ClientError.Security.AuthorizationExpired'
+    )
+      return;
+    if (connection) connection.authExpired = true;
+    if (
+      isAuthTokenProvider(this.source) &&
+      error.code === 'Neo.ClientError.Security.TokenExpired'
+    ) {
+      if (this.token) this.source.onTokenExpired?.(this.token);
+      this.token = undefined;
+      this.tokenPromise = undefined;
+    }
+  }
+}
+
+/**
+ * A connection from `pool`, authenticated with `auth` (per-session credentials) or else the
+ * driver's current token. A pooled connection holding other credentials is switched with
+ * LOGOFF/LOGON on Bolt 5.1+; before 5.1 it is replaced (driver token) or the request fails
+ * (per-session credentials need 5.1+).
+ */
+export async function acquireAuthenticated(
+  pool: Pool,
+  credentials: Credentials,
+  request: { auth?: AuthToken; signal?: AbortSignal },
+): Promise<Connection> {
+  for (let attempt = 0; ; attempt++) {
+    const wanted = request.auth ?? (await credentials.current());
+    const conn = await pool.acquire({ signal: request.signal });
+    if (sameAuth(conn.auth, wanted) && !conn.authExpired) return conn;
+    if (conn.features.hasLogon) {
+      try {
+        await conn.reauth(wanted, { signal: request.signal });
+        return conn;
+      } catch (e) {
+        pool.release(conn);
+        throw e;
+      }
+    }
+    if (request.auth) {
+      pool.release(conn);
+      throw usageError(
+        `per-session credentials need Bolt 5.1+ (LOGON/LOGOFF); the server speaks ${conn.version.major}.${conn.version.minor}`,
+      );
+    }
+    // Bolt < 5.1 and the driver token changed: this connection cannot switch; replace it.
+    conn.destroy();
+    pool.release(conn);
+    if (attempt > pool.size + 1)
+      throw usageError('could not obtain a connection with the current credentials');
+  }
+}

@@ -506,6 +506,10 @@ export class Connection {
       hs.resolve(r);
       return;
     }
+    // After GOODBYE nothing the server says matters (some servers answer it with SUCCESS):
+    // drop it and wait for the server to close, instead of failing with "no request was
+    // outstanding" and resetting the connection under the server's feet.
+    if (this.closing) return;
     try {
       this.dechunker.push(chunk);
     } catch (e) {

@@ -206,3 +206,22 @@ describe('wire behaviour (scripted peer)', () => {
     c.destroy();
   });
 });
+
+describe('closing (scripted peer)', () => {
+  it('ignores an answer to GOODBYE and lets the server close the connection cleanly', async () => {
+    // testkit's stub scripts answer GOODBYE with SUCCESS ("A: GOODBYE"); the client used to
+    // treat it as a protocol violation and destroy the socket, so the server's write failed.
+    const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
+    autoHello(peer);
+    const c = await open(peer);
+    peer.onRequest = (req, p) => {
+      if (req.type !== 'GOODBYE') return;
+      p.send(ok());
+      setTimeout(() => p.server.end(), 20);
+    };
+    await c.close();
+    expect(peer.requests.at(-1)?.type).toBe('GOODBYE');
+    // undefined: both sides ended gracefully; an Error would mean the client reset the connection
+    expect(await peer.server.closed).toBeUndefined();
+  });
+});

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Runs testkit's stub suite against @bolt/client through this backend, without docker.
+//
+//   node tools/testkit-backend/run.mjs [target ...] [--no-build] [--keep] [--verbose]
+//
+// target: a stub folder ("basic_query") or a dotted test name
+// ("tests.stub.basic_query.test_basic_query.TestBasicQuery"); none = all of tests.stub.
+// Environment: TESTKIT_DIR (default /work/testkit), TEST_STUB_HOST (default 127.0.0.1),
+// TEST_DRIVER_NAME (default javascript), TEST_BACKEND_PORT (default 9876),
+// TESTKIT_LOCK (default /tmp/testkit.lock), PYTHON (default /usr/bin/python3).
+//
+// Stub servers use fixed ports (9000-9060), so only one run may be under way on a machine:
+// the runner re-starts itself under `flock $TESTKIT_LOCK` and waits for the lock.
+// The testkit checkout is never modified: it is copied to a temporary folder, where the stub
+// server is made to listen on TEST_STUB_HOST instead of 0.0.0.0.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const targets = args.filter((a) => !a.startsWith('--'));
+const env = {
+  TESTKIT_DIR: process.env.TESTKIT_DIR ?? '/work/testkit',
+  TEST_STUB_HOST: process.env.TEST_STUB_HOST ?? '127.0.0.1',
+  TEST_DRIVER_NAME: process.env.TEST_DRIVER_NAME ?? 'javascript',
+  TEST_BACKEND_PORT: process.env.TEST_BACKEND_PORT ?? '9876',
+  TESTKIT_LOCK: process.env.TESTKIT_LOCK ?? '/tmp/testkit.lock',
+  PYTHON: process.env.PYTHON ?? '/usr/bin/python3',
+};
+
+// ---- one run at a time ----------------------------------------------------------------------
+if (process.env.BOLT_TESTKIT_LOCKED !== '1') {
+  console.log(`waiting for ${env.TESTKIT_LOCK} ...`);
+  const r = spawnSync('flock', [env.TESTKIT_LOCK, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BOLT_TESTKIT_LOCKED: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+if (!existsSync(join(env.TESTKIT_DIR, 'tests', 'stub'))) {
+  console.error(`no testkit checkout at ${env.TESTKIT_DIR} (set TESTKIT_DIR)`);
+  process.exit(2);
+}
+
+// ---- build the backend (turbo skips it when nothing changed) ----------------------------------
+if (!flags.has('--no-build')) {
+  const b = spawnSync(
+    'pnpm',
+    ['turbo', 'run', 'build', '--filter=@bolt/testkit-backend...', '--output-logs=errors-only'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+// ---- a patched copy of testkit ----------------------------------------------------------------
+const work = mkdtempSync(join(tmpdir(), 'bolt-testkit-'));
+const copy = join(work, 'testkit');
+const runTmp = join(work, 'tmp');
+cpSync(env.TESTKIT_DIR, copy, { recursive: true, filter: (src) => !src.endsWith('/.git') });
+const sharedPy = join(copy, 'tests', 'stub', 'shared.py');
+const original = readFileSync(sharedPy, 'utf8');
+const patched = original.replace('"0.0.0.0:%d" % self.port', '"%s:%d" % (self.host, self.port)');
+if (patched === original) {
+  console.error(`cannot patch the stub server's listen address in ${sharedPy}: testkit changed`);
+  process.exit(2);
+}
+writeFileSync(sharedPy, patched);
+spawnSync('mkdir', ['-p', runTmp]);
+
+// ---- backend, then the tests ------------------------------------------------------------------
+const children = [];
+const cleanUp = () => {
+  for (const c of children) if (c.exitCode === null && c.pid) killGroup(c.pid);
+  if (!flags.has('--keep')) rmSync(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
+
+const backendLog = join(work, 'backend.log');
+const backend = spawn(process.execPath, [join(here, 'dist', 'main.js')], {
+  env: { ...process.env, TEST_BACKEND_PORT: env.TEST_BACKEND_PORT },
+  stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
+});
+children.push(backend);
+const backendLines = [];
+backend.stderr.on('data', (b) => backendLines.push(b.toString()));
+await new Promise((resolve, reject) => {
+  backend.once('exit', (code) =>
+    reject(new Error(`the backend exited (${code}): ${backendLines.join('')}`)),
+  );
+  backend.stdout.on('data', (b) => {
+    backendLines.push(b.toString());
+    if (b.toString().includes('listening')) resolve();
+  });
+}).catch((e) => {
+  console.error(e.message);
+  cleanUp();
+  process.exit(2);
+});
+
+const testLog = join(work, 'tests.log');
+const results = [];
+const start = Date.now();
+const exitCode = await new Promise((resolve) => {
+  const py = spawn(env.PYTHON, [join(here, 'runner', 'stub_report.py'), ...targets], {
+    cwd: copy,
+    env: {
+      ...process.env,
+      PYTHONPATH: copy,
+      PYTHONUNBUFFERED: '1',
+      TMPDIR: runTmp,
+      TEST_DRIVER_NAME: env.TEST_DRIVER_NAME,
+      TEST_BACKEND_HOST: '127.0.0.1',
+      TEST_BACKEND_PORT: env.TEST_BACKEND_PORT,
+      TEST_STUB_HOST: env.TEST_STUB_HOST,
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.push(py);
+  const log = [];
+  py.stdout.on('data', (b) => log.push(b.toString()));
+  py.stderr.on('data', (b) => {
+    log.push(b.toString());
+    if (flags.has('--verbose')) process.stderr.write(b);
+  });
+  createInterface({ input: py.stdio[3] }).on('line', (line) => {
+    const r = JSON.parse(line);
+    results.push(r);
+    const mark = r.outcome === 'passed' ? 'ok  ' : r.outcome === 'failed' ? 'FAIL' : 'skip';
+    console.log(`${mark} ${r.id.replace(/^tests\./, '')}${r.reason ? `  (${r.reason})` : ''}`);
+  });
+  py.on('exit', (code) => {
+    writeFileSync(testLog, log.join(''));
+    resolve(code);
+  });
+});
+writeFileSync(backendLog, backendLines.join(''));
+if (backend.exitCode === null && backend.pid) killGroup(backend.pid);
+
+// ---- report -----------------------------------------------------------------------------------
+const folders = new Map();
+for (const r of results) {
+  const folder = r.id.split('.')[2] ?? r.id;
+  const f = folders.get(folder) ?? { passed: 0, failed: 0, skipped: 0 };
+  f[r.outcome]++;
+  folders.set(folder, f);
+}
+const failed = results.filter((r) => r.outcome === 'failed');
+if (failed.length > 0) {
+  console.log('\nfailed:');
+  for (const r of failed) {
+    console.log(`  ${r.id}`);
+    if (flags.has('--verbose') && r.detail) console.log(r.detail.replace(/^/gm, '      '));
+  }
+}
+const reasons = new Map();
+for (const r of results)
+  if (r.outcome === 'skipped') reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+if (reasons.size > 0) {
+  console.log('\nskip reasons:');
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${String(n).padStart(4)}  ${reason}`);
+}
+console.log(
+  `\n${'folder'.padEnd(24)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'skipped'.padStart(7)}`,
+);
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const [folder, f] of [...folders].sort()) {
+  console.log(
+    `${folder.padEnd(24)} ${String(f.passed).padStart(6)} ${String(f.failed).padStart(6)} ${String(f.skipped).padStart(7)}`,
+  );
+  for (const k of Object.keys(total)) total[k] += f[k];
+}
+const minutes = ((Date.now() - start) / 60000).toFixed(1);
+if (flags.has('--keep')) console.log(`\nlogs kept in ${work} (tests.log, backend.log)`);
+else if (exitCode !== 0 && results.length === 0) console.log(readFileSync(testLog, 'utf8'));
+console.log(`(${minutes} min; python exit code ${exitCode})`);
+cleanUp();
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || results.length === 0 ? 1 : 0);
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}

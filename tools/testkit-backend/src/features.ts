@@ -1,0 +1,69 @@
+/**
+ * What `GetFeatures` reports: only what @bolt/client does. testkit skips the tests of a feature
+ * left out here ("Needs support for ..."), so a missing entry is a gap, never a failure.
+ *
+ * Left out on purpose, because the client lacks them:
+ * - `Feature:API:Result.Peek`, `Feature:API:Result.SingleOptional`: no such result methods.
+ * - `Feature:API:Driver.VerifyAuthentication`, `Feature:API:Driver.SupportsSessionAuth`,
+ *   `Feature:API:Driver.IsEncrypted`: no such driver methods.
+ * - `Feature:API:SSLClientCertificate`: no client certificates.
+ * - `Feature:API:SSLConfig`: TLS settings exist, but custom CA files are not wired in here.
+ * - `Feature:Bolt:5.5`: the client does not speak 5.5 (a version withdrawn by Neo4j).
+ * - `Feature:Bolt:4.1`, `Feature:Bolt:4.2`: the default handshake offers 4.4–4.0 as one range;
+ *   4.1 and 4.2 servers ignore ranges (they read 4.4), so they are not reached by default.
+ * - `Optimization:EagerTransactionBegin`: managed transactions start the work before BEGIN's
+ *   answer (BEGIN is pipelined with the first RUN).
+ * - `Optimization:ResultListFetchAll`: with a configured fetch size, `records()` pulls in
+ *   batches of it.
+ * - `Backend:MockTime`, `Backend:RTFetch`, `Backend:RTForceUpdate`: no fake clock, no routing
+ *   table.
+ * - `Detail:NumberIsNumber`: the backend runs the client with `integers: 'bigint'`, so INTEGER
+ *   and FLOAT come back as different JS types.
+ */
+export const FEATURES: readonly string[] = Object.freeze([
+  // API
+  'Feature:API:BookmarkManager',
+  'Feature:API:ConnectionAcquisitionTimeout',
+  'Feature:API:Driver.ExecuteQuery',
+  'Feature:API:Driver.ExecuteQuery:WithAuth',
+  'Feature:API:Driver:GetServerInfo',
+  'Feature:API:Driver:NotificationsConfig',
+  'Feature:API:Driver.VerifyConnectivity',
+  'Feature:API:Liveness.Check',
+  'Feature:API:Result.List',
+  'Feature:API:Result.Single',
+  'Feature:API:RetryableExceptions',
+  'Feature:API:Session:AuthConfig',
+  'Feature:API:Session:NotificationsConfig',
+  'Feature:API:SSLSchemes',
+  'Feature:API:Summary:GqlStatusObjects',
+  'Feature:API:Type.Spatial',
+  'Feature:API:Type.Temporal',
+  // auth
+  'Feature:Auth:Bearer',
+  'Feature:Auth:Custom',
+  'Feature:Auth:Kerberos',
+  // protocol versions (6.0 and 6.1 have no testkit flag on this branch)
+  'Feature:Bolt:3.0',
+  'Feature:Bolt:4.3',
+  'Feature:Bolt:4.4',
+  'Feature:Bolt:5.0',
+  'Feature:Bolt:5.1',
+  'Feature:Bolt:5.2',
+  'Feature:Bolt:5.3',
+  'Feature:Bolt:5.4',
+  'Feature:Bolt:5.6',
+  'Feature:Bolt:5.7',
+  'Feature:Bolt:Patch:UTC',
+  'Feature:Impersonation',
+  // TLS versions Node's defaults accept
+  'Feature:TLS:1.2',
+  'Feature:TLS:1.3',
+  // server hints
+  'ConfHint:connection.recv_timeout_seconds',
+  // optimizations
+  'Optimization:ConnectionReuse',
+  'Optimization:PullPipelining',
+  'Optimization:ExecuteQueryPipelining',
+  'Optimization:MinimalBookmarksSet',
+]);

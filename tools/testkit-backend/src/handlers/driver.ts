@@ -1,0 +1,127 @@
+import {
+  type AuthToken,
+  type AuthTokenProvider,
+  type BookmarkManager,
+  driver as createDriver,
+  type DriverConfig,
+  type ExecuteQueryOptions,
+  parseUrl,
+} from '@bolt/client/node';
+import { parseAuthToken } from '../auth.js';
+import type { Context } from '../context.js';
+import { mapToNative } from '../cypher.js';
+import { BackendError } from '../errors.js';
+import { summaryData } from '../summary.js';
+import { notificationFilter, recordValues } from './shared.js';
+
+type Data = Record<string, any>;
+
+/** `NewDriver`: a driver with testkit's settings. The client runs with `integers: 'bigint'`, so
+ *  INTEGER and FLOAT stay distinguishable (testkit's CypherInt / CypherFloat). */
+export function NewDriver(ctx: Context, d: Data): void {
+  if (d.resolverRegistered)
+    throw new BackendError('@bolt/client has no custom address resolver option yet');
+  if (d.domainNameResolverRegistered)
+    throw new BackendError('@bolt/client has no domain name resolver option');
+  if (d.clientCertificate != null || d.clientCertificateProviderId != null)
+    throw new BackendError('@bolt/client has no client certificate option');
+  let auth: AuthToken | AuthTokenProvider | undefined;
+  if (d.authorizationToken != null) auth = parseAuthToken(d.authorizationToken);
+  else if (d.authTokenManagerId != null) {
+    auth = ctx.authManagers.get(Number(d.authTokenManagerId)) as AuthTokenProvider | undefined;
+    if (!auth) throw new BackendError(`no auth token manager ${d.authTokenManagerId}`);
+  }
+  const config: DriverConfig = { auth, integers: 'bigint' };
+  if (ctx.options.netModule) config.netModule = ctx.options.netModule;
+  if (d.userAgent != null) config.userAgent = d.userAgent;
+  if (d.connectionTimeoutMs != null) config.connectionTimeoutMs = d.connectionTimeoutMs;
+  if (d.fetchSize != null) config.fetchSize = d.fetchSize;
+  if (d.maxTxRetryTimeMs != null) config.maxTransactionRetryTimeMs = d.maxTxRetryTimeMs;
+  if (d.livenessCheckTimeoutMs != null)
+    config.connectionLivenessCheckTimeoutMs = d.livenessCheckTimeoutMs;
+  if (d.maxConnectionPoolSize != null) config.maxConnectionPoolSize = d.maxConnectionPoolSize;
+  if (d.connectionAcquisitionTimeoutMs != null)
+    config.connectionAcquisitionTimeoutMs = d.connectionAcquisitionTimeoutMs;
+  if (d.telemetryDisabled != null) config.telemetryDisabled = d.telemetryDisabled;
+  const filter = notificationFilter(d);
+  if (filter) config.notificationFilter = filter;
+  if (d.encrypted === true) {
+    const trusted = d.trustedCertificates;
+    if (Array.isArray(trusted) && trusted.length > 0)
+      throw new BackendError('custom CA files are not wired into this backend');
+    config.tls = { enabled: true, trust: Array.isArray(trusted) ? 'all' : 'system' };
+  }
+  const driver = createDriver(d.uri, config);
+  const url = parseUrl(d.uri);
+  const id = ctx.id();
+  ctx.drivers.set(id, { driver, address: `${url.host}:${url.port}` });
+  ctx.write('Driver', { id });
+}
+
+export async function DriverClose(ctx: Context, d: Data): Promise<void> {
+  await ctx.driver(d.driverId).driver.close();
+  ctx.write('Driver', { id: d.driverId });
+}
+
+export async function VerifyConnectivity(ctx: Context, d: Data): Promise<void> {
+  await ctx.driver(d.driverId).driver.verifyConnectivity();
+  ctx.write('Driver', { id: d.driverId });
+}
+
+export async function GetServerInfo(ctx: Context, d: Data): Promise<void> {
+  const info = await ctx.driver(d.driverId).driver.getServerInfo();
+  ctx.write('ServerInfo', {
+    address: info.address,
+    agent: info.agent,
+    protocolVersion: info.protocolVersion,
+  });
+}
+
+export async function CheckMultiDBSupport(ctx: Context, d: Data): Promise<void> {
+  const available = await ctx.driver(d.driverId).driver.supportsMultiDb();
+  ctx.write('MultiDBSupport', { id: d.driverId, available });
+}
+
+/** The pool of a direct driver serves the one address of its URL. */
+export function GetConnectionPoolMetrics(ctx: Context, d: Data): void {
+  const entry = ctx.driver(d.driverId);
+  const m = entry.driver.poolMetrics;
+  const ours = d.address === entry.address;
+  ctx.write('ConnectionPoolMetrics', { inUse: ours ? m.active : 0, idle: ours ? m.idle : 0 });
+}
+
+export function GetRoutingTable(): void {
+  throw new BackendError('@bolt/client has no routing table yet (routing is not implemented)');
+}
+
+export function ForcedRoutingTableUpdate(): void {
+  throw new BackendError('@bolt/client has no routing table yet (routing is not implemented)');
+}
+
+export async function ExecuteQuery(ctx: Context, d: Data): Promise<void> {
+  const { driver } = ctx.driver(d.driverId);
+  const c: Data = d.config ?? {};
+  const options: ExecuteQueryOptions = {};
+  if (c.routing === 'r') options.routing = 'READ';
+  else if (c.routing === 'w') options.routing = 'WRITE';
+  else if (c.routing != null) throw new BackendError(`unknown routing ${c.routing}`);
+  if (c.database != null) options.database = c.database;
+  if (c.impersonatedUser != null) options.impersonatedUser = c.impersonatedUser;
+  if ('bookmarkManagerId' in c) {
+    if (c.bookmarkManagerId === -1) options.bookmarkManager = null;
+    else {
+      const bm: BookmarkManager | undefined = ctx.bookmarkManagers.get(Number(c.bookmarkManagerId));
+      if (!bm) throw new BackendError(`no bookmark manager ${c.bookmarkManagerId}`);
+      options.bookmarkManager = bm;
+    }
+  }
+  if (c.txMeta != null) options.metadata = mapToNative(c.txMeta);
+  if (c.timeout != null) options.timeout = c.timeout;
+  if (c.authorizationToken != null) options.auth = parseAuthToken(c.authorizationToken);
+  const result = await driver.executeQuery(d.cypher, mapToNative(d.params) ?? {}, options);
+  ctx.write('EagerResult', {
+    keys: result.keys,
+    records: result.records.map((r) => ({ values: recordValues(r) })),
+    summary: summaryData(result.summary),
+  });
+}

@@ -1,0 +1,307 @@
+/**
+ * The backend's request handling, end to end without testkit: requests framed as testkit frames
+ * them go into a TestkitConnection, whose drivers (@bolt/client) reach a @bolt/server over an
+ * in-memory network. CI cannot fetch testkit; these tests guard the backend itself.
+ */
+import { float } from '@bolt/packstream';
+import { BoltError, type Handler } from '@bolt/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FEATURES } from '../src/features.js';
+import { basicAuth, cypher, Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Echoes each parameter back as a column (numbers as FLOAT, as they arrived). */
+const echo: Handler = {
+  run(query, parameters) {
+    if (query === 'FAIL')
+      throw new BoltError('this query always fails', {
+        code: 'Neo.ClientError.Statement.SyntaxError',
+      });
+    if (query === 'TRANSIENT')
+      throw new BoltError('try again', { code: 'Neo.TransientError.General.DatabaseUnavailable' });
+    const keys = Object.keys(parameters);
+    const values = keys.map((k) => {
+      const v = parameters[k];
+      return typeof v === 'number' ? float(v) : v;
+    });
+    const rows = query === 'TWO ROWS' ? [values, values] : [values];
+    return { fields: keys, records: rows, summary: { type: 'r' } };
+  },
+  commit: () => 'bookmark:1',
+};
+
+async function driverAndSession(harness: Harness, extra: Record<string, unknown> = {}) {
+  const { id: driverId } = await harness.expect(
+    'NewDriver',
+    { uri: harness.uri, authorizationToken: basicAuth, ...extra },
+    'Driver',
+  );
+  const { id: sessionId } = await harness.expect(
+    'NewSession',
+    { driverId, accessMode: 'w' },
+    'Session',
+  );
+  return { driverId, sessionId };
+}
+
+describe('testkit backend', () => {
+  it('lists its features and lets every test run', async () => {
+    h = await Harness.start(echo);
+    const f = await h.expect('GetFeatures', {}, 'FeatureList');
+    expect(f.features).toEqual([...FEATURES]);
+    expect(f.features).toContain('Feature:API:Driver.ExecuteQuery');
+    expect(f.features).not.toContain('Backend:MockTime');
+    const r = await h.request('StartTest', { testName: 'stub.basic_query.test_x.T.test_y' });
+    expect(r.name).toBe('RunTest');
+  });
+
+  it('runs a query and streams its record, then the end, then the summary', async () => {
+    h = await Harness.start(echo);
+    const { driverId, sessionId } = await driverAndSession(h);
+    const { id: resultId } = await h.expect(
+      'SessionRun',
+      { sessionId, cypher: 'RETURN $x AS x', params: { x: cypher('CypherInt', 7) } },
+      'Result',
+    );
+    const rec = await h.expect('ResultNext', { resultId }, 'Record');
+    expect(rec.values).toEqual([cypher('CypherInt', 7)]);
+    await h.expect('ResultNext', { resultId }, 'NullRecord');
+    const s = await h.expect('ResultConsume', { resultId }, 'Summary');
+    expect(s.serverInfo).toEqual({
+      address: `memory:${h.uri.split(':').at(-1)}`,
+      agent: 'Neo4j/5.26.0',
+      protocolVersion: expect.stringMatching(/^\d+\.\d+$/),
+    });
+    expect(s.query).toEqual({ text: 'RETURN $x AS x', parameters: { x: cypher('CypherInt', 7) } });
+    expect(s.queryType).toBe('r');
+    expect(s.counters.nodesCreated).toBe(0);
+    expect(s.counters.containsUpdates).toBe(false);
+    await h.expect('SessionClose', { sessionId }, 'Session');
+    await h.expect('DriverClose', { driverId }, 'Driver');
+  });
+
+  it('keeps every Cypher type exact both ways (64-bit integers, whole floats, bytes, temporals)', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    const sent = {
+      big: cypher('CypherInt', 9007199254740993n),
+      min: cypher('CypherInt', -9223372036854775808n),
+      whole: cypher('CypherFloat', 1),
+      nan: cypher('CypherFloat', 'NaN'),
+      inf: cypher('CypherFloat', '-Infinity'),
+      text: cypher('CypherString', 'ünïcode ✓'),
+      bytes: cypher('CypherBytes', '00 ff 10'),
+      flag: cypher('CypherBool', true),
+      nothing: cypher('CypherNull', null),
+      list: cypher('CypherList', [cypher('CypherInt', 1), cypher('CypherString', 'a')]),
+      map: cypher('CypherMap', { __proto__: cypher('CypherInt', 1) }),
+      date: { name: 'CypherDate', data: { year: 2024, month: 2, day: 29 } },
+      time: {
+        name: 'CypherTime',
+        data: { hour: 23, minute: 59, second: 58, nanosecond: 123456789, utc_offset_s: -3600 },
+      },
+      local: {
+        name: 'CypherTime',
+        data: { hour: 1, minute: 2, second: 3, nanosecond: 4, utc_offset_s: null },
+      },
+      zoned: {
+        name: 'CypherDateTime',
+        data: {
+          year: 2022,
+          month: 3,
+          day: 27,
+          hour: 12,
+          minute: 30,
+          second: 0,
+          nanosecond: 0,
+          utc_offset_s: 7200,
+          timezone_id: 'Europe/Stockholm',
+        },
+      },
+      duration: {
+        name: 'CypherDuration',
+        data: { months: 14, days: 3, seconds: 4, nanoseconds: 5 },
+      },
+      point: { name: 'CypherPoint', data: { system: 'wgs84', x: 1.5, y: 2.5, z: null } },
+    };
+    // the map key must survive as an ordinary key
+    sent.map.data.value = JSON.parse('{"__proto__": {"name": "CypherInt", "data": {"value": 1}}}');
+    const { id: resultId } = await h.expect(
+      'SessionRun',
+      { sessionId, cypher: 'ECHO', params: sent },
+      'Result',
+    );
+    const { records } = await h.expect('ResultList', { resultId }, 'RecordList');
+    const got = records[0].values;
+    expect(got).toEqual(Object.values(sent));
+  });
+
+  it('reports a server failure as a DriverError whose id a managed transaction can fail with', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    const { id: resultId } = await h.expect(
+      'SessionRun',
+      { sessionId, cypher: 'FAIL', params: {} },
+      'Result',
+    );
+    const err = await h.expect('ResultNext', { resultId }, 'DriverError');
+    expect(err).toMatchObject({
+      errorType: 'Neo4jError',
+      code: 'Neo.ClientError.Statement.SyntaxError',
+      msg: 'this query always fails',
+      retryable: false,
+      gqlStatus: expect.any(String),
+      classification: expect.any(String),
+    });
+    expect(err.diagnosticRecord.OPERATION).toEqual(cypher('CypherString', ''));
+
+    // the same error, named by id, ends a managed transaction without a retry
+    h.send('SessionWriteTransaction', { sessionId });
+    const t = await h.next();
+    expect(t.name).toBe('RetryableTry');
+    h.send('RetryableNegative', { sessionId, errorId: err.id });
+    const end = await h.next();
+    expect(end.name).toBe('DriverError');
+    expect(end.data?.code).toBe('Neo.ClientError.Statement.SyntaxError');
+  });
+
+  it('runs a managed transaction: RetryableTry, queries, RetryablePositive, RetryableDone', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    h.send('SessionReadTransaction', { sessionId, txMeta: { app: cypher('CypherString', 'tk') } });
+    const t = await h.next();
+    expect(t.name).toBe('RetryableTry');
+    const txId = t.data?.id;
+    const { id: resultId } = await h.expect(
+      'TransactionRun',
+      { txId, cypher: 'RETURN $n', params: { n: cypher('CypherInt', 1) } },
+      'Result',
+    );
+    const rec = await h.expect('ResultNext', { resultId }, 'Record');
+    expect(rec.values).toEqual([cypher('CypherInt', 1)]);
+    h.send('RetryablePositive', { sessionId });
+    expect((await h.next()).name).toBe('RetryableDone');
+    const bm = await h.expect('SessionLastBookmarks', { sessionId }, 'Bookmarks');
+    expect(bm.bookmarks).toEqual(['bookmark:1']);
+  });
+
+  it('answers FrontendError when the test code fails its transaction function', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    h.send('SessionWriteTransaction', { sessionId });
+    expect((await h.next()).name).toBe('RetryableTry');
+    h.send('RetryableNegative', { sessionId, errorId: '' });
+    expect((await h.next()).name).toBe('FrontendError');
+  });
+
+  it('retries a transient error: a second RetryableTry follows the RetryableNegative', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h, { maxTxRetryTimeMs: 5000 });
+    const { id: resultId } = await h.expect(
+      'SessionRun',
+      { sessionId, cypher: 'TRANSIENT', params: {} },
+      'Result',
+    );
+    const err = await h.expect('ResultConsume', { resultId }, 'DriverError');
+    expect(err.retryable).toBe(true);
+    h.send('SessionWriteTransaction', { sessionId });
+    expect((await h.next()).name).toBe('RetryableTry');
+    h.send('RetryableNegative', { sessionId, errorId: err.id });
+    expect((await h.next()).name).toBe('RetryableTry');
+    h.send('RetryablePositive', { sessionId });
+    expect((await h.next()).name).toBe('RetryableDone');
+  });
+
+  it('runs executeQuery and explicit transactions', async () => {
+    h = await Harness.start(echo);
+    const { driverId, sessionId } = await driverAndSession(h);
+    const eager = await h.expect(
+      'ExecuteQuery',
+      {
+        driverId,
+        cypher: 'TWO ROWS',
+        params: { a: cypher('CypherString', 'x') },
+        config: { routing: 'r', bookmarkManagerId: -1 },
+      },
+      'EagerResult',
+    );
+    expect(eager.keys).toEqual(['a']);
+    expect(eager.records).toEqual([
+      { values: [cypher('CypherString', 'x')] },
+      { values: [cypher('CypherString', 'x')] },
+    ]);
+    expect(eager.summary.queryType).toBe('r');
+
+    const { id: txId } = await h.expect('SessionBeginTransaction', { sessionId }, 'Transaction');
+    const { id: resultId } = await h.expect(
+      'TransactionRun',
+      { txId, cypher: 'RETURN 1', params: {} },
+      'Result',
+    );
+    const single = await h.expect('ResultSingle', { resultId }, 'Record');
+    expect(single.values).toEqual([]);
+    await h.expect('TransactionCommit', { txId }, 'Transaction');
+    const err = await h.expect('TransactionCommit', { txId }, 'DriverError');
+    expect(err.msg).toMatch(/commit/);
+  });
+
+  it('asks testkit for bookmarks through a bookmark manager with a supplier', async () => {
+    h = await Harness.start(echo);
+    const { id: bmId } = await h.expect(
+      'NewBookmarkManager',
+      {
+        initialBookmarks: ['bm:a'],
+        bookmarksSupplierRegistered: true,
+        bookmarksConsumerRegistered: false,
+      },
+      'BookmarkManager',
+    );
+    const { id: driverId } = await h.expect(
+      'NewDriver',
+      { uri: h.uri, authorizationToken: basicAuth },
+      'Driver',
+    );
+    const { id: sessionId } = await h.expect(
+      'NewSession',
+      { driverId, accessMode: 'w', bookmarkManagerId: bmId },
+      'Session',
+    );
+    const { id: resultId } = await h.expect(
+      'SessionRun',
+      { sessionId, cypher: 'RETURN 1', params: {} },
+      'Result',
+    );
+    h.send('ResultConsume', { resultId });
+    const ask = await h.next();
+    expect(ask).toEqual({ name: 'BookmarksSupplierRequest', data: expect.any(Object) });
+    expect(ask.data?.bookmarkManagerId).toBe(bmId);
+    h.send('BookmarksSupplierCompleted', { requestId: ask.data?.id, bookmarks: ['bm:b'] });
+    expect((await h.next()).name).toBe('Summary');
+  });
+
+  it('answers BackendError for unknown requests, unknown ids and malformed JSON', async () => {
+    h = await Harness.start(echo);
+    expect((await h.request('NoSuchThing')).name).toBe('BackendError');
+    expect((await h.request('ResultNext', { resultId: 404 })).name).toBe('BackendError');
+    h.conn.push(new TextEncoder().encode('#request begin\n{"name": \n#request end\n'));
+    const bad = await h.next();
+    expect(bad.name).toBe('BackendError');
+    // the connection still works afterwards
+    expect((await h.request('GetFeatures')).name).toBe('FeatureList');
+  });
+
+  it('refuses a resolver it cannot honour instead of ignoring it', async () => {
+    h = await Harness.start(echo);
+    const r = await h.request('NewDriver', {
+      uri: h.uri,
+      authorizationToken: basicAuth,
+      resolverRegistered: true,
+    });
+    expect(r.name).toBe('BackendError');
+  });
+});

@@ -23,8 +23,6 @@ export interface BackendOptions {
 /** A driver's test-only state. */
 export interface DriverEntry {
   driver: Driver;
-  /** The address the URL named (`host:port`), for `GetConnectionPoolMetrics`. */
-  address: string;
 }
 
 /** A transaction handed to testkit: explicit, or the one a managed transaction's work got. */

@@ -15,8 +15,7 @@
  *   answer (BEGIN is pipelined with the first RUN).
  * - `Optimization:ResultListFetchAll`: with a configured fetch size, `records()` pulls in
  *   batches of it.
- * - `Backend:MockTime`, `Backend:RTFetch`, `Backend:RTForceUpdate`: no fake clock, no routing
- *   table.
+ * - `Backend:MockTime`: the backend has no fake clock.
  * - `Detail:NumberIsNumber`: the backend runs the client with `integers: 'bigint'`, so INTEGER
  *   and FLOAT come back as different JS types.
  */
@@ -66,4 +65,7 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Optimization:PullPipelining',
   'Optimization:ExecuteQueryPipelining',
   'Optimization:MinimalBookmarksSet',
+  // backend (test-only access to the driver's routing tables)
+  'Backend:RTFetch',
+  'Backend:RTForceUpdate',
 ]);

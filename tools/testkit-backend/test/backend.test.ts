@@ -295,13 +295,45 @@ describe('testkit backend', () => {
     expect((await h.request('GetFeatures')).name).toBe('FeatureList');
   });
 
-  it('refuses a resolver it cannot honour instead of ignoring it', async () => {
+  it('refuses a domain name resolver it cannot honour instead of ignoring it', async () => {
     h = await Harness.start(echo);
     const r = await h.request('NewDriver', {
       uri: h.uri,
       authorizationToken: basicAuth,
-      resolverRegistered: true,
+      domainNameResolverRegistered: true,
     });
     expect(r.name).toBe('BackendError');
+  });
+
+  it('asks testkit to resolve the router address, then reports the routing table', async () => {
+    h = await Harness.start(echo);
+    const address = h.uri.slice('bolt://'.length);
+    const { id: driverId } = await h.expect(
+      'NewDriver',
+      {
+        uri: 'neo4j://cluster.example:7687',
+        authorizationToken: basicAuth,
+        resolverRegistered: true,
+      },
+      'Driver',
+    );
+    h.send('ForcedRoutingTableUpdate', { driverId, database: 'neo4j', bookmarks: null });
+    const ask = await h.next();
+    expect(ask.name).toBe('ResolverResolutionRequired');
+    expect(ask.data?.address).toBe('cluster.example:7687');
+    h.send('ResolverResolutionCompleted', { requestId: ask.data?.id, addresses: [address] });
+    expect((await h.next()).name).toBe('Driver');
+    const rt = await h.expect('GetRoutingTable', { driverId, database: 'neo4j' }, 'RoutingTable');
+    expect(rt.database).toBe('neo4j');
+    expect(rt.routers.length).toBeGreaterThan(0);
+    expect(rt.readers.length).toBeGreaterThan(0);
+    expect(rt.ttl).toBeGreaterThan(0);
+    await h.expect('VerifyConnectivity', { driverId }, 'Driver');
+    const m = await h.expect(
+      'GetConnectionPoolMetrics',
+      { driverId, address: rt.readers[0] },
+      'ConnectionPoolMetrics',
+    );
+    expect(m.inUse + m.idle).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,6 @@ import {
   driver as createDriver,
   type DriverConfig,
   type ExecuteQueryOptions,
-  parseUrl,
 } from '@bolt/client/node';
 import { parseAuthToken } from '../auth.js';
 import type { Context } from '../context.js';
@@ -19,8 +18,6 @@ type Data = Record<string, any>;
 /** `NewDriver`: a driver with testkit's settings. The client runs with `integers: 'bigint'`, so
  *  INTEGER and FLOAT stay distinguishable (testkit's CypherInt / CypherFloat). */
 export function NewDriver(ctx: Context, d: Data): void {
-  if (d.resolverRegistered)
-    throw new BackendError('@bolt/client has no custom address resolver option yet');
   if (d.domainNameResolverRegistered)
     throw new BackendError('@bolt/client has no domain name resolver option');
   if (d.clientCertificate != null || d.clientCertificateProviderId != null)
@@ -33,6 +30,10 @@ export function NewDriver(ctx: Context, d: Data): void {
   }
   const config: DriverConfig = { auth, integers: 'bigint' };
   if (ctx.options.netModule) config.netModule = ctx.options.netModule;
+  // the resolver asks testkit (ResolverResolutionRequired / ResolverResolutionCompleted)
+  if (d.resolverRegistered)
+    config.resolver = (address) =>
+      ctx.ask<string[]>('ResolverResolutionRequired', (id) => ({ id, address }));
   if (d.userAgent != null) config.userAgent = d.userAgent;
   if (d.connectionTimeoutMs != null) config.connectionTimeoutMs = d.connectionTimeoutMs;
   if (d.fetchSize != null) config.fetchSize = d.fetchSize;
@@ -52,9 +53,8 @@ export function NewDriver(ctx: Context, d: Data): void {
     config.tls = { enabled: true, trust: Array.isArray(trusted) ? 'all' : 'system' };
   }
   const driver = createDriver(d.uri, config);
-  const url = parseUrl(d.uri);
   const id = ctx.id();
-  ctx.drivers.set(id, { driver, address: `${url.host}:${url.port}` });
+  ctx.drivers.set(id, { driver });
   ctx.write('Driver', { id });
 }
 
@@ -82,20 +82,30 @@ export async function CheckMultiDBSupport(ctx: Context, d: Data): Promise<void> 
   ctx.write('MultiDBSupport', { id: d.driverId, available });
 }
 
-/** The pool of a direct driver serves the one address of its URL. */
 export function GetConnectionPoolMetrics(ctx: Context, d: Data): void {
-  const entry = ctx.driver(d.driverId);
-  const m = entry.driver.poolMetrics;
-  const ours = d.address === entry.address;
-  ctx.write('ConnectionPoolMetrics', { inUse: ours ? m.active : 0, idle: ours ? m.idle : 0 });
+  const m = ctx.driver(d.driverId).driver.serverPoolMetrics(String(d.address));
+  ctx.write('ConnectionPoolMetrics', { inUse: m.active, idle: m.idle });
 }
 
-export function GetRoutingTable(): void {
-  throw new BackendError('@bolt/client has no routing table yet (routing is not implemented)');
+/** The routing table the driver holds (an empty one when it holds none, as for a database it
+ *  never routed for). */
+export function GetRoutingTable(ctx: Context, d: Data): void {
+  const t = ctx.driver(d.driverId).driver.routingTable(d.database ?? undefined);
+  ctx.write('RoutingTable', {
+    database: t ? t.database : (d.database ?? null),
+    ttl: t ? t.ttl : 0,
+    routers: t ? t.routers : [],
+    readers: t ? t.readers : [],
+    writers: t ? t.writers : [],
+  });
 }
 
-export function ForcedRoutingTableUpdate(): void {
-  throw new BackendError('@bolt/client has no routing table yet (routing is not implemented)');
+export async function ForcedRoutingTableUpdate(ctx: Context, d: Data): Promise<void> {
+  await ctx.driver(d.driverId).driver.refreshRoutingTable({
+    database: d.database ?? undefined,
+    bookmarks: d.bookmarks ?? undefined,
+  });
+  ctx.write('Driver', { id: d.driverId });
 }
 
 export async function ExecuteQuery(ctx: Context, d: Data): Promise<void> {

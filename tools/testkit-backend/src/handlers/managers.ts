@@ -90,3 +90,7 @@ export function BasicAuthTokenProviderCompleted(ctx: Context, d: Data): void {
 export function BearerAuthTokenProviderCompleted(ctx: Context, d: Data): void {
   ctx.answer(d.requestId, d.auth);
 }
+
+export function ResolverResolutionCompleted(ctx: Context, d: Data): void {
+  ctx.answer(d.requestId, d.addresses ?? []);
+}

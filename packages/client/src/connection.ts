@@ -29,9 +29,10 @@ import {
 } from './bolt-error.js';
 import type { Logger } from './logger.js';
 import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
+import { VERSION } from './version.js';
 
-/** The product name sent in `bolt_agent` and the default `user_agent`. */
-export const CLIENT_PRODUCT = 'bolt-client/0.1.0';
+/** The product name sent in `bolt_agent` and the default `user_agent`: `bolt-client/<version>`. */
+export const CLIENT_PRODUCT = `bolt-client/${VERSION}`;
 
 /** Receives the responses to one request, in order: RECORDs, then exactly one summary. */
 export interface ResponseObserver {

@@ -46,7 +46,11 @@ export class SocketTransport implements Transport {
     this.localAddress = formatAddress(socket.localAddress, socket.localPort);
     socket.pause();
     socket.on('data', (data: Uint8Array) => this.onData(data));
-    socket.on('end', () => this.deliverEnd(undefined));
+    // After our own destroy() the end is the error we were given (reported on 'close'), even
+    // where the runtime also emits 'end' for it (Bun does).
+    socket.on('end', () => {
+      if (!this.localDestroy) this.deliverEnd(undefined);
+    });
     socket.on('error', (error: Error) => {
       this.failure ??= mapSocketError(error, this.remoteAddress);
     });

@@ -7,8 +7,8 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { websocketListener } from '../src/node.js';
+import { fnv1a, within } from '../src/testing.js';
 import type { AbruptResult, EchoResult } from './browser/echo-page.js';
-import { fnv1a, within } from './bytes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { collect, transportSuite, within } from '@bolt/net-adapters/testing';
 import { describe, expect, it } from 'vitest';
 import { countingModule } from '../examples/counting-module.js';
 import { memoryNetwork, resolveNetModule, type Transport } from '../src/index.js';
-import { within } from './bytes.js';
-import { collect, transportSuite } from './transport-suite.js';
 
 // The README's custom module, exactly as printed there.
 describe('README example: countingModule', () => {
@@ -45,12 +44,16 @@ const network = memoryNetwork();
 const accepted: Transport[] = [];
 const listening = network.listener.listen({ port: 0 }, (t) => accepted.push(t));
 const counting = countingModule(network.module);
-transportSuite('countingModule(memory)', {
-  open: async () => {
-    const client = await counting.connect({ host: 'x', port: (await listening).address.port });
-    return { client, server: accepted.shift()! };
+transportSuite(
+  'countingModule(memory)',
+  {
+    open: async () => {
+      const client = await counting.connect({ host: 'x', port: (await listening).address.port });
+      return { client, server: accepted.shift()! };
+    },
+    halfClose: true,
+    encrypted: false,
+    maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
   },
-  halfClose: true,
-  encrypted: false,
-  maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
-});
+  { describe, it },
+);

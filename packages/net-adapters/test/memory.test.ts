@@ -6,37 +6,47 @@ import {
   type Transport,
   TransportError,
 } from '../src/index.js';
-import { fnv1a, within } from './bytes.js';
-import { collect, transportSuite } from './transport-suite.js';
+import { collect, fnv1a, transportSuite, within } from '../src/testing.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-transportSuite('memoryPair', {
-  open: async () => {
-    const [client, server] = memoryPair();
-    return { client, server };
+transportSuite(
+  'memoryPair',
+  {
+    open: async () => {
+      const [client, server] = memoryPair();
+      return { client, server };
+    },
+    halfClose: true,
+    encrypted: false,
+    // 64 KiB high-water mark + the one 16 KiB write that crossed it.
+    maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
   },
-  halfClose: true,
-  encrypted: false,
-  // 64 KiB high-water mark + the one 16 KiB write that crossed it.
-  maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
-});
+  { describe, it },
+);
 
 const network = memoryNetwork();
 const accepted: Transport[] = [];
 const listening = network.listener.listen({ port: 0 }, (t) => accepted.push(t));
-transportSuite('memoryNetwork', {
-  open: async () => {
-    const listener = await listening;
-    const client = await network.module.connect({ host: 'localhost', port: listener.address.port });
-    const server = accepted.shift();
-    if (!server) throw new Error('listener callback not called');
-    return { client, server };
+transportSuite(
+  'memoryNetwork',
+  {
+    open: async () => {
+      const listener = await listening;
+      const client = await network.module.connect({
+        host: 'localhost',
+        port: listener.address.port,
+      });
+      const server = accepted.shift();
+      if (!server) throw new Error('listener callback not called');
+      return { client, server };
+    },
+    halfClose: true,
+    encrypted: false,
+    maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
   },
-  halfClose: true,
-  encrypted: false,
-  maxBufferedWhilePaused: 64 * 1024 + 16 * 1024,
-});
+  { describe, it },
+);
 
 describe('memoryPair specifics', () => {
   const pairs: Transport[] = [];

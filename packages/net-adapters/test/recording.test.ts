@@ -11,8 +11,7 @@ import {
   type Transport,
 } from '../src/index.js';
 import { tcp, writeFileNode } from '../src/node.js';
-import { within } from './bytes.js';
-import { collect, transportSuite } from './transport-suite.js';
+import { collect, transportSuite, within } from '../src/testing.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b?: Uint8Array) => new TextDecoder().decode(b);
@@ -22,23 +21,27 @@ const recordedTcp = recording(tcp(), { maxEvents: 100 });
 const accepted: Transport[] = [];
 const listening: Promise<Listener> = recordedTcp.listen({ port: 0 }, (t) => accepted.push(t));
 afterAll(async () => (await listening).close());
-transportSuite('recording(tcp)', {
-  open: async () => {
-    const { port } = (await listening).address;
-    const client = await recordedTcp.connect({ host: '127.0.0.1', port });
-    await within(
-      (async () => {
-        while (accepted.length === 0) await new Promise((r) => setTimeout(r, 2));
-      })(),
-      5_000,
-      'accept',
-    );
-    return { client, server: accepted.shift()! };
+transportSuite(
+  'recording(tcp)',
+  {
+    open: async () => {
+      const { port } = (await listening).address;
+      const client = await recordedTcp.connect({ host: '127.0.0.1', port });
+      await within(
+        (async () => {
+          while (accepted.length === 0) await new Promise((r) => setTimeout(r, 2));
+        })(),
+        5_000,
+        'accept',
+      );
+      return { client, server: accepted.shift()! };
+    },
+    halfClose: true,
+    encrypted: false,
+    maxBufferedWhilePaused: 32 * 1024 * 1024,
   },
-  halfClose: true,
-  encrypted: false,
-  maxBufferedWhilePaused: 32 * 1024 * 1024,
-});
+  { describe, it },
+);
 
 describe('recording', () => {
   it('records every chunk in each direction, with timestamps, for client and server', async () => {

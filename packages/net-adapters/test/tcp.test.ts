@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { tcp } from '../src/node.js';
-import { within } from './bytes.js';
-import { collect, transportSuite } from './transport-suite.js';
+import { collect, transportSuite, within } from '../src/testing.js';
 
 const module = tcp();
 const accepted: Transport[] = [];
@@ -21,18 +20,22 @@ const nextAccepted = () =>
 
 afterAll(async () => (await listening).close());
 
-transportSuite('tcp', {
-  open: async () => {
-    const { port } = (await listening).address;
-    const server = nextAccepted();
-    const client = await module.connect({ host: '127.0.0.1', port });
-    return { client, server: await within(server, 5_000, 'accept') };
+transportSuite(
+  'tcp',
+  {
+    open: async () => {
+      const { port } = (await listening).address;
+      const server = nextAccepted();
+      const client = await module.connect({ host: '127.0.0.1', port });
+      return { client, server: await within(server, 5_000, 'accept') };
+    },
+    halfClose: true,
+    encrypted: false,
+    // 64 KiB Node high-water mark + loopback kernel send/receive buffers (a few MiB on Linux).
+    maxBufferedWhilePaused: 32 * 1024 * 1024,
   },
-  halfClose: true,
-  encrypted: false,
-  // 64 KiB Node high-water mark + loopback kernel send/receive buffers (a few MiB on Linux).
-  maxBufferedWhilePaused: 32 * 1024 * 1024,
-});
+  { describe, it },
+);
 
 describe('tcp specifics', () => {
   it('listens on port 0 and reports the real port', async () => {

@@ -2,10 +2,9 @@ import { connect as netConnect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { tls } from '../src/node.js';
-import { fnv1a, within } from './bytes.js';
+import { collect, fnv1a, transportSuite, within } from '../src/testing.js';
 import { selfSignedCert } from './self-signed.js';
 import { silentListener } from './silent-listener.js';
-import { collect, transportSuite } from './transport-suite.js';
 
 const made = selfSignedCert();
 if ('skip' in made) console.warn(`tls tests skipped: ${made.skip}`);
@@ -31,22 +30,26 @@ describe.skipIf('skip' in made)('tls module', () => {
     });
   afterAll(async () => (await listening).close());
 
-  transportSuite('tls', {
-    open: async () => {
-      const { port } = (await listening).address;
-      const server = nextAccepted();
-      const client = await module.connect({
-        host: 'localhost',
-        port,
-        tls: { enabled: true, trust: 'custom', ca: pem.cert },
-      });
-      return { client, server: await within(server, 5_000, 'accept') };
+  transportSuite(
+    'tls',
+    {
+      open: async () => {
+        const { port } = (await listening).address;
+        const server = nextAccepted();
+        const client = await module.connect({
+          host: 'localhost',
+          port,
+          tls: { enabled: true, trust: 'custom', ca: pem.cert },
+        });
+        return { client, server: await within(server, 5_000, 'accept') };
+      },
+      halfClose: true,
+      encrypted: true,
+      maxBufferedWhilePaused: 32 * 1024 * 1024,
+      abruptClose: 'end-then-reset',
     },
-    halfClose: true,
-    encrypted: true,
-    maxBufferedWhilePaused: 32 * 1024 * 1024,
-    abruptClose: 'end-then-reset',
-  });
+    { describe, it },
+  );
 
   const hello = new TextEncoder().encode('hello over tls');
   async function roundTrip(client: Transport) {

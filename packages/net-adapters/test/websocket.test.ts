@@ -3,10 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import { type Listener, type Transport, TransportError, websocket } from '../src/index.js';
 import { websocketListener, websocketNode } from '../src/node.js';
-import { within } from './bytes.js';
+import { collect, transportSuite, within } from '../src/testing.js';
 import { selfSignedCert } from './self-signed.js';
 import { silentListener } from './silent-listener.js';
-import { collect, transportSuite } from './transport-suite.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -48,28 +47,36 @@ const wsSuite = {
   maxBufferedWhilePaused: 32 * 1024 * 1024,
 };
 
-transportSuite('websocketNode (ws client)', {
-  ...wsSuite,
-  open: async () => {
-    const { port } = (await listening).address;
-    const server = queue.next();
-    const client = await websocketNode().connect({ host: '127.0.0.1', port });
-    return { client, server: await server };
+transportSuite(
+  'websocketNode (ws client)',
+  {
+    ...wsSuite,
+    open: async () => {
+      const { port } = (await listening).address;
+      const server = queue.next();
+      const client = await websocketNode().connect({ host: '127.0.0.1', port });
+      return { client, server: await server };
+    },
   },
-});
+  { describe, it },
+);
 
-transportSuite('websocket (portable code, ws class as the WebSocket)', {
-  ...wsSuite,
-  open: async () => {
-    const { port } = (await listening).address;
-    const server = queue.next();
-    const client = await websocket({ WebSocket: WsWebSocket as never }).connect({
-      host: '127.0.0.1',
-      port,
-    });
-    return { client, server: await server };
+transportSuite(
+  'websocket (portable code, ws class as the WebSocket)',
+  {
+    ...wsSuite,
+    open: async () => {
+      const { port } = (await listening).address;
+      const server = queue.next();
+      const client = await websocket({ WebSocket: WsWebSocket as never }).connect({
+        host: '127.0.0.1',
+        port,
+      });
+      return { client, server: await server };
+    },
   },
-});
+  { describe, it },
+);
 
 const made = selfSignedCert();
 if ('skip' in made) console.warn(`wss tests skipped: ${made.skip}`);
@@ -82,20 +89,24 @@ describe.skipIf('skip' in made)('wss (websocketListener with tls, websocketNode 
   );
   afterAll(async () => (await secure).close());
 
-  transportSuite('wss', {
-    ...wsSuite,
-    encrypted: true,
-    open: async () => {
-      const { port } = (await secure).address;
-      const server = secureQueue.next();
-      const client = await websocketNode().connect({
-        host: 'localhost',
-        port,
-        tls: { enabled: true, trust: 'custom', ca: pem.cert },
-      });
-      return { client, server: await server };
+  transportSuite(
+    'wss',
+    {
+      ...wsSuite,
+      encrypted: true,
+      open: async () => {
+        const { port } = (await secure).address;
+        const server = secureQueue.next();
+        const client = await websocketNode().connect({
+          host: 'localhost',
+          port,
+          tls: { enabled: true, trust: 'custom', ca: pem.cert },
+        });
+        return { client, server: await server };
+      },
     },
-  });
+    { describe, it },
+  );
 
   it("trust 'all' accepts the self-signed certificate; 'system' rejects it", async () => {
     const { port } = (await secure).address;

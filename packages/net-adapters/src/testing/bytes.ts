@@ -1,4 +1,4 @@
-/** Test helpers: deterministic random bytes, checksums, bounded waits. */
+/** Helpers for transport tests: deterministic random bytes, checksums, bounded waits. */
 
 /** A small seeded PRNG (xorshift32) returning floats in [0, 1). */
 export function prng(seed: number): () => number {

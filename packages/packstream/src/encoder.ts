@@ -97,6 +97,27 @@ export class Encoder {
     }
   }
 
+  /**
+   * Append each of `items`, one after the other, with no header: the caller has written the
+   * header of the list or structure they belong to (a hot path writes a constant header once,
+   * e.g. `B1 71 93` before the three values of a RECORD). `depth` is the number of levels those
+   * headers open, counted against `maxDepth` as if the whole value were encoded here. On error,
+   * `out` is left as it was before the call.
+   */
+  encodeItemsInto(out: ByteWriter, items: readonly unknown[], depth = 0): void {
+    const start = out.length;
+    this.#begin(out);
+    this.#depth = depth;
+    try {
+      for (let i = 0; i < items.length; i++) this.#value(items[i]);
+      this.#end();
+    } catch (e) {
+      out.length = start;
+      this.#depth = 0;
+      throw e;
+    }
+  }
+
   #begin(out: ByteWriter): void {
     this.#out = out;
     this.#buf = out.buffer;

@@ -173,6 +173,25 @@ describe('sinks', () => {
     expect(out.length).toBe(6);
   });
 
+  it('encodeItemsInto writes the items alone, counts the depth given, and undoes a failure', () => {
+    const out = new ps.ByteWriter(4);
+    out.bytes(Uint8Array.of(0xb1, 0x71, 0x93));
+    enc.encodeItemsInto(out, [1, 'a', [true]], 2);
+    expect(toHex(out.toBytes())).toBe('B1 71 93 01 81 61 91 C3');
+    // the same bytes as the whole structure encoded at once
+    const whole = new ps.ByteWriter();
+    enc.encodeStructInto(whole, 0x71, [[1, 'a', [true]]]);
+    expect(out.toBytes()).toEqual(whole.toBytes());
+    expect(() => enc.encodeItemsInto(out, [1, () => 2])).toThrow();
+    expect(out.length).toBe(8);
+    // depth: a list nested 2 deep under 2 given levels reaches 4
+    const shallow = new ps.Encoder({ maxDepth: 3 });
+    expect(err(() => shallow.encodeItemsInto(out, [[[1]]], 2)).code).toBe('LIMIT_EXCEEDED');
+    expect(err(() => shallow.encodeStructInto(out, 0x71, [[[[1]]]])).code).toBe('LIMIT_EXCEEDED');
+    shallow.encodeItemsInto(out, [[1]], 2);
+    expect(out.length).toBe(10);
+  });
+
   it('ByteWriter grows, resets and copies', () => {
     const w = new ps.ByteWriter(1);
     w.u8(1);

@@ -78,7 +78,6 @@ export class MessageCodec {
   #decoder!: Decoder;
   #protocolDecoder: Decoder | undefined;
   #structsInUse!: StructRegistry;
-  readonly #record: unknown[] = [undefined];
   readonly #toInt: (v: number | bigint) => number | bigint;
 
   constructor(options: MessageCodecOptions) {
@@ -219,15 +218,39 @@ export class MessageCodec {
     return w.toBytes();
   }
 
-  /** Append `RECORD [values…]` to `out`: the hot path, no message object. */
+  /** Append `RECORD [values…]` to `out`: the hot path, no message object. The struct and list
+   *  headers are written here and the values encoded after them, as one value would be. */
   encodeRecord(values: readonly unknown[], out: ChunkWriter): void {
     if (!Array.isArray(values)) throw badField('RECORD fields', 'a list', values);
-    this.#record[0] = values;
-    try {
-      this.#write(out, SIGNATURE.RECORD, this.#record);
-    } finally {
-      this.#record[0] = undefined;
+    const n = values.length;
+    out.beginMessage();
+    const w = out.out;
+    w.ensure(7);
+    const b = w.buffer;
+    let p = w.length;
+    b[p++] = 0xb1;
+    b[p++] = SIGNATURE.RECORD;
+    if (n < 16) b[p++] = 0x90 | n;
+    else if (n < 256) {
+      b[p++] = 0xd4;
+      b[p++] = n;
+    } else if (n < 65536) {
+      b[p++] = 0xd5;
+      b[p++] = n >> 8;
+      b[p++] = n & 0xff;
+    } else {
+      b[p++] = 0xd6;
+      w.view.setUint32(p, n);
+      p += 4;
     }
+    w.length = p;
+    try {
+      this.#encoder.encodeItemsInto(w, values, 2);
+    } catch (e) {
+      out.abortMessage(); // a value that cannot be encoded leaves no half frame behind
+      throw e;
+    }
+    out.endMessage();
   }
 
   #responseFields(msg: Response): readonly unknown[] {

@@ -374,6 +374,24 @@ describe('encodeRecord and the writer', () => {
     expect(hex(framed((out) => c.encodeRecord(values, out)))).toBe(
       hex(framed((out) => c.encodeResponse({ type: 'RECORD', fields: values }, out))),
     );
+    // every list header size: tiny, 8-, 16- and 32-bit
+    for (const n of [0, 15, 16, 255, 256, 65535, 65536]) {
+      const many = Array.from({ length: n }, (_, i) => i % 100);
+      expect(framed((out) => c.encodeRecord(many, out))).toEqual(
+        framed((out) => c.encodeResponse({ type: 'RECORD', fields: many }, out)),
+      );
+    }
+  });
+
+  it('encodeRecord counts the RECORD and its list against maxDepth, as encodeResponse does', () => {
+    const c = codec(5, 8);
+    let deep: unknown = 1;
+    for (let i = 0; i < 62; i++) deep = [deep];
+    c.encodeRecord([deep], new ChunkWriter()); // struct + list + 62 lists = 64: the limit
+    expect(() => c.encodeRecord([[deep]], new ChunkWriter())).toThrow(/maxDepth/);
+    expect(() => c.encodeResponse({ type: 'RECORD', fields: [[deep]] }, new ChunkWriter())).toThrow(
+      /maxDepth/,
+    );
   });
 
   it('a value that cannot be encoded loses nothing already queued and leaves no half frame', () => {

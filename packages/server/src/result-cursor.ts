@@ -14,6 +14,11 @@ const EMPTY_ITERATOR: Iterator<RecordValues> = {
  */
 export class ResultCursor {
   readonly fields: readonly string[];
+  /** The records, when the handler gave an array: read by index, no iterator. */
+  readonly rows: readonly RecordValues[] | undefined;
+  /** The next row of {@link rows} to send. */
+  index = 0;
+  /** The handler's iterator (an empty one when the records are {@link rows}). */
   readonly iterator: AnyIterator;
   /** Records sent (or skipped by DISCARD) so far. */
   count = 0;
@@ -34,7 +39,9 @@ export class ResultCursor {
     this.fields = result.fields;
     this.summarySource = result.summary;
     const records = result.records;
-    if (records === undefined || records === null) this.iterator = EMPTY_ITERATOR;
+    this.rows = Array.isArray(records) ? (records as readonly RecordValues[]) : undefined;
+    if (records === undefined || records === null || this.rows !== undefined)
+      this.iterator = EMPTY_ITERATOR;
     else if (typeof (records as Iterable<RecordValues>)[Symbol.iterator] === 'function')
       this.iterator = (records as Iterable<RecordValues>)[Symbol.iterator]();
     else if (typeof (records as AsyncIterable<RecordValues>)[Symbol.asyncIterator] === 'function')

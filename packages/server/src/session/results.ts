@@ -1,7 +1,6 @@
-import type { ChunkWriter } from '@bolt/chunking';
-import { formatMessage, LOG_FORMAT, type MessageCodec, type RequestType } from '@bolt/parser';
+import { formatMessage, LOG_FORMAT, type RequestType } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
-import type { ResultSummary, RunResult } from '../handler.js';
+import type { RecordValues, ResultSummary, RunResult } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import { ResultCursor } from '../result-cursor.js';
 import type { BoltSession } from './bolt-session.js';
@@ -12,6 +11,9 @@ import { summaryMetadata } from './summary.js';
 
 /** Outcome of streaming records for one PULL/DISCARD: exhausted, or more remain. */
 type PullOutcome = 'done' | 'more';
+/** What a synchronous run of a stream stopped on: a record still to come, or the transport's
+ *  back-pressure. */
+type Pause = { next: PromiseLike<IteratorResult<RecordValues>> } | { drain: Promise<void> };
 type PullRequestType = 'PULL' | 'DISCARD' | 'PULL_ALL' | 'DISCARD_ALL';
 
 /**
@@ -141,95 +143,98 @@ export class Results {
   }
 
   /**
-   * Send (or skip) up to `n` records (-1: all). Synchronous while the iterator is; switches to
-   * the async path at the first promise (an async iterator, or transport back-pressure).
+   * Send (or skip) up to `n` records (-1: all). Synchronous while the records come
+   * synchronously and the transport takes them; asynchronous from the first promise (an async
+   * iterator, or transport back-pressure).
    */
   private stream(
     cursor: ResultCursor,
     n: number,
     discard: boolean,
   ): PullOutcome | Promise<PullOutcome> {
-    const s = this.session;
+    const limit = n < 0 ? Number.POSITIVE_INFINITY : cursor.count + n;
+    const outcome = this.pump(cursor, limit, discard);
+    return typeof outcome === 'string'
+      ? outcome
+      : this.streamAsync(cursor, limit, discard, outcome);
+  }
+
+  /** Send (or skip) records until the cursor has given `limit`, the records end, or something
+   *  must be awaited. The per-record hot loop. */
+  private pump(cursor: ResultCursor, limit: number, discard: boolean): PullOutcome | Pause {
+    const rows = cursor.rows;
     const it = cursor.iterator;
-    const codec = s.codec!;
-    const writer = s.wire.writer;
-    const threshold = s.options.flushThreshold;
-    let sent = 0;
-    while (n < 0 || sent < n) {
-      const r = it.next();
-      if (isThenable<IteratorResult<unknown>>(r))
-        return this.streamAsync(cursor, n, discard, sent, r, undefined);
-      if (r.done) return 'done';
-      sent++;
-      cursor.count++;
-      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
-      if (writer.length >= threshold) {
-        const f = s.wire.flush();
-        if (f) return this.streamAsync(cursor, n, discard, sent, undefined, f);
-        // The write failed and ended the connection: pull nothing more (the records would only
-        // pile up in the writer, which nobody flushes any more).
-        if (s.ended) return 'more';
+    while (cursor.count < limit) {
+      let record: RecordValues;
+      if (rows !== undefined) {
+        if (cursor.index >= rows.length) return 'done';
+        record = rows[cursor.index++];
+      } else {
+        const r = it.next();
+        if (isThenable<IteratorResult<RecordValues>>(r)) return { next: r };
+        if (r.done) return 'done';
+        record = r.value;
       }
+      const pause = this.emit(cursor, record, discard);
+      if (pause !== undefined) return pause;
     }
     return 'more';
   }
 
+  /** One record out (or skipped); a pause when the transport asks to wait, or 'more' when the
+   *  connection has ended (a failed write): pull nothing more. */
+  private emit(
+    cursor: ResultCursor,
+    record: RecordValues,
+    discard: boolean,
+  ): Pause | 'more' | undefined {
+    const s = this.session;
+    cursor.count++;
+    if (!discard) {
+      const values = cursor.values(record);
+      if (s.debug)
+        s.log(
+          'debug',
+          `S: ${formatMessage({ type: 'RECORD', fields: values as unknown[] }, LOG_FORMAT)}`,
+        );
+      s.codec!.encodeRecord(values, s.wire.writer);
+    }
+    if (s.wire.writer.length < s.options.flushThreshold) return undefined;
+    const drain = s.wire.flush();
+    if (drain !== undefined) return { drain };
+    return s.ended ? 'more' : undefined;
+  }
+
   private async streamAsync(
     cursor: ResultCursor,
-    n: number,
+    limit: number,
     discard: boolean,
-    sent: number,
-    pending: PromiseLike<IteratorResult<unknown>> | undefined,
-    drain: Promise<void> | undefined,
+    pause: Pause,
   ): Promise<PullOutcome> {
     const s = this.session;
-    const it = cursor.iterator;
-    const codec = s.codec!;
-    const writer = s.wire.writer;
-    const threshold = s.options.flushThreshold;
     // A RESET (or the end of the connection) while this stream awaits makes everything it would
     // still produce stale: the RESET may even have been answered before the await resumes.
     const epoch = s.interrupts.epoch;
     const stale = (): boolean => s.interrupts.epoch !== epoch || s.isInterrupted() || s.ended;
-    if (drain) await drain;
     for (;;) {
-      if (stale()) {
-        if (pending) Promise.resolve(pending).catch(() => undefined);
-        return 'more';
-      }
-      let r: IteratorResult<unknown>;
-      if (pending !== undefined) {
-        r = await pending;
-        pending = undefined;
+      if ('drain' in pause) {
+        await pause.drain;
         if (stale()) return 'more';
       } else {
-        if (n >= 0 && sent >= n) return 'more';
-        const next = it.next();
-        if (isThenable<IteratorResult<unknown>>(next)) {
-          pending = next;
+        const r = await pause.next;
+        if (stale()) return 'more';
+        if (r.done) return 'done';
+        const next = this.emit(cursor, r.value, discard);
+        if (next === 'more') return next;
+        if (next !== undefined) {
+          pause = next;
           continue;
         }
-        r = next;
       }
-      if (r.done) return 'done';
-      sent++;
-      cursor.count++;
-      if (!discard) this.sendRecord(codec, cursor.values(r.value as never), writer);
-      if (writer.length >= threshold) {
-        const f = s.wire.flush();
-        if (f) await f;
-      }
+      const outcome = this.pump(cursor, limit, discard);
+      if (typeof outcome === 'string') return outcome;
+      pause = outcome;
     }
-  }
-
-  private sendRecord(codec: MessageCodec, values: readonly unknown[], writer: ChunkWriter): void {
-    const s = this.session;
-    if (s.debug)
-      s.log(
-        'debug',
-        `S: ${formatMessage({ type: 'RECORD', fields: values as unknown[] }, LOG_FORMAT)}`,
-      );
-    codec.encodeRecord(values, writer);
   }
 
   private resultFailed(request: RequestType, cursor: ResultCursor, e: unknown): void {

@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild({ platform: 'node' });
+export default packageBuild({ platform: 'node', entry: ['src/index.ts', 'src/script.ts'] });

@@ -20,24 +20,6 @@ export type {
   TransactionOptions,
 } from './handler.js';
 export { consoleLogger, type Logger, type LogLevel } from './logger.js';
-export {
-  type BoltVersionSpec,
-  type ParseScriptOptions,
-  parseScript,
-  type Script,
-  type ScriptBlock,
-  type ScriptMessage,
-  ScriptSyntaxError,
-  type ScriptSyntaxErrorCode,
-  type ScriptValue,
-} from './script-parser.js';
-export {
-  type FinishOptions,
-  ScriptFailure,
-  type ScriptFailureCode,
-  ScriptPlayer,
-  type ScriptPlayerOptions,
-} from './script-player.js';
 export { type BoltServer, createServer } from './server.js';
 export type { ResolvedServerOptions, ServerOptions } from './server-options.js';
 export { type Clock, systemClock } from './session/clock.js';

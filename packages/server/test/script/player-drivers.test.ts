@@ -8,14 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tcp } from '@bolt/net-adapters/node';
+import { parseScript, type Script, ScriptFailure, ScriptPlayer } from '@bolt/server/script';
 import neo4j6 from 'neo4j-driver';
 import neo4j4 from 'neo4j-driver-4';
 import neo4j5 from 'neo4j-driver-5';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseScript, type Script } from '../src/script-parser.js';
-import { ScriptFailure, ScriptPlayer } from '../src/script-player.js';
 
-const recorded = fileURLToPath(new URL('../../client/test/recorded/', import.meta.url));
+const recorded = fileURLToPath(new URL('../../../client/test/recorded/', import.meta.url));
 const load = (name: string) =>
   parseScript(readFileSync(`${recorded}${name}`, 'utf8'), { source: name });
 
@@ -501,7 +500,7 @@ S: RECORD [2]
     expect(ScriptFailure.isInstance(failure)).toBe(true);
     const f = failure as ScriptFailure;
     expect(f.code).toBe('MISMATCH');
-    expect(f.received).toBe('RUN "RETURN 1 AS n" {} {}');
+    expect(f.received).toBe('RUN "RETURN 1 AS n" {"{}": {}} {"{}": {}}');
     expect(f.expected).toContain('(line 5) C: RUN "RETURN 2 AS n" {} {}');
     expect(f.expected).toContain('(line 4) A: RESET');
   });

@@ -4,10 +4,9 @@
  */
 import { memoryPair } from '@bolt/net-adapters';
 import { encodeClientHandshake } from '@bolt/parser';
+import { parseScript, ScriptFailure, ScriptPlayer, ScriptSyntaxError } from '@bolt/server/script';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseScript, ScriptSyntaxError } from '../src/script-parser.js';
-import { ScriptFailure, ScriptPlayer } from '../src/script-player.js';
 
 const tokens = [
   '!: BOLT 4.4',

@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tsup.base';
+
+export default packageBuild({ platform: 'node', entry: ['src/bolt.ts'], dts: false });

@@ -2,7 +2,7 @@
  * Recorded conversations: each script in ./recorded/ is a Neo4j exchange written in the
  * conformance suite's stub-script format, modelled on a named testkit script (see the first
  * line of each). The same scripts are replayed to the official `neo4j-driver` in
- * packages/server/test/script-player.test.ts, which proves they are what real drivers do.
+ * packages/server/test/script/player-drivers.test.ts, which proves they are what real drivers do.
  * Here our client plays the client side over TCP: the player fails on the first message our
  * client sends that the script does not allow, and our client must understand every answer.
  */

@@ -18,6 +18,12 @@ const rejection = (p: PromiseLike<unknown>): Promise<unknown> =>
     (e: unknown) => e,
   );
 
+/** A Bolt 4.1 server reads no version ranges (the stub answers as one): offer 4.1 itself. */
+const EXACT_4X1 = [
+  { major: 4, minor: 4, range: 2 },
+  { major: 4, minor: 1 },
+];
+
 describe('routing against recorded conversations', () => {
   it('reads go to a reader of the routing table, writes to a writer', async () => {
     cluster = new StubCluster();
@@ -67,7 +73,7 @@ describe('routing against recorded conversations', () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-v4x1.script');
       await cluster.start(9010, 'reader-v4x1.script');
-      const d = cluster.driver();
+      const d = cluster.driver({ protocolVersions: EXACT_4X1 });
       const session = d.session({ database: 'adb', defaultAccessMode: 'READ', bookmarks: 'sys:1' });
       const result = await session.run('RETURN 1 AS n');
       expect(result.records[0].get('n')).toBe(1);
@@ -303,7 +309,7 @@ describe('routing against recorded conversations', () => {
     it('no routing procedure (a single server): ServiceUnavailable saying so', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-no-procedure-v4x1.script');
-      const d = cluster.driver();
+      const d = cluster.driver({ protocolVersions: EXACT_4X1 });
       const error = await rejection(d.verifyConnectivity());
       expect((error as BoltError).code).toBe('ServiceUnavailable');
       expect((error as BoltError).message).toMatch(/cannot route/);

@@ -8,8 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ListenerModule, type MemoryNetwork, memoryNetwork } from '@bolt/net-adapters';
-import { parseScript } from '../../../server/src/script-parser.js';
-import { ScriptPlayer } from '../../../server/src/script-player.js';
+import { parseScript, ScriptPlayer } from '@bolt/server/script';
 import { auth, type Driver, type DriverConfig, driver } from '../../src/index.js';
 
 const dir = fileURLToPath(new URL('../recorded/routing/', import.meta.url));

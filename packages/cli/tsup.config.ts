@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild({ platform: 'node', entry: ['src/bolt.ts'], dts: false });
+export default packageBuild({ platform: 'node', entry: ['src/index.ts', 'src/bolt.ts'] });

@@ -5,6 +5,12 @@ export {
   GENERAL_GQL_STATUS,
   UNKNOWN_ERROR_CODE,
 } from './bolt-error.js';
+export {
+  type BoltCluster,
+  type ClusterMember,
+  type ClusterOptions,
+  createCluster,
+} from './cluster.js';
 export type {
   AuthToken,
   ConnectionInfo,

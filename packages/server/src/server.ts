@@ -104,8 +104,9 @@ class Server implements BoltServer, SessionHost {
   }
 }
 
-/** Turn a plain query function into a Handler; a Handler object is used as is. */
-function normalizeHandler(handler: Handler | QueryFunction): Handler {
+/** Turn a plain query function into a Handler; a Handler object is used as is (also used by
+ *  `createCluster`). */
+export function normalizeHandler(handler: Handler | QueryFunction): Handler {
   if (typeof handler === 'function') {
     return {
       run(query, parameters, context) {

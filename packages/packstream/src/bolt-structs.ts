@@ -63,14 +63,34 @@ export function boltStructs(
   if (major >= 2) {
     registerTemporal(r, utc);
     registerSpatial(r);
-  }
+  } else refuse(r, [Date, Time, LocalTime, DateTime, LocalDateTime, Duration, Point], version, 2);
   if (major >= 6) {
     registerVector(r);
     registerUnsupportedType(r);
-  }
+  } else refuse(r, [Vector], version, 6);
   r.seal();
   cache.set(key, r);
   return r;
+}
+
+/** Encoding a value of these classes fails with UNSUPPORTED_IN_VERSION, naming the version
+ *  that would carry it (instead of the generic "register it in a StructRegistry"). Their tags
+ *  still decode as generic Structures. */
+function refuse(
+  r: StructRegistry,
+  types: readonly (abstract new (...args: any[]) => unknown)[],
+  version: BoltVersionLike,
+  since: number,
+): void {
+  const v = `${version.major}.${version.minor}`;
+  for (const type of types) {
+    r.byType.set(type, () => {
+      throw new PackStreamError(
+        'UNSUPPORTED_IN_VERSION',
+        `Bolt ${v} cannot carry a ${type.name}: ${since === 2 ? 'temporal and spatial values need' : `${type.name} values need`} Bolt ${since}.0 or later, and this connection speaks ${v}`,
+      );
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

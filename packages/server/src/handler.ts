@@ -103,6 +103,10 @@ export interface RunResult {
   summary?: ResultSummary | (() => ResultSummary | Promise<ResultSummary>);
 }
 
+/** What `run` may return: a {@link RunResult}, or the rows as objects (the keys of the first
+ *  row are the fields). */
+export type RunReturn = RunResult | readonly Record<string, unknown>[];
+
 /** Role of a server in a routing table. */
 export type RoutingRole = 'ROUTE' | 'READ' | 'WRITE';
 
@@ -138,12 +142,13 @@ export interface Handler {
    * `{ username: principal ?? '' }`.
    */
   authenticate?(token: AuthToken, connection: ConnectionInfo): unknown;
-  /** Run one query. Throw (e.g. a BoltError) to answer FAILURE. */
+  /** Run one query: return a {@link RunResult}, or the rows as objects (the keys of the first
+   *  row name the columns), or a promise of either. Throw (e.g. a BoltError) to answer FAILURE. */
   run(
     query: string,
     parameters: Record<string, unknown>,
     context: QueryContext,
-  ): RunResult | Promise<RunResult>;
+  ): RunReturn | Promise<RunReturn>;
   /** Open an explicit transaction (BEGIN). Default: nothing. */
   begin?(context: QueryContext): void | Promise<void>;
   /** Commit it. Return a bookmark string (or `{bookmark}`) to send to the client. */

@@ -1,3 +1,24 @@
+// The value classes a handler builds results from (the same classes as @bolt/packstream's).
+export {
+  Date,
+  DateTime,
+  Duration,
+  Float,
+  float,
+  LocalDateTime,
+  LocalTime,
+  Node,
+  Path,
+  PathSegment,
+  Point,
+  Relationship,
+  Structure,
+  Time,
+  UnboundRelationship,
+  UnsupportedType,
+  Uuid,
+  Vector,
+} from '@bolt/packstream';
 export {
   BoltError,
   type BoltErrorOptions,
@@ -23,6 +44,7 @@ export type {
   RoutingRole,
   RoutingTable,
   RunResult,
+  RunReturn,
   TransactionOptions,
 } from './handler.js';
 export { consoleLogger, type Logger, type LogLevel } from './logger.js';

@@ -1,5 +1,5 @@
 import { BoltError } from './bolt-error.js';
-import type { RecordValues, ResultSummary, RunResult } from './handler.js';
+import type { RecordValues, ResultSummary, RunResult, RunReturn } from './handler.js';
 import type { WorkContext } from './query-context.js';
 
 type AnyIterator = Iterator<RecordValues> | AsyncIterator<RecordValues>;
@@ -25,14 +25,17 @@ export class ResultCursor {
   private finished = false;
 
   constructor(
-    result: RunResult,
+    returned: RunReturn,
     readonly context: WorkContext,
     readonly qid: number,
     /** `Date.now()` when the request arrived (for t_last). */
     readonly startedAt: number = Date.now(),
   ) {
+    const result = Array.isArray(returned) ? rowsResult(returned) : (returned as RunResult);
     if (result === null || typeof result !== 'object' || !Array.isArray(result.fields))
-      throw new BoltError('The handler returned no result: run() must return {fields, records?}.');
+      throw new BoltError(
+        `run() returned ${describeReturn(result)}; return an array of row objects ([{ n: 1 }], the keys of the first row name the columns), or { fields, records } ({ fields: ['n'], records: [[1]] }; records may be any Iterable or AsyncIterable), or a promise of either.`,
+      );
     for (const f of result.fields)
       if (typeof f !== 'string')
         throw new BoltError(`Field names must be strings, got ${typeof f} in run() result fields.`);
@@ -98,4 +101,18 @@ export class ResultCursor {
       // abandoned anyway
     }
   }
+}
+
+/** Rows given as objects: the keys of the first row are the fields. */
+export function rowsResult(rows: readonly Record<string, unknown>[]): RunResult {
+  return { fields: rows.length > 0 ? Object.keys(rows[0]) : [], records: rows as RecordValues[] };
+}
+
+function describeReturn(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (typeof v !== 'object') return `a ${typeof v}`;
+  return (v as { fields?: unknown }).fields === undefined
+    ? 'an object without fields'
+    : 'an object whose fields is not a list of names';
 }

@@ -1,4 +1,10 @@
-import type { BoltVersion } from '@bolt/parser';
+import {
+  type BoltVersion,
+  formatVersion,
+  isVersionIn,
+  parseVersion,
+  SUPPORTED_VERSIONS,
+} from '@bolt/parser';
 import type { Handler, QueryFunction } from './handler.js';
 import type { Logger } from './logger.js';
 import { type Clock, systemClock } from './session/clock.js';
@@ -12,9 +18,10 @@ export interface ServerOptions {
   agent?: string;
   /** Prefix of the `connection_id` sent in HELLO SUCCESS. Default `'bolt-'` (`bolt-1`, `bolt-2`, ...). */
   connectionIdPrefix?: string;
-  /** Versions this server negotiates, newest first. Default: every version of the parser's
-   *  `SUPPORTED_VERSIONS` (1.0 through 6.1). */
-  versions?: readonly BoltVersion[];
+  /** Versions this server negotiates, as `'5.4'` or `{ major: 5, minor: 4 }`. Each must be one
+   *  of the parser's `SUPPORTED_VERSIONS` (1.0, 2.0, 3.0, 4.0–4.4, 5.0–5.4, 5.6–5.8, 6.0, 6.1);
+   *  anything else is a TypeError at `createServer`. Default: all of them. */
+  versions?: readonly (BoltVersion | string)[];
   /** Answer handshake manifest v1 requests (5.7+ clients). Default true. */
   manifest?: boolean;
   /** Address (`host:port`) this server advertises in its default routing table. Default: the
@@ -105,7 +112,7 @@ export function resolveServerOptions(
   return {
     agent: options.agent ?? 'BoltServer/0.1.0',
     connectionIdPrefix: options.connectionIdPrefix ?? 'bolt-',
-    versions: options.versions ?? defaultVersions,
+    versions: options.versions === undefined ? defaultVersions : checkVersions(options.versions),
     manifest: options.manifest ?? true,
     advertisedAddress: options.advertisedAddress,
     recvTimeoutSeconds: recv,
@@ -127,4 +134,33 @@ export function resolveServerOptions(
     logger: options.logger ?? {},
     clock,
   };
+}
+
+/** `versions` as version objects, newest first; a TypeError for anything that is not a Bolt
+ *  version this server implements. */
+function checkVersions(list: readonly (BoltVersion | string)[]): readonly BoltVersion[] {
+  if (!Array.isArray(list) || list.length === 0)
+    throw new TypeError("versions must be a non-empty list of Bolt versions, e.g. ['5.4', '4.4']");
+  const known = SUPPORTED_VERSIONS.map(formatVersion).join(', ');
+  const out = list.map((v, i): BoltVersion => {
+    const parsed =
+      typeof v === 'string'
+        ? parseVersion(v)
+        : v !== null &&
+            typeof v === 'object' &&
+            Number.isInteger(v.major) &&
+            Number.isInteger(v.minor)
+          ? { major: v.major, minor: v.minor }
+          : undefined;
+    if (parsed === undefined)
+      throw new TypeError(
+        `versions[${i}] is ${JSON.stringify(v)}: give a version as '5.4' or { major: 5, minor: 4 }`,
+      );
+    if (!isVersionIn(parsed, SUPPORTED_VERSIONS))
+      throw new TypeError(
+        `versions[${i}]: Bolt ${formatVersion(parsed)} does not exist or is not implemented (known: ${known})`,
+      );
+    return parsed;
+  });
+  return out.sort((a, b) => b.major - a.major || b.minor - a.minor);
 }

@@ -1,6 +1,7 @@
 import type { Listener, ListenerModule, ListenOptions, Transport } from '@bolt/net-adapters';
 import { SUPPORTED_VERSIONS } from '@bolt/parser';
-import type { Handler, QueryFunction, RecordValues, RunResult } from './handler.js';
+import type { Handler, QueryFunction, RunResult } from './handler.js';
+import { rowsResult } from './result-cursor.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -123,10 +124,7 @@ export function normalizeHandler(handler: Handler | QueryFunction): Handler {
 }
 
 function toRunResult(r: readonly Record<string, unknown>[] | RunResult): RunResult {
-  if (Array.isArray(r)) {
-    const rows = r as readonly Record<string, unknown>[];
-    return { fields: rows.length > 0 ? Object.keys(rows[0]) : [], records: rows as RecordValues[] };
-  }
+  if (Array.isArray(r)) return rowsResult(r as readonly Record<string, unknown>[]);
   if (r === undefined || r === null) return { fields: [] };
   return r as RunResult;
 }

@@ -1,6 +1,6 @@
 import { formatMessage, LOG_FORMAT, type RequestType } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
-import type { RecordValues, ResultSummary, RunResult } from '../handler.js';
+import type { RecordValues, ResultSummary, RunResult, RunReturn } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import { ResultCursor } from '../result-cursor.js';
 import type { BoltSession } from './bolt-session.js';
@@ -42,7 +42,7 @@ export class Results {
       tx?.context ??
       s.transactions.legacy.open?.context ??
       new WorkContext(s.info, s.auth.user, readTransactionOptions(extra), false);
-    return s.interrupts.hook<RunResult>(
+    return s.interrupts.hook<RunReturn>(
       'RUN',
       () =>
         s.routing.procedure(query, parameters, context) ??
@@ -61,7 +61,7 @@ export class Results {
   }
 
   /** SUCCESS for a RUN whose result is `result` (`async`: `run` answered with a promise). */
-  opened(result: RunResult, context: WorkContext, async = false): void {
+  opened(result: RunReturn, context: WorkContext, async = false): void {
     const s = this.session;
     const tx = s.transactions.current;
     let cursor: ResultCursor;

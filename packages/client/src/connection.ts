@@ -107,6 +107,9 @@ const NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
 interface Pending {
   type: Request['type'];
   observer: ResponseObserver;
+  /** PULL n: the most RECORDs the server may send for it (-1: no limit). */
+  limit: number;
+  records: number;
 }
 
 /**
@@ -158,6 +161,8 @@ export class Connection {
   private head = 0;
   private flushScheduled = false;
   private readPaused = false;
+  /** A byte of the server's handshake answer arrived. */
+  private handshakeAnswered = false;
   private currentFailure: BoltError | undefined;
   private resetsPending = 0;
   private txOpenResults = 0;
@@ -274,7 +279,10 @@ export class Connection {
     if (request.type === 'RESET') this.resetsPending++;
     // an answer queued behind a paused stream must be readable
     if (this.readPaused) this.resumeReading();
-    if (request.type !== 'GOODBYE') this.pending.push({ type: request.type, observer });
+    if (request.type !== 'GOODBYE') {
+      const n = request.type === 'PULL' ? Number(request.extra?.n ?? -1) : -1;
+      this.pending.push({ type: request.type, observer, limit: n, records: 0 });
+    }
     if (this.wire) this.log!.debug!(`C: ${formatMessage(request, LOG_FORMAT)}`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -494,6 +502,7 @@ export class Connection {
     this.lastActivity = Date.now();
     if (this.handshake) {
       const hs = this.handshake;
+      this.handshakeAnswered ||= chunk.length > 0;
       let r: ReturnType<ClientHandshake['push']>;
       try {
         r = hs.shake.push(chunk);
@@ -522,11 +531,29 @@ export class Connection {
     if (this.handshake) {
       const hs = this.handshake;
       this.handshake = undefined;
+      const how = error ? `reset the connection (${error.message})` : 'closed the connection';
       hs.reject(
-        new BoltError(
-          `${this.address} closed the connection during the Bolt handshake${error ? ` (${error.message})` : ''}: it is probably not a Bolt server`,
-          { kind: 'protocol-refused', code: SERVICE_UNAVAILABLE, retryable: false, cause: error },
-        ),
+        this.handshakeAnswered
+          ? new BoltError(
+              `${this.address} ${how} in the middle of the Bolt handshake: it is probably not a Bolt server`,
+              {
+                kind: 'protocol-refused',
+                code: SERVICE_UNAVAILABLE,
+                retryable: false,
+                cause: error,
+              },
+            )
+          : // Nothing answered yet: what a server at its connection limit (or restarting) does,
+            // like a refusal during the TCP connect; worth another try.
+            new BoltError(
+              `${this.address} ${how} before answering the Bolt handshake: the server may be at its connection limit or restarting (or it is not a Bolt server)`,
+              {
+                kind: 'could-not-connect',
+                code: SERVICE_UNAVAILABLE,
+                retryable: true,
+                cause: error,
+              },
+            ),
       );
     }
     if (this.dead) return;
@@ -543,6 +570,7 @@ export class Connection {
   }
 
   private onMessage(body: Uint8Array): void {
+    if (this.dead) return;
     const p = this.pending[this.head];
     // RECORD fast path: B1 71 <list>; decoded without building a message object.
     if (body[1] === 0x71 && body[0] === 0xb1 && p !== undefined) {
@@ -553,7 +581,7 @@ export class Connection {
       }
       if (this.wire)
         this.log!.debug!(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
-      p.observer.onRecord?.(fields);
+      this.deliverRecord(p, fields);
       return;
     }
     const res = this.codec.decodeResponse(body);
@@ -564,22 +592,32 @@ export class Connection {
     switch (res.type) {
       case 'RECORD':
         if (this.wire) this.log!.debug!(`S: ${formatMessage(res, LOG_FORMAT)}`);
-        p.observer.onRecord?.(res.fields);
+        this.deliverRecord(p, res.fields);
         return;
       case 'SUCCESS': {
-        this.shift();
         const md = res.metadata as Record<string, any>;
         if (this.wire)
           this.log!.debug!(`S: ${formatMessage({ type: 'SUCCESS', metadata: md }, LOG_FORMAT)}`);
+        const wrong = wrongSuccess(p.type, md);
+        if (wrong) {
+          this.fail('protocol', `${this.address} answered ${p.type} with a SUCCESS whose ${wrong}`);
+          return;
+        }
+        this.shift();
         this.track(p.type, 'SUCCESS', md);
         p.observer.onSuccess?.(md);
         return;
       }
       case 'FAILURE': {
-        this.shift();
         const md = res.metadata as Record<string, unknown>;
         if (this.wire)
           this.log!.debug!(`S: ${formatMessage({ type: 'FAILURE', metadata: md }, LOG_FORMAT)}`);
+        const wrong = wrongFailure(md);
+        if (wrong) {
+          this.fail('protocol', `${this.address} answered ${p.type} with a FAILURE whose ${wrong}`);
+          return;
+        }
+        this.shift();
         const err = BoltError.fromFailure(md);
         if (p.type !== 'RESET') this.currentFailure = err;
         this.track(p.type, 'FAILURE', md);
@@ -605,6 +643,23 @@ export class Connection {
         return;
       }
     }
+  }
+
+  /** A RECORD for the request at the head: only PULL / PULL_ALL have records, and a PULL at
+   *  most the `n` it asked for. Anything else is a protocol error that ends the connection. */
+  private deliverRecord(p: Pending, fields: unknown[]): void {
+    if (p.type !== 'PULL' && p.type !== 'PULL_ALL') {
+      this.fail('protocol', `${this.address} sent a RECORD as the answer to ${p.type}`);
+      return;
+    }
+    if (p.limit >= 0 && ++p.records > p.limit) {
+      this.fail(
+        'protocol',
+        `${this.address} sent more than the ${p.limit} record(s) PULL asked for`,
+      );
+      return;
+    }
+    p.observer.onRecord?.(fields);
   }
 
   private shift(): void {
@@ -660,9 +715,11 @@ export class Connection {
 
   private async start(signal: AbortSignal): Promise<void> {
     const options = this.options;
-    const supported = options.legacyVersions
-      ? SUPPORTED_VERSIONS
-      : SUPPORTED_VERSIONS.filter((v) => v.major >= 3);
+    // Offering a version is enough to accept it: legacyVersions only changes the default slots.
+    const supported =
+      options.legacyVersions || options.protocolVersions
+        ? SUPPORTED_VERSIONS
+        : SUPPORTED_VERSIONS.filter((v) => v.major >= 3);
     const proposals =
       options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
     const shake = new ClientHandshake({ proposals, supported });
@@ -866,6 +923,37 @@ function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): Abo
     { once: true },
   );
   return combined.signal;
+}
+
+/** What is wrong with a SUCCESS answering `type`, or undefined: the fields a client relies on
+ *  must have their documented types. */
+function wrongSuccess(type: Request['type'], md: Record<string, unknown>): string | undefined {
+  if (type === 'RUN' && md.fields !== undefined) {
+    const f = md.fields;
+    if (!Array.isArray(f) || !f.every((k) => typeof k === 'string'))
+      return `fields is ${describeValue(f)}, not a list of strings`;
+  }
+  if (md.has_more !== undefined && typeof md.has_more !== 'boolean')
+    return `has_more is ${describeValue(md.has_more)}, not a boolean`;
+  if (md.bookmark !== undefined && typeof md.bookmark !== 'string')
+    return `bookmark is ${describeValue(md.bookmark)}, not a string`;
+  return undefined;
+}
+
+/** What is wrong with a FAILURE, or undefined: its code and message must be strings. */
+function wrongFailure(md: Record<string, unknown>): string | undefined {
+  for (const key of ['neo4j_code', 'code', 'message'])
+    if (md[key] !== undefined && typeof md[key] !== 'string')
+      return `${key} is ${describeValue(md[key])}, not a string`;
+  return undefined;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'a map';
+  return `${typeof v} ${String(v)}`;
 }
 
 function refused(e: unknown, address: string): BoltError {

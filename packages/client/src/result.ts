@@ -53,8 +53,10 @@ const EMPTY: readonly Record<any>[] = Object.freeze([]) as any;
  *   rest and returns the summary.
  */
 export class Result<T extends RecordShape = RecordShape>
-  implements AsyncIterable<Record<T>>, PromiseLike<QueryResult<T>>
+  implements AsyncIterable<Record<T>>, Promise<QueryResult<T>>
 {
+  /** A Result is a Promise of its {@link QueryResult} (`Object.prototype.toString` says so). */
+  readonly [Symbol.toStringTag] = 'Result';
   private phase: Phase = 'waiting';
   private mode: Mode = 'unknown';
   private conn: Connection | undefined;
@@ -112,7 +114,11 @@ export class Result<T extends RecordShape = RecordShape>
     this.pullObserver = {
       onRecord: (fields) => this.onRecord(fields),
       onSuccess: (md) => this.onPullSuccess(md),
-      onFailure: (e) => this.fail(e),
+      // After a break, the interrupted PULL's IGNORED is expected; RESET's answer ends the result.
+      onFailure: (e) => {
+        if (this.stopping && e.kind === 'aborted') this.pulling = false;
+        else this.fail(e);
+      },
     };
   }
 
@@ -308,6 +314,10 @@ export class Result<T extends RecordShape = RecordShape>
         }).then(() => it.next());
       },
       return: async (): Promise<IteratorResult<Record<T>>> => {
+        // `break` while an unbounded PULL (n = -1, or PULL_ALL on Bolt 1–3) is still streaming:
+        // no DISCARD can be sent before it ends, and it may never end. An auto-commit query is
+        // this connection's alone, so RESET stops it now instead.
+        if (this.pulling && this.unboundedPull && this._interruptible) this.stopStream();
         await this._discard();
         return { done: true, value: undefined };
       },
@@ -346,6 +356,7 @@ export class Result<T extends RecordShape = RecordShape>
         ? -1
         : this.fetchSize;
     this.pulling = true;
+    this.unboundedPull = n === -1 || !conn.features.pullN;
     this.phase = this.phase === 'running' ? 'running' : 'streaming';
     try {
       conn.pull(n, this.qid, this.pullObserver);
@@ -423,6 +434,26 @@ export class Result<T extends RecordShape = RecordShape>
   private cancelled = false;
   /** An abort sent RESET: nothing more is sent for this result; RESET's answer ends it. */
   private resetting = false;
+  /** The PULL under way asked for everything (n = -1 or PULL_ALL). */
+  private unboundedPull = false;
+  /** The consumer stopped reading (`break`) and RESET interrupts the stream: the result then
+   *  ends quietly (no error) when the RESET is answered. */
+  private stopping = false;
+
+  /** `break` during an unbounded PULL: RESET the connection (ours alone) and end quietly. */
+  private stopStream(): void {
+    if (this._ended || this.resetting || !this.conn) return;
+    this.stopping = true;
+    this.discarding = true;
+    this.resetting = true;
+    this.buffer = [];
+    this.bufHead = 0;
+    this.resumeReading();
+    this.conn.reset().then(
+      () => this.complete(),
+      (e) => this.fail(e),
+    );
+  }
 
   /** An abort: RESET when the connection is ours alone and the query is under way (the
    *  server stops at once; the result fails with an `aborted` error), else DISCARD. */

@@ -54,9 +54,10 @@ export class Transaction {
     });
   }
 
-  /** Whether the transaction can still run queries. */
+  /** Whether the transaction can still run queries: false once committed, rolled back, or
+   *  failed (a query in it failed, so the server rolled it back). */
   isOpen(): boolean {
-    return this.state === 'open';
+    return this.state === 'open' && this.failure === undefined;
   }
 
   /** Run a query in the transaction. The RUN is pipelined with BEGIN and other queries. */

@@ -175,7 +175,10 @@ describe('Connection: refused and unreachable servers', () => {
     expect(err.message).toMatch(/supports no Bolt version/);
   });
 
-  it('protocol-refused when the peer closes during the handshake', async () => {
+  // A close before any byte of the handshake answer is how a server at its connection limit
+  // refuses: a connection failure, retryable (issue 11). Partial answers stay protocol-refused
+  // (release.test.ts).
+  it('could-not-connect (retryable) when the peer closes before answering the handshake', async () => {
     const net = memoryNetwork();
     const listener = await net.listener.listen({ port: 0 }, (t) => {
       t.receive({ onData: () => t.end(), onEnd() {} });
@@ -186,7 +189,8 @@ describe('Connection: refused and unreachable servers', () => {
         host: 'h',
         port: listener.address.port,
       }).catch((e) => e);
-      expect(err.kind).toBe('protocol-refused');
+      expect(err.kind).toBe('could-not-connect');
+      expect(err.retryable).toBe(true);
     } finally {
       await listener.close();
     }

@@ -100,10 +100,15 @@ export class ClientHandshake {
     const offered = this.proposals.some((p) =>
       expandProposal(p).some((v) => v.major === version.major && v.minor === version.minor),
     );
-    if (!offered || isForbiddenVersion(version) || !isVersionIn(version, this.supported))
+    if (!offered)
       throw new ProtocolError(
         'BAD_HANDSHAKE',
         `the server chose Bolt ${formatVersion(version)}, which was not offered (${this.proposals.map(formatProposal).join(', ')})`,
+      );
+    if (isForbiddenVersion(version) || !isVersionIn(version, this.supported))
+      throw new ProtocolError(
+        'BAD_HANDSHAKE',
+        `the server chose Bolt ${formatVersion(version)}, which was offered but is not supported here (supported: ${this.supported.map(formatVersion).join(', ')})`,
       );
     this.done = true;
     return { version, send: new Uint8Array(0), rest: this.queue.take(4), manifest: false };

@@ -49,14 +49,18 @@ export {
 export { Driver, type DriverConfig, driver, type ExecuteQueryOptions } from './driver.js';
 export type { Logger } from './logger.js';
 export type { NotificationFilter } from './notification-filter.js';
+export type {
+  GqlStatusObject,
+  InputPosition,
+  Notification,
+  NotificationClassification,
+  NotificationSeverityLevel,
+} from './notifications.js';
 export { type ParsedUrl, parseUrl } from './parse-url.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { Record, type RecordShape } from './record.js';
 export { type QueryResult, Result, type ResultObserver, type WaitOptions } from './result.js';
 export {
-  type GqlStatusObject,
-  type InputPosition,
-  type Notification,
   type Plan,
   type ProfiledPlan,
   QueryStatistics,

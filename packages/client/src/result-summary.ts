@@ -1,4 +1,12 @@
 import type { BoltVersion } from '@bolt/parser';
+import {
+  type GqlStatusObject,
+  type Notification,
+  polyfillStatuses,
+  statusToNotification,
+  toGqlStatus,
+  toNotification,
+} from './notifications.js';
 
 const COUNTERS = [
   ['nodesCreated', 'nodes-created'],
@@ -84,36 +92,6 @@ export interface ProfiledPlan extends Plan {
   children: ProfiledPlan[];
 }
 
-export interface InputPosition {
-  offset: number;
-  line: number;
-  column: number;
-}
-
-/** A notification (what servers up to 5.4 send; derived from GQL statuses on 5.6+). */
-export interface Notification {
-  code: string;
-  title: string;
-  description: string;
-  severity: string;
-  severityLevel: 'WARNING' | 'INFORMATION' | 'UNKNOWN';
-  category: string;
-  classification: string;
-  position?: InputPosition;
-}
-
-/** A GQL status object (what 5.6+ servers send; synthesised from notifications before). */
-export interface GqlStatusObject {
-  gqlStatus: string;
-  statusDescription: string;
-  /** Whether it is a notification (warning/information) rather than an outcome. */
-  isNotification: boolean;
-  severity: string;
-  classification: string;
-  position?: InputPosition;
-  diagnosticRecord: Record<string, unknown>;
-}
-
 export interface ServerInfo {
   /** `host:port` the connection reached. */
   address: string;
@@ -177,7 +155,7 @@ export class ResultSummary {
         .map(statusToNotification);
     } else {
       this.notifications = notes.map(toNotification);
-      this.gqlStatusObjects = polyfillStatuses(this.notifications, hasRecords, metadata);
+      this.gqlStatusObjects = polyfillStatuses(notes, hasRecords, metadata);
     }
   }
 
@@ -217,113 +195,5 @@ function toProfile(p: any): ProfiledPlan {
     pageCacheHitRatio: num(p.pageCacheHitRatio),
     time: num(p.time),
     children: Array.isArray(p.children) ? p.children.map(toProfile) : [],
-  };
-}
-
-function toPosition(p: any): InputPosition | undefined {
-  if (!p || typeof p !== 'object') return undefined;
-  return { offset: num(p.offset), line: num(p.line), column: num(p.column) };
-}
-
-function level(s: unknown): 'WARNING' | 'INFORMATION' | 'UNKNOWN' {
-  return s === 'WARNING' || s === 'INFORMATION' ? s : 'UNKNOWN';
-}
-
-function toNotification(n: any): Notification {
-  const severity = String(n.severity ?? 'UNKNOWN');
-  const category = String(n.category ?? 'UNKNOWN');
-  const out: Notification = {
-    code: String(n.code ?? ''),
-    title: String(n.title ?? ''),
-    description: String(n.description ?? ''),
-    severity,
-    severityLevel: level(severity),
-    category,
-    classification: category,
-  };
-  const pos = toPosition(n.position);
-  if (pos) out.position = pos;
-  return out;
-}
-
-function toGqlStatus(s: any): GqlStatusObject {
-  const diag = {
-    OPERATION: '',
-    OPERATION_CODE: '0',
-    CURRENT_SCHEMA: '/',
-    ...(s.diagnostic_record ?? {}),
-  };
-  const gqlStatus = String(s.gql_status ?? '');
-  const out: GqlStatusObject = {
-    gqlStatus,
-    statusDescription: String(s.status_description ?? ''),
-    isNotification: typeof s.neo4j_code === 'string',
-    severity: String(diag._severity ?? 'UNKNOWN'),
-    classification: String(diag._classification ?? 'UNKNOWN'),
-    diagnosticRecord: diag,
-  };
-  const pos = toPosition(diag._position);
-  if (pos) out.position = pos;
-  return out;
-}
-
-function statusToNotification(s: any): Notification {
-  const diag = s.diagnostic_record ?? {};
-  const severity = String(diag._severity ?? 'UNKNOWN');
-  const classification = String(diag._classification ?? 'UNKNOWN');
-  const out: Notification = {
-    code: s.neo4j_code,
-    title: String(s.title ?? ''),
-    description: String(s.description ?? s.status_description ?? ''),
-    severity,
-    severityLevel: level(severity),
-    category: classification,
-    classification,
-  };
-  const pos = toPosition(diag._position);
-  if (pos) out.position = pos;
-  return out;
-}
-
-/** Servers before 5.6: one outcome status (`00000` / `02000` no data / `00001` omitted
- *  result) plus each notification as a `01N42` warning / `03N42` information status. */
-function polyfillStatuses(
-  notes: Notification[],
-  hasRecords: boolean,
-  md: Record<string, any>,
-): GqlStatusObject[] {
-  const outcome: GqlStatusObject = hasRecords
-    ? status('00000', 'note: successful completion')
-    : Array.isArray(md.fields) && md.fields.length === 0
-      ? status('00001', 'note: successful completion - omitted result')
-      : status('02000', 'note: no data');
-  const converted = notes.map((n) => {
-    const warning = n.severityLevel === 'WARNING';
-    const s = status(
-      warning ? '01N42' : '03N42',
-      warning ? 'warn: unknown warning' : 'info: unknown notification',
-    );
-    s.isNotification = true;
-    s.severity = n.severity;
-    s.classification = n.category;
-    s.diagnosticRecord._severity = n.severity;
-    s.diagnosticRecord._classification = n.category;
-    if (n.position) {
-      s.position = n.position;
-      s.diagnosticRecord._position = n.position;
-    }
-    return s;
-  });
-  return [outcome, ...converted];
-}
-
-function status(gqlStatus: string, statusDescription: string): GqlStatusObject {
-  return {
-    gqlStatus,
-    statusDescription,
-    isNotification: false,
-    severity: 'UNKNOWN',
-    classification: 'UNKNOWN',
-    diagnosticRecord: { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' },
   };
 }

@@ -444,10 +444,12 @@ describe('summaries', () => {
         severityLevel: 'WARNING',
         position: { offset: 1, line: 1, column: 2 },
       });
-      expect(summary.gqlStatusObjects[0].gqlStatus).toBe('00000');
-      expect(
-        summary.gqlStatusObjects.some((g) => g.isNotification && g.severity === 'WARNING'),
-      ).toBe(true);
+      // GQL order: warnings before the success outcome
+      expect(summary.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['01N42', '00000']);
+      expect(summary.gqlStatusObjects[0]).toMatchObject({
+        isNotification: true,
+        severity: 'WARNING',
+      });
       expect(summary.hasPlan()).toBe(true);
       expect(summary.plan ? summary.plan.operatorType : undefined).toBe('ProduceResults');
       await s.close();

@@ -68,6 +68,7 @@ function mapToCypherPlain(args: Record<string, unknown>): Record<string, unknown
   ) as Record<string, unknown>;
 }
 
+/** testkit's notification shape: exactly these keys (`position` only when sent). */
 function notification(n: Notification): Record<string, unknown> {
   const out: Record<string, unknown> = {
     code: n.code,
@@ -75,7 +76,9 @@ function notification(n: Notification): Record<string, unknown> {
     description: n.description,
     severity: n.severity,
     severityLevel: n.severityLevel,
+    rawSeverityLevel: n.rawSeverityLevel ?? null,
     category: n.category,
+    rawCategory: n.rawCategory ?? '',
   };
   if (n.position) out.position = n.position;
   return out;
@@ -87,9 +90,9 @@ function gqlStatus(g: GqlStatusObject): Record<string, unknown> {
     statusDescription: g.statusDescription,
     position: g.position ?? null,
     classification: g.classification,
-    rawClassification: null,
+    rawClassification: g.rawClassification ?? null,
     severity: g.severity,
-    rawSeverity: null,
+    rawSeverity: g.rawSeverity ?? null,
     diagnosticRecord: mapToCypher(g.diagnosticRecord),
     isNotification: g.isNotification,
   };

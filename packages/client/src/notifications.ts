@@ -1,0 +1,237 @@
+/**
+ * Notifications (what servers up to 5.4 send) and GQL status objects (what 5.6+ servers send),
+ * each derived from the other for the versions that lack it, with the official drivers' rules:
+ * raw values kept as sent, severities and classifications also given as a known value or
+ * `'UNKNOWN'`.
+ */
+
+export interface InputPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export type NotificationSeverityLevel = 'WARNING' | 'INFORMATION' | 'UNKNOWN';
+
+/** The classifications (categories) Neo4j defines; anything else reads as `'UNKNOWN'`. */
+export type NotificationClassification =
+  | 'HINT'
+  | 'UNRECOGNIZED'
+  | 'UNSUPPORTED'
+  | 'PERFORMANCE'
+  | 'TOPOLOGY'
+  | 'SECURITY'
+  | 'DEPRECATION'
+  | 'GENERIC'
+  | 'SCHEMA'
+  | 'UNKNOWN';
+
+const CLASSIFICATIONS = new Set<string>([
+  'HINT',
+  'UNRECOGNIZED',
+  'UNSUPPORTED',
+  'PERFORMANCE',
+  'TOPOLOGY',
+  'SECURITY',
+  'DEPRECATION',
+  'GENERIC',
+  'SCHEMA',
+]);
+
+/** A notification (what servers up to 5.4 send; derived from GQL statuses on 5.6+). */
+export interface Notification {
+  code: string;
+  title: string;
+  description: string;
+  /** The severity as the server sent it (`'UNKNOWN'` when it sent none). */
+  severity: string;
+  /** `'WARNING'`, `'INFORMATION'`, or `'UNKNOWN'` for anything else. */
+  severityLevel: NotificationSeverityLevel;
+  /** The severity as the server sent it; undefined when it sent none. */
+  rawSeverityLevel: string | undefined;
+  /** One of the known classifications, or `'UNKNOWN'` for anything else. */
+  category: NotificationClassification;
+  /** The category as the server sent it; undefined when it sent none. */
+  rawCategory: string | undefined;
+  /** Same as `category` (the name 5.6+ servers use). */
+  classification: NotificationClassification;
+  /** Same as `rawCategory`. */
+  rawClassification: string | undefined;
+  position?: InputPosition;
+}
+
+/** A GQL status object (what 5.6+ servers send; synthesised from notifications before). */
+export interface GqlStatusObject {
+  gqlStatus: string;
+  statusDescription: string;
+  /** Whether it is a notification (warning/information) rather than an outcome. */
+  isNotification: boolean;
+  /** `'WARNING'`, `'INFORMATION'`, or `'UNKNOWN'` (from the diagnostic record's `_severity`). */
+  severity: NotificationSeverityLevel;
+  /** `_severity` as sent; undefined when absent. */
+  rawSeverity: string | undefined;
+  /** One of the known classifications or `'UNKNOWN'` (from `_classification`). */
+  classification: NotificationClassification;
+  /** `_classification` as sent; undefined when absent. */
+  rawClassification: string | undefined;
+  position?: InputPosition;
+  /** As sent, with `OPERATION`, `OPERATION_CODE` and `CURRENT_SCHEMA` filled in when absent. */
+  diagnosticRecord: Record<string, unknown>;
+}
+
+const DEFAULT_DIAGNOSTIC_RECORD = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
+
+function severityLevel(raw: unknown): NotificationSeverityLevel {
+  return raw === 'WARNING' || raw === 'INFORMATION' ? raw : 'UNKNOWN';
+}
+
+function classification(raw: unknown): NotificationClassification {
+  return typeof raw === 'string' && CLASSIFICATIONS.has(raw)
+    ? (raw as NotificationClassification)
+    : 'UNKNOWN';
+}
+
+function rawString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function toPosition(p: any): InputPosition | undefined {
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const n = (v: unknown) => (v === undefined || v === null ? 0 : Number(v));
+  return { offset: n(p.offset), line: n(p.line), column: n(p.column) };
+}
+
+/** A notification of a pre-5.6 summary. */
+export function toNotification(n: any): Notification {
+  const cat = classification(n.category);
+  const rawCat = rawString(n.category);
+  const out: Notification = {
+    code: String(n.code ?? ''),
+    title: String(n.title ?? ''),
+    description: String(n.description ?? ''),
+    severity: String(n.severity ?? 'UNKNOWN'),
+    severityLevel: severityLevel(n.severity),
+    rawSeverityLevel: rawString(n.severity),
+    category: cat,
+    rawCategory: rawCat,
+    classification: cat,
+    rawClassification: rawCat,
+  };
+  const pos = toPosition(n.position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+/** A GQL status object of a 5.6+ summary. */
+export function toGqlStatus(s: any): GqlStatusObject {
+  const sent = s.diagnostic_record;
+  const diag =
+    sent && typeof sent === 'object' && !Array.isArray(sent)
+      ? { ...DEFAULT_DIAGNOSTIC_RECORD, ...sent }
+      : { ...DEFAULT_DIAGNOSTIC_RECORD };
+  const out: GqlStatusObject = {
+    gqlStatus: String(s.gql_status ?? ''),
+    statusDescription: String(s.status_description ?? ''),
+    isNotification: typeof s.neo4j_code === 'string',
+    severity: severityLevel(diag._severity),
+    rawSeverity: rawString(diag._severity),
+    classification: classification(diag._classification),
+    rawClassification: rawString(diag._classification),
+    diagnosticRecord: diag,
+  };
+  const pos = toPosition(diag._position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+/** The notification a 5.6+ status stands for (statuses with a `neo4j_code`). */
+export function statusToNotification(s: any): Notification {
+  const diag = s.diagnostic_record ?? {};
+  const cat = classification(diag._classification);
+  const rawCat = rawString(diag._classification);
+  const out: Notification = {
+    code: s.neo4j_code,
+    title: String(s.title ?? ''),
+    description: String(s.description ?? s.status_description ?? ''),
+    severity: String(diag._severity ?? 'UNKNOWN'),
+    severityLevel: severityLevel(diag._severity),
+    rawSeverityLevel: rawString(diag._severity),
+    category: cat,
+    rawCategory: rawCat,
+    classification: cat,
+    rawClassification: rawCat,
+  };
+  const pos = toPosition(diag._position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+/**
+ * Servers before 5.6: the GQL statuses a 5.6 server would have sent. One outcome (`00000` with
+ * records, `02000` no data, `00001` for a query without result columns) plus each notification
+ * as a `01N42` warning or `03N42` information (anything not a warning), ordered as GQL ranks
+ * them: no data, warnings, success, informations.
+ */
+export function polyfillStatuses(
+  rawNotifications: unknown[],
+  hasRecords: boolean,
+  metadata: Record<string, any>,
+): GqlStatusObject[] {
+  const outcome = hasRecords
+    ? outcomeStatus('00000', 'note: successful completion')
+    : Array.isArray(metadata.fields) && metadata.fields.length === 0
+      ? outcomeStatus('00001', 'note: successful completion - omitted result')
+      : outcomeStatus('02000', 'note: no data');
+  const converted = rawNotifications
+    .filter((n): n is Record<string, unknown> => !!n && typeof n === 'object')
+    .map(notificationStatus);
+  const rank = (s: GqlStatusObject) =>
+    s.gqlStatus.startsWith('02')
+      ? 0
+      : s.gqlStatus.startsWith('01')
+        ? 1
+        : s.gqlStatus.startsWith('00')
+          ? 2
+          : 3;
+  // a stable sort: notifications of one rank keep the server's order
+  return [outcome, ...converted].sort((a, b) => rank(a) - rank(b));
+}
+
+function notificationStatus(n: Record<string, unknown>): GqlStatusObject {
+  const warning = n.severity === 'WARNING';
+  const diag: Record<string, unknown> = { ...DEFAULT_DIAGNOSTIC_RECORD };
+  if (n.severity !== undefined) diag._severity = n.severity;
+  if (n.category !== undefined) diag._classification = n.category;
+  if (n.position !== undefined) diag._position = n.position;
+  const out: GqlStatusObject = {
+    gqlStatus: warning ? '01N42' : '03N42',
+    statusDescription:
+      typeof n.description === 'string'
+        ? n.description
+        : warning
+          ? 'warn: unknown warning'
+          : 'info: unknown notification',
+    isNotification: true,
+    severity: severityLevel(n.severity),
+    rawSeverity: rawString(n.severity),
+    classification: classification(n.category),
+    rawClassification: rawString(n.category),
+    diagnosticRecord: diag,
+  };
+  const pos = toPosition(n.position);
+  if (pos) out.position = pos;
+  return out;
+}
+
+function outcomeStatus(gqlStatus: string, statusDescription: string): GqlStatusObject {
+  return {
+    gqlStatus,
+    statusDescription,
+    isNotification: false,
+    severity: 'UNKNOWN',
+    rawSeverity: undefined,
+    classification: 'UNKNOWN',
+    rawClassification: undefined,
+    diagnosticRecord: { ...DEFAULT_DIAGNOSTIC_RECORD },
+  };
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { ResultSummary } from '../src/index.js';
+
+// Notifications and GQL status objects across versions, as the conformance suite (testkit,
+// tests/stub/summary) expects them: raw values kept, known values normalised, pre-5.6
+// statuses synthesised in GQL order.
+
+const server = { address: 'h:1', agent: 'Neo4j/5.26.0', protocolVersion: '4.4' };
+const V44 = { major: 4, minor: 4 };
+const V56 = { major: 5, minor: 6 };
+const DEFAULT_DIAG = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
+
+function summary(
+  metadata: Record<string, unknown>,
+  version = V44,
+  hasRecords = true,
+): ResultSummary {
+  return new ResultSummary(
+    { text: 'RETURN 1', parameters: {} },
+    metadata,
+    server,
+    version,
+    hasRecords,
+  );
+}
+
+const note = (over: Record<string, unknown> = {}) => ({
+  severity: 'WARNING',
+  category: 'HINT',
+  description: 'If a part of a query contains multiple disconnected patterns, ...',
+  code: 'Neo.ClientNotification.Statement.CartesianProductWarning',
+  position: { column: 9n, offset: 8n, line: 1n },
+  title: 'This query builds a cartesian product between...',
+  ...over,
+});
+
+describe('notifications before 5.6', () => {
+  it('keep the raw severity and category beside their known values', () => {
+    const [n] = summary({
+      fields: ['n'],
+      notifications: [note({ category: 'ANYCAT', severity: 'ANYSEV' })],
+    }).notifications;
+    expect(n).toMatchObject({
+      severity: 'ANYSEV',
+      severityLevel: 'UNKNOWN',
+      rawSeverityLevel: 'ANYSEV',
+      category: 'UNKNOWN',
+      rawCategory: 'ANYCAT',
+      position: { column: 9, offset: 8, line: 1 },
+    });
+    const [m] = summary({
+      fields: ['n'],
+      notifications: [note({ category: undefined })],
+    }).notifications;
+    expect(m.rawCategory).toBeUndefined();
+    expect(m.category).toBe('UNKNOWN');
+    expect(m.severityLevel).toBe('WARNING');
+  });
+});
+
+describe('GQL statuses synthesised before 5.6', () => {
+  it('rank no data, then warnings, then success, then informations', () => {
+    const notifications = [
+      note({ severity: 'INFORMATION', title: 'i1' }),
+      note({ title: 'w1' }),
+      note({ severity: 'BANANA', title: 'i2' }),
+      note({ title: 'w2' }),
+    ];
+    const withRecords = summary({ fields: ['n'], notifications }).gqlStatusObjects;
+    expect(withRecords.map((s) => s.gqlStatus)).toEqual([
+      '01N42',
+      '01N42',
+      '00000',
+      '03N42',
+      '03N42',
+    ]);
+    const noData = summary({ fields: ['n'], notifications }, V44, false).gqlStatusObjects;
+    expect(noData.map((s) => s.gqlStatus)).toEqual(['02000', '01N42', '01N42', '03N42', '03N42']);
+    const omitted = summary({ fields: [], notifications: [] }, V44, false).gqlStatusObjects;
+    expect(omitted.map((s) => s.gqlStatus)).toEqual(['00001']);
+  });
+
+  it("carry the notification's description, raw values and position into the status", () => {
+    const [status] = summary({ fields: ['n'], notifications: [note()] }).gqlStatusObjects;
+    expect(status).toEqual({
+      gqlStatus: '01N42',
+      statusDescription: note().description,
+      isNotification: true,
+      severity: 'WARNING',
+      rawSeverity: 'WARNING',
+      classification: 'HINT',
+      rawClassification: 'HINT',
+      position: { column: 9, offset: 8, line: 1 },
+      diagnosticRecord: {
+        ...DEFAULT_DIAG,
+        _severity: 'WARNING',
+        _classification: 'HINT',
+        // the position exactly as sent (integers stay integers)
+        _position: { column: 9n, offset: 8n, line: 1n },
+      },
+    });
+  });
+
+  it('fall back to the generic descriptions and leave out what the notification lacks', () => {
+    const statuses = summary({
+      fields: ['n'],
+      notifications: [
+        note({ description: undefined }),
+        note({
+          description: undefined,
+          severity: 'INFORMATION',
+          category: undefined,
+          position: undefined,
+        }),
+      ],
+    }).gqlStatusObjects;
+    expect(statuses[0].statusDescription).toBe('warn: unknown warning');
+    const info = statuses[2];
+    expect(info.statusDescription).toBe('info: unknown notification');
+    expect(info.rawClassification).toBeUndefined();
+    expect(info.classification).toBe('UNKNOWN');
+    expect(info.position).toBeUndefined();
+    expect(info.diagnosticRecord).toEqual({ ...DEFAULT_DIAG, _severity: 'INFORMATION' });
+    const outcome = statuses[1];
+    expect(outcome).toMatchObject({
+      gqlStatus: '00000',
+      isNotification: false,
+      severity: 'UNKNOWN',
+      rawSeverity: undefined,
+      classification: 'UNKNOWN',
+      diagnosticRecord: DEFAULT_DIAG,
+    });
+  });
+});
+
+describe('GQL statuses from 5.6', () => {
+  it('keep the order and the diagnostic record as sent, filling only the three defaults', () => {
+    const statuses = [
+      {
+        gql_status: '01N01',
+        status_description: 'warn: test',
+        neo4j_code: 'Neo.ClientNotification.Foo.Bar',
+        description: 'old description',
+        title: 'title',
+        diagnostic_record: {
+          OPERATION: null,
+          _severity: 'ANYSEV',
+          _classification: 'FOOBAR',
+          _position: { column: 9n, offset: 8n, line: 1n },
+          '_🤡': '🎈',
+        },
+      },
+      { gql_status: '00000', status_description: 'note: successful completion' },
+    ];
+    const s = summary({ fields: ['n'], statuses }, V56);
+    expect(s.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['01N01', '00000']);
+    expect(s.gqlStatusObjects[0]).toMatchObject({
+      severity: 'UNKNOWN',
+      rawSeverity: 'ANYSEV',
+      classification: 'UNKNOWN',
+      rawClassification: 'FOOBAR',
+      isNotification: true,
+      position: { column: 9, offset: 8, line: 1 },
+      diagnosticRecord: {
+        OPERATION: null,
+        OPERATION_CODE: '0',
+        CURRENT_SCHEMA: '/',
+        _severity: 'ANYSEV',
+        _classification: 'FOOBAR',
+        _position: { column: 9n, offset: 8n, line: 1n },
+        '_🤡': '🎈',
+      },
+    });
+    expect(s.gqlStatusObjects[1]).toMatchObject({ isNotification: false, rawSeverity: undefined });
+    expect(s.notifications).toEqual([
+      {
+        code: 'Neo.ClientNotification.Foo.Bar',
+        title: 'title',
+        description: 'old description',
+        severity: 'ANYSEV',
+        severityLevel: 'UNKNOWN',
+        rawSeverityLevel: 'ANYSEV',
+        category: 'UNKNOWN',
+        rawCategory: 'FOOBAR',
+        classification: 'UNKNOWN',
+        rawClassification: 'FOOBAR',
+        position: { column: 9, offset: 8, line: 1 },
+      },
+    ]);
+  });
+});

@@ -427,6 +427,10 @@ export class Result<T extends RecordShape = RecordShape>
     }
   }
 
+  /** @internal Set by transactions: the error this result reports instead of `error` (a query
+   *  behind a failed BEGIN reports the BEGIN's failure, not what became of its own RUN). */
+  _errorFor: ((error: BoltError) => BoltError) | undefined;
+
   /** @internal Set by sessions for auto-commit results: an abort may RESET the connection
    *  (it is this result's alone), which stops a query the server is still working on. */
   _interruptible = false;
@@ -513,7 +517,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private fail(error: BoltError): void {
     if (this._ended) return;
-    this.error = error;
+    this.error = this._errorFor ? this._errorFor(error) : error;
     this.phase = 'failed';
     this.pulling = false;
     this.resumeReading();

@@ -31,6 +31,9 @@ export class Transaction {
   private state: TxState = 'open';
   private readonly results: Result<any>[] = [];
   private failure: BoltError | undefined;
+  /** BEGIN's FAILURE: the queries pipelined behind it never ran, and report it (their own RUN
+   *  may have come back IGNORED, or lost when the server closed the connection after it). */
+  private beginFailure: BoltError | undefined;
   private readonly began: Promise<void>;
 
   /** @internal */
@@ -49,6 +52,7 @@ export class Transaction {
       onSuccess: () => began(),
       onFailure: (e) => {
         this.failure ??= e;
+        this.beginFailure = e;
         began();
       },
     });
@@ -83,6 +87,7 @@ export class Transaction {
       return result;
     }
     this.results.push(result);
+    result._errorFor = (e) => this.beginFailure ?? e;
     afterTick(() => result._run(this.ctx.conn, { type: 'RUN', query, parameters, extra: {} }));
     return result;
   }

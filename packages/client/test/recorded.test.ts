@@ -207,6 +207,29 @@ describe('our client against recorded conversations', () => {
     expect(player.completed).toBe(2);
   });
 
+  it('tx-begin-failure-exit: a query behind a failed BEGIN reports the BEGIN failure', async () => {
+    await play('tx-begin-failure-exit.script', async (d) => {
+      const tx = await d.session().beginTransaction();
+      const e = (await rejection(tx.run('RETURN 1 AS n'))) as BoltError;
+      expect(e.code).toBe('Neo.ClientError.Security.TokenExpired');
+    });
+  });
+
+  it('tx-begin-failure-exit: a managed transaction is not retried after that failure', async () => {
+    await play('tx-begin-failure-exit.script', async (d) => {
+      let attempts = 0;
+      const e = (await rejection(
+        d.session().executeRead(async (tx) => {
+          attempts++;
+          await tx.run('RETURN 1 AS n');
+        }),
+      )) as BoltError;
+      expect(e.code).toBe('Neo.ClientError.Security.TokenExpired');
+      expect(e.retryable).toBe(false);
+      expect(attempts).toBe(1);
+    });
+  });
+
   it('auth-basic-v4x4: basic auth in HELLO', async () => {
     await play('auth-basic-v4x4.script', async (d) => {
       const result = await d.session().run('RETURN 1 AS n');

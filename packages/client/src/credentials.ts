@@ -65,16 +65,30 @@ export class Credentials {
  * A connection from `pool`, authenticated with `auth` (per-session credentials) or else the
  * driver's current token. A pooled connection holding other credentials is switched with
  * LOGOFF/LOGON on Bolt 5.1+; before 5.1 it is replaced (driver token) or the request fails
- * (per-session credentials need 5.1+).
+ * (per-session credentials need 5.1+). `verify`: see `Pool.acquire`.
  */
 export async function acquireAuthenticated(
   pool: Pool,
   credentials: Credentials,
-  request: { auth?: AuthToken; signal?: AbortSignal },
+  request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean },
 ): Promise<Connection> {
   for (let attempt = 0; ; attempt++) {
     const wanted = request.auth ?? (await credentials.current());
-    const conn = await pool.acquire({ signal: request.signal });
+    // A new connection is opened with the session's own credentials, if any (no LOGON with the
+    // driver's token first, then LOGOFF/LOGON).
+    const conn = await pool.acquire({
+      signal: request.signal,
+      auth: request.auth,
+      verify: request.verify,
+    });
+    if (request.auth && !conn.features.hasLogon) {
+      // also when this connection happens to be opened with them: sessions of one driver must
+      // not work or fail depending on which pooled connection they get
+      pool.release(conn);
+      throw usageError(
+        `per-session credentials need Bolt 5.1+ (LOGON/LOGOFF); the server speaks ${conn.version.major}.${conn.version.minor}`,
+      );
+    }
     if (sameAuth(conn.auth, wanted) && !conn.authExpired) return conn;
     if (conn.features.hasLogon) {
       try {
@@ -84,12 +98,6 @@ export async function acquireAuthenticated(
         pool.release(conn);
         throw e;
       }
-    }
-    if (request.auth) {
-      pool.release(conn);
-      throw usageError(
-        `per-session credentials need Bolt 5.1+ (LOGON/LOGOFF); the server speaks ${conn.version.major}.${conn.version.minor}`,
-      );
     }
     // Bolt < 5.1 and the driver token changed: this connection cannot switch; replace it.
     conn.destroy();

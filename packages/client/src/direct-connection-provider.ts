@@ -29,7 +29,7 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
     this.credentials = credentials;
     this.pool = new Pool(options.address, {
       ...options,
-      open: async (signal) => options.connect(await credentials.current(), signal),
+      open: async (signal, auth) => options.connect(auth ?? (await credentials.current()), signal),
     });
   }
 
@@ -50,9 +50,13 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
     this.credentials.onError(connection, error);
   }
 
-  /** Open (or reuse) a connection and report the server. */
+  /** Open (or reuse, after a RESET) a connection and report the server. */
   async serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo> {
-    const conn = await this.acquire({ accessMode: 'READ', bookmarks: [], ...options });
+    // a pooled connection is checked with RESET: the answer must be about a live server
+    const conn = await acquireAuthenticated(this.pool, this.credentials, {
+      signal: options.signal,
+      verify: true,
+    });
     try {
       return {
         address: conn.address,

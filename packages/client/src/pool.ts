@@ -1,3 +1,4 @@
+import type { AuthToken } from './auth.js';
 import {
   abortError,
   BoltError,
@@ -10,8 +11,9 @@ import type { Logger } from './logger.js';
 
 /** Options of a {@link Pool}. */
 export interface PoolOptions {
-  /** Opens a new connection to the pool's address. */
-  open(signal: AbortSignal | undefined): Promise<Connection>;
+  /** Opens a new connection to the pool's address, authenticated with `auth` (a session's own
+   *  credentials) or, when undefined, the driver's. */
+  open(signal: AbortSignal | undefined, auth?: AuthToken): Promise<Connection>;
   /** Most connections (idle + in use + opening). Default 100. */
   maxSize?: number;
   /** How long `acquire()` waits for a free connection before failing with a `pool-exhausted`
@@ -85,16 +87,24 @@ export class Pool {
     return this.all.size + this.opening;
   }
 
-  /** A connection for exclusive use; give it back with `release()`. */
-  async acquire(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+  /**
+   * A connection for exclusive use; give it back with `release()`. `auth`: the credentials a
+   * new connection is opened with (default: the driver's; a reused one may hold others, the
+   * caller switches them). `verify`: a reused connection is checked with RESET whatever its
+   * idle time (for `verifyConnectivity()`: the answer must be about a live connection).
+   */
+  async acquire(
+    options: { signal?: AbortSignal; auth?: AuthToken; verify?: boolean } = {},
+  ): Promise<Connection> {
     const signal = options.signal;
+    const verify = options.verify === true;
     for (;;) {
       if (this.closed) throw closedError(this.address);
       if (signal?.aborted) throw abortError(signal, `acquiring a connection to ${this.address}`);
       const conn = this.idle.pop();
       if (conn) {
         this.inUse++;
-        if (await this.usable(conn)) return conn;
+        if (await this.usable(conn, verify)) return conn;
         this.inUse--;
         continue;
       }
@@ -102,7 +112,7 @@ export class Pool {
         this.opening++;
         let c: Connection;
         try {
-          c = await this.options.open(signal);
+          c = await this.options.open(signal, options.auth);
         } finally {
           this.opening--;
         }
@@ -116,7 +126,7 @@ export class Pool {
       }
       const c = await this.wait(signal);
       // handed over directly by release(): already counted in inUse
-      if (await this.usable(c)) return c;
+      if (await this.usable(c, verify)) return c;
       this.inUse--;
     }
   }
@@ -203,7 +213,7 @@ export class Pool {
     return this.maxLifetimeMs > 0 && Date.now() - c.createdAt > this.maxLifetimeMs;
   }
 
-  private async usable(c: Connection): Promise<boolean> {
+  private async usable(c: Connection, verify: boolean): Promise<boolean> {
     if (!c.open) return false;
     if (this.tooOld(c)) {
       this.discard(c);
@@ -211,6 +221,7 @@ export class Pool {
     }
     const idleMs = Date.now() - c.idleSince;
     if (
+      verify ||
       this.livenessCheckAfterMs === 0 ||
       (this.livenessCheckAfterMs > 0 && idleMs > this.livenessCheckAfterMs)
     ) {

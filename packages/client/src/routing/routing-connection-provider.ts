@@ -136,7 +136,8 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     for (const address of [...table.readers]) {
       let conn: Connection;
       try {
-        conn = await this.pools.acquire(address, { signal: options.signal });
+        // a pooled connection is checked with RESET: the answer must be about a live server
+        conn = await this.pools.acquire(address, { signal: options.signal, verify: true });
       } catch (e) {
         error = this.connectFailed(e, address, table.database);
         if (!isUnavailable(error)) throw error;

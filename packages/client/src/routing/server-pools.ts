@@ -36,7 +36,7 @@ export class ServerPools implements PoolLoad {
   /** A connection to `address`, authenticated as asked. */
   async acquire(
     address: string,
-    request: { auth?: AuthToken; signal?: AbortSignal },
+    request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean },
   ): Promise<Connection> {
     const pool = this.pool(address);
     const conn = await acquireAuthenticated(pool, this.credentials, request);
@@ -105,7 +105,8 @@ export class ServerPools implements PoolLoad {
     if (!pool) {
       pool = new Pool(address, {
         ...this.options,
-        open: async (signal) => this.connect(address, await this.credentials.current(), signal),
+        open: async (signal, auth) =>
+          this.connect(address, auth ?? (await this.credentials.current()), signal),
       });
       if (this.closed) pool.close().catch(() => {});
       else this.pools.set(address, pool);

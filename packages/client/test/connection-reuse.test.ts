@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auth, type Driver, driver } from '../src/index.js';
+import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { newSeen, testHandler } from './support/test-handler.js';
+
+// How pooled connections are handed out: checked before verifyConnectivity reports on them,
+// and opened with a session's own credentials (testkit: connectivity_check, user switching).
+
+let fx: Fixture | undefined;
+let drv: Driver | undefined;
+afterEach(async () => {
+  await drv?.close();
+  await fx?.close();
+  drv = undefined;
+  fx = undefined;
+});
+
+async function setup(version: { major: number; minor: number }, wire: string[] = []) {
+  const seen = newSeen();
+  fx = await memoryServer(testHandler(seen), { versions: [version] });
+  drv = driver(fx.url, {
+    auth: auth.basic('neo4j', 'pw'),
+    netModule: fx.netModule,
+    logger: { debug: (m) => wire.push(m) },
+  });
+  return { seen, d: drv };
+}
+
+describe('connection reuse', () => {
+  it('verifyConnectivity checks a pooled connection with RESET before reporting it', async () => {
+    const wire: string[] = [];
+    const { d } = await setup({ major: 5, minor: 8 }, wire);
+    const s = d.session();
+    await s.run('RETURN 1 AS n');
+    await s.close();
+    const before = wire.filter((l) => l === 'C: RESET').length;
+    const info = await d.verifyConnectivity();
+    expect(info.agent).toBeTruthy();
+    expect(wire.filter((l) => l === 'C: RESET').length).toBe(before + 1);
+    expect(fx!.netModule.transports).toHaveLength(1); // the pooled one, not a new one
+  });
+
+  it("opens a new connection with the session's credentials, not the driver's then LOGON", async () => {
+    const { seen, d } = await setup({ major: 5, minor: 8 });
+    const s = d.session({ auth: auth.basic('other', 'pw2') });
+    await s.run('RETURN 1 AS n');
+    await s.close();
+    expect(seen.auths).toEqual([{ scheme: 'basic', principal: 'other', credentials: 'pw2' }]);
+    // back to the driver's credentials on the same connection: LOGOFF + LOGON
+    await d.session().run('RETURN 1 AS n');
+    expect(seen.auths.map((a) => a.principal)).toEqual(['other', 'neo4j']);
+    expect(fx!.netModule.transports).toHaveLength(1);
+  });
+
+  it('refuses per-session credentials before Bolt 5.1, also on a fresh connection', async () => {
+    const { seen, d } = await setup({ major: 5, minor: 0 });
+    const err = await d
+      .session({ auth: auth.basic('other', 'pw2') })
+      .run('RETURN 1 AS n')
+      .then(
+        () => undefined,
+        (e) => e,
+      );
+    expect(err?.kind).toBe('usage');
+    expect(err?.message).toMatch(/5\.1/);
+    expect(seen.queries).toHaveLength(0);
+  });
+});

@@ -309,6 +309,9 @@ export class Result<T extends RecordShape = RecordShape>
         }
         if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
         if (this.phase === 'failed') return Promise.reject(this.error);
+        // nothing buffered: a result nobody read so far was not pulled further; pull now
+        if (!this.pulling && this.hasMore && this.phase === 'streaming' && !this.discarding)
+          this.pull();
         return new Promise<void>((resolve) => {
           this.wakers.push(resolve);
         }).then(() => it.next());
@@ -396,17 +399,21 @@ export class Result<T extends RecordShape = RecordShape>
       this.phase = 'streaming';
       if (this.resetting) return;
       if (this.discarding) this.sendDiscard();
-      else if (
-        this.mode === 'all' ||
-        this.draining ||
-        this.buffer.length - this.bufHead <= this.fetchSize
-      )
+      // read to the end, or an iteration running low: ask for the next batch now; a result
+      // nobody reads yet is not pulled further
+      else if (this.mode === 'all' || this.draining || (this.mode === 'stream' && this.low()))
         this.pull();
       return;
     }
     this.hasMore = false;
     Object.assign(this.metadata, md);
     this.complete();
+  }
+
+  /** Fewer than half a batch left unread (none, for batches of 1–3): time for the next PULL,
+   *  so that the next batch arrives while the rest is read, with at most 1.5 batches held. */
+  private low(): boolean {
+    return this.buffer.length - this.bufHead < Math.max(1, Math.floor(this.fetchSize / 2));
   }
 
   private afterTake(): void {
@@ -416,8 +423,7 @@ export class Result<T extends RecordShape = RecordShape>
       this.bufHead = 0;
     }
     if (this.paused && buffered <= this.fetchSize) this.resumeReading();
-    if (!this.pulling && this.hasMore && this.phase === 'streaming' && buffered <= this.fetchSize)
-      this.pull();
+    if (!this.pulling && this.hasMore && this.phase === 'streaming' && this.low()) this.pull();
   }
 
   private resumeReading(): void {

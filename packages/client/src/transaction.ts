@@ -77,13 +77,10 @@ export class Transaction {
       this.ctx.serverInfo,
     );
     if (this.state !== 'open') {
+      // a failed transaction answers every further query with its failure
       result._fail(
-        usageError(`cannot run a query: the transaction is ${this.state.replace('-', ' ')}`),
+        this.state === 'failed' && this.failure ? this.failure : this.closedError('run a query'),
       );
-      return result;
-    }
-    if (this.failure) {
-      result._fail(this.failedError());
       return result;
     }
     this.results.push(result);
@@ -95,13 +92,14 @@ export class Transaction {
   /** Commit; resolves with the bookmark of the transaction (if the server sent one). Open
    *  results are read to the end first (their records stay readable). */
   async commit(): Promise<string | undefined> {
-    if (this.state !== 'open')
-      throw usageError(`cannot commit: the transaction is ${this.state.replace('-', ' ')}`);
+    // a failed transaction cannot commit: its failure says why
+    if (this.state === 'failed' && this.failure) throw this.failure;
+    if (this.state !== 'open') throw this.closedError('commit');
     this.state = 'committing';
     await this.began;
     await Promise.all(this.results.map((r) => r._finish()));
     if (this.failure) {
-      const err = this.failedError();
+      const err = this.failure;
       this.finish('failed', { error: err });
       throw err;
     }
@@ -117,10 +115,11 @@ export class Transaction {
     return bookmark;
   }
 
-  /** Roll back. Open results are discarded first. */
+  /** Roll back. Open results are discarded first. A transaction that failed is already rolled
+   *  back (by the server, or with its connection): nothing to do. */
   async rollback(): Promise<void> {
-    if (this.state !== 'open')
-      throw usageError(`cannot roll back: the transaction is ${this.state.replace('-', ' ')}`);
+    if (this.state === 'failed') return;
+    if (this.state !== 'open') throw this.closedError('roll back');
     this.state = 'rolling-back';
     await this.began;
     await Promise.all(this.results.map((r) => r._discard()));
@@ -147,13 +146,33 @@ export class Transaction {
     await this.close();
   }
 
+  /**
+   * A query failed (FAILURE, or the connection is gone): the server has ended the transaction,
+   * nothing more can run in it. Its other open results fail with the same error without another
+   * request (records they already hold stay readable), and the connection goes back to the pool
+   * (which RESETs it), so the session can begin a new transaction at once.
+   */
   private onResultEnd(end: ResultEnd): void {
-    if (end.error && !this.failure && end.error.kind !== 'usage') this.failure = end.error;
+    const error = end.error;
+    if (!error || error.kind === 'usage') return;
+    this.failure ??= error;
+    if (this.state !== 'open') return;
+    this.state = 'failed';
+    for (const r of this.results) if (!r._ended) r._fail(this.failure);
+    this.ctx.onClose({ error: this.failure });
   }
 
-  private failedError(): BoltError {
-    const f = this.failure!;
-    return f;
+  /** The error for an operation on a transaction that is not open any more. */
+  private closedError(what: string): BoltError {
+    if (this.state === 'failed' && this.failure)
+      return new BoltError(`cannot ${what}: the transaction failed (${this.failure.message})`, {
+        kind: 'usage',
+        code: 'Neo.ClientError.Request.Invalid',
+        classification: 'CLIENT_ERROR',
+        retryable: false,
+        cause: this.failure,
+      });
+    return usageError(`cannot ${what}: the transaction is ${this.state.replace('-', ' ')}`);
   }
 
   private finish(

@@ -230,6 +230,49 @@ describe('our client against recorded conversations', () => {
     });
   });
 
+  it('tx-failure-ends-tx: a failed query ends the transaction and its other results', async () => {
+    await play('tx-failure-ends-tx.script', async (d) => {
+      const session = d.session({ fetchSize: 2 });
+      const tx = await session.beginTransaction();
+      const first = tx.run('RETURN 1 AS n')[Symbol.asyncIterator]();
+      expect((await first.next()).value?.get('n')).toBe(1);
+      const e = (await rejection(tx.run('invalid'))) as BoltError;
+      expect(e.code).toBe('Neo.ClientError.Statement.SyntaxError');
+      // the record already received stays readable, then the same error, and no PULL is sent
+      expect((await first.next()).value?.get('n')).toBe(2);
+      expect(((await rejection(first.next())) as BoltError).code).toBe(
+        'Neo.ClientError.Statement.SyntaxError',
+      );
+      expect(tx.isOpen()).toBe(false);
+      // further queries get the same failure, and are not sent
+      expect(await rejection(tx.run('RETURN 3 AS n'))).toBe(e);
+      await tx.rollback(); // nothing to roll back: not an error
+      const tx2 = await session.beginTransaction();
+      expect(column((await tx2.run('RETURN 2 AS n')).records)).toEqual([2]);
+      expect(await tx2.commit()).toBe('bm:2');
+      await session.close();
+    });
+  });
+
+  it('iteration-nested: a nested query in the same transaction while iterating (batches of 1)', async () => {
+    await play('iteration-nested.script', async (d) => {
+      const session = d.session({ fetchSize: 1 });
+      const tx = await session.beginTransaction();
+      const outer: unknown[] = [];
+      const inner: unknown[][] = [];
+      for await (const r of tx.run('OUTER')) {
+        outer.push(r.get('x'));
+        const rows: unknown[] = [];
+        for await (const q of tx.run('INNER')) rows.push(q.get('y'));
+        inner.push(rows);
+      }
+      expect(outer).toEqual(['a', 'b', 'c']);
+      expect(inner).toEqual([['a1', 'a2'], ['b1'], ['c1']]);
+      expect(await tx.commit()).toBe('bm');
+      await session.close();
+    });
+  });
+
   it('auth-basic-v4x4: basic auth in HELLO', async () => {
     await play('auth-basic-v4x4.script', async (d) => {
       const result = await d.session().run('RETURN 1 AS n');

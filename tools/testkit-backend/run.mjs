@@ -49,6 +49,22 @@ if (!existsSync(join(env.TESTKIT_DIR, 'tests', 'stub'))) {
   process.exit(2);
 }
 
+// ---- the fixed ports must be free (a stub server left behind would fail every later test) ------
+{
+  const ss = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  const taken = (ss.stdout ?? '').split('\n').filter((line) => {
+    const m = /:(\d+)\s/.exec(line.replace(/\s+/g, ' ').split(' ')[3] + ' ');
+    const port = m ? Number(m[1]) : 0;
+    return (port >= 9000 && port <= 9060) || port === Number(env.TEST_BACKEND_PORT);
+  });
+  if (taken.length > 0) {
+    console.error(
+      `ports testkit needs are taken (stop these processes first):\n${taken.join('\n')}`,
+    );
+    process.exit(2);
+  }
+}
+
 // ---- build the backend (turbo skips it when nothing changed) ----------------------------------
 if (!flags.has('--no-build')) {
   const b = spawnSync(

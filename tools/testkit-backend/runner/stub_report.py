@@ -9,6 +9,7 @@ of tests.stub. Each finished test method is written to file descriptor 3 as one 
 
 import json
 import os
+import signal
 import sys
 import traceback
 import unittest
@@ -35,6 +36,33 @@ def report(test_id, outcome, reason=None, detail=None):
     if detail is not None:
         line["detail"] = detail
     out.write(json.dumps(line) + "\n")
+
+
+def kill_leaked_stub_servers():
+    """Kill stub servers a finished test left running (its tearDown failed before it stopped
+    them): they hold the fixed ports every later test needs. Only our own children."""
+    killed = []
+    me = str(os.getpid())
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                ppid = f.read().rsplit(")", 1)[1].split()[1]
+            if ppid != me:
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "boltstub" in cmd:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+                os.waitpid(int(pid), 0)
+                killed.append(cmd.strip())
+            except (OSError, ChildProcessError):
+                pass
+    return killed
 
 
 def load(targets):
@@ -117,6 +145,11 @@ class MethodResult(unittest.TextTestResult):
     def stopTest(self, test):
         super().stopTest(test)
         test_id = test.id()
+        leaked = kill_leaked_stub_servers()
+        if leaked:
+            # not a failure of its own (the test already failed), but said loudly
+            print(f"runner: killed {len(leaked)} stub server(s) {test_id} left running: "
+                  + "; ".join(leaked), file=sys.stderr)
         if test_id in self._failed:
             report(test_id, "failed", detail=self._failed.pop(test_id))
         elif self._skip_reason is not None:

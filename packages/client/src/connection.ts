@@ -1,10 +1,16 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
-import type { NetModule, TlsClientOptions, Transport } from '@bolt/net-adapters';
-import { boltStructs, Decoder, type IntegerMode } from '@bolt/packstream';
+import type {
+  FailedMessageWriter,
+  NetModule,
+  TlsClientOptions,
+  Transport,
+} from '@bolt/net-adapters';
+import { boltStructs, Decoder, type IntegerMode, type StructSpec } from '@bolt/packstream';
 import {
   type BoltFeatures,
   type BoltVersion,
   ClientHandshake,
+  customStructs,
   formatMessage,
   formatVersion,
   interrupt,
@@ -13,6 +19,7 @@ import {
   ProtocolError,
   type Request,
   type ServerState,
+  type StructsFor,
   SUPPORTED_VERSIONS,
   transition,
   type VersionProposal,
@@ -82,6 +89,14 @@ export interface ConnectionOptions {
   honourRecvTimeout?: boolean;
   /** Largest message accepted from the server, in bytes. Default 64 MiB. */
   maxMessageSize?: number;
+  /** Custom structure types: specs (tag, field count, `hydrate`, and `type` + `dehydrate` to
+   *  send your class) added over the Bolt types of the negotiated version, or a `StructsFor`
+   *  from `customStructs(specs)` (`@bolt/parser`). Default: the Bolt types only (unknown tags
+   *  come back as `Structure`). */
+  structs?: readonly StructSpec<any>[] | StructsFor;
+  /** Where messages from the server that fail to decode are written (raw bytes and a report):
+   *  a `failedMessageWriter()` of `@bolt/net-adapters`. Default: none. */
+  failedMessages?: FailedMessageWriter;
   /** Logger; with `debug`, every message sent and received is logged (credentials redacted). */
   logger?: Logger;
 }
@@ -154,6 +169,7 @@ export class Connection {
       }
     | undefined;
   private readonly writer = new ChunkWriter();
+  private readonly structsFor: StructsFor | undefined;
   private readonly dechunker: Dechunker;
   private readonly log: Logger | undefined;
   private readonly wire: boolean;
@@ -179,8 +195,22 @@ export class Connection {
     this.auth = options.auth ?? { scheme: 'none' };
     this.log = options.logger;
     this.wire = typeof options.logger?.debug === 'function';
+    const structs = options.structs;
+    this.structsFor =
+      typeof structs === 'function'
+        ? structs
+        : structs && structs.length > 0
+          ? customStructs(structs)
+          : undefined;
     this.dechunker = new Dechunker({
-      onMessage: (body) => this.onMessage(body),
+      onMessage: (body) => {
+        try {
+          this.onMessage(body);
+        } catch (e) {
+          this.saveFailed(body, e);
+          throw e;
+        }
+      },
       maxMessageSize: options.maxMessageSize,
     });
     transport.receive({
@@ -212,7 +242,7 @@ export class Connection {
     } catch (e) {
       if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
       throw new BoltError(
-        `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}`,
+        `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}${whatToCheck(e)}`,
         { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
       );
     }
@@ -748,7 +778,11 @@ export class Connection {
       this.transport.write(shake.hello);
     });
     this.version = negotiated.version;
-    this.codec = new MessageCodec({ version: this.version, integers: options.integers ?? 'auto' });
+    this.codec = new MessageCodec({
+      version: this.version,
+      integers: options.integers ?? 'auto',
+      structs: this.structsFor,
+    });
     this.features = this.codec.features;
     this.recordDecoder = this.newRecordDecoder();
     this.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
@@ -807,11 +841,25 @@ export class Connection {
   private newRecordDecoder(): Decoder {
     return new Decoder({
       integers: this.options.integers ?? 'auto',
-      structs: boltStructs(this.version, { utc: this.features.utcDateTime }),
+      structs: (this.structsFor ?? boltStructs)(this.version, { utc: this.features.utcDateTime }),
     });
   }
 
   // ---- failure ----------------------------------------------------------------------------
+
+  /** A message that failed to decode goes to `failedMessages` (copied at once). */
+  private saveFailed(body: Uint8Array, error: unknown): void {
+    const writer = this.options.failedMessages;
+    if (!writer) return;
+    writer.save(body, error, this.address).then(
+      (path) =>
+        this.log?.warn?.(`a message from ${this.address} failed to decode; saved to ${path}`),
+      (e) =>
+        this.log?.warn?.(
+          `could not save the message that failed to decode: ${(e as Error).message}`,
+        ),
+    );
+  }
 
   private fail(kind: BoltErrorKind, message: string, cause?: unknown): void {
     if (this.dead) return;
@@ -923,6 +971,24 @@ function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): Abo
     { once: true },
   );
   return combined.signal;
+}
+
+/** The hint a failed connect ends with: what to check, by transport error code. */
+function whatToCheck(e: unknown): string {
+  switch ((e as { code?: unknown })?.code) {
+    case 'CONNECT_REFUSED':
+      return '. Check that the server is running and listens on this host and port (Bolt is usually 7687)';
+    case 'CONNECT_TIMEOUT':
+      return '. Check the host and port, and that no firewall drops the connection';
+    case 'CONNECT_FAILED':
+      return '. Check the host name and port, and that the server is reachable from here';
+    case 'TLS':
+      return /may not speak TLS/.test(String((e as Error).message))
+        ? ''
+        : ". Check the server's certificate and the trust settings (bolt+s:// trusts the system CAs, bolt+ssc:// any certificate, tls.ca a custom CA)";
+    default:
+      return '';
+  }
 }
 
 /** What is wrong with a SUCCESS answering `type`, or undefined: the fields a client relies on

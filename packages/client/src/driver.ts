@@ -1,11 +1,13 @@
 import {
+  failedMessageWriter,
   type NetModuleInput,
   resolveNetModule,
   type TlsClientOptions,
+  type WriteFile,
   websocket,
 } from '@bolt/net-adapters';
-import type { IntegerMode } from '@bolt/packstream';
-import type { VersionProposal } from '@bolt/parser';
+import type { IntegerMode, StructSpec } from '@bolt/packstream';
+import { customStructs, type VersionProposal } from '@bolt/parser';
 import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './auth.js';
 import { usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
@@ -37,9 +39,11 @@ export interface DriverConfig {
   /** Credentials: a token (`auth.basic(...)`), or a provider asked again when the server says
    *  the token expired. Default `auth.none()`. */
   auth?: AuthToken | AuthTokenProvider;
-  /** How bytes travel: `tcp()`, `tls()`, `websocket()`, a memory network, ... Default: the
-   *  `node` entry picks tcp (bolt://) or tls (+s, +ssc); the portable (browser) entry picks
-   *  `websocket()` (the runtime's global WebSocket; `wss://` for +s). */
+  /** How bytes travel: `tcp()`, `tls()`, `websocket()`, a memory network, ..., or a name:
+   *  `'tcp'`, `'tls'` (node entry), `'websocket'`, or one given to `registerNetModule()` of
+   *  `@bolt/net-adapters`. Default: the `node` entry picks tcp (bolt://) or tls (+s, +ssc); the
+   *  portable (browser) entry picks `websocket()` (the runtime's global WebSocket; `wss://` for
+   *  +s). */
   netModule?: NetModuleInput;
   /** Extra TLS settings, merged over what the URL scheme implies (`bolt+s`: system CAs,
    *  `bolt+ssc`: any certificate). With `bolt://` / `neo4j://` they apply only with
@@ -91,6 +95,22 @@ export interface DriverConfig {
   telemetryDisabled?: boolean;
   /** Logger; with `debug`, each connection logs the messages it sends and receives. */
   logger?: Logger;
+  /** Custom structure types (the Perl driver's custom result handlers): each spec maps a tag to
+   *  your class (`hydrate`) and, with `type` + `dehydrate`, your class back to the structure, over
+   *  the Bolt types of the negotiated version. Default: none (unknown tags come back as
+   *  `Structure`). */
+  structs?: readonly StructSpec<any>[];
+  /** Write every message from a server that fails to decode to this folder: the raw bytes
+   *  (`bolt-failed-<time>-<n>.bin`) and a report with the reason and a hex dump (`….bin.txt`).
+   *  Needs a file system: the node entry (`@bolt/client/node`, or the `node` condition).
+   *  Default: none. */
+  failedMessageDir?: string;
+}
+
+/** @internal What an entry point provides the driver beyond its config. */
+export interface DriverPlatform {
+  /** Writes files (for `failedMessageDir`). */
+  writeFile?: WriteFile;
 }
 
 /** Options of `executeQuery`. */
@@ -122,12 +142,22 @@ export class Driver {
   constructor(
     readonly url: ParsedUrl,
     private readonly config: DriverConfig,
+    platform: DriverPlatform = {},
   ) {
     if (!config.netModule)
       throw usageError(
         'no netModule given: pass one (tcp(), tls(), websocket(), ...) or import from @bolt/client/node',
       );
     const netModule = resolveNetModule(config.netModule);
+    const structs = config.structs?.length ? customStructs(config.structs) : undefined;
+    if (config.failedMessageDir !== undefined && !platform.writeFile)
+      throw usageError(
+        'failedMessageDir needs a file system: use the node entry (@bolt/client/node, or the node export condition)',
+      );
+    const failedMessages =
+      config.failedMessageDir !== undefined
+        ? failedMessageWriter({ dir: config.failedMessageDir, writeFile: platform.writeFile! })
+        : undefined;
     const tls = tlsSettings(url, config.tls);
     const auth = config.auth ?? { scheme: 'none' };
     if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
@@ -153,6 +183,8 @@ export class Driver {
         honourRecvTimeout: config.honourRecvTimeout,
         integers: config.integers,
         logger: config.logger,
+        structs,
+        failedMessages,
         signal,
       });
     };

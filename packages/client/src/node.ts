@@ -1,4 +1,4 @@
-import { tcp, tls } from '@bolt/net-adapters/node';
+import { resolveNetModule, writeFileNode } from '@bolt/net-adapters/node';
 import { Driver, type DriverConfig } from './driver.js';
 import { parseUrl } from './parse-url.js';
 
@@ -6,14 +6,16 @@ export * from './index.js';
 
 /**
  * `driver()` for Node: without a `netModule`, `bolt://` / `neo4j://` use TCP and `+s` / `+ssc`
- * (or `tls.enabled`) use TLS from `@bolt/net-adapters/node`. Everything else is as in the
- * portable entry.
+ * (or `tls.enabled`) use TLS from `@bolt/net-adapters/node`; `netModule` may also name `'tcp'`
+ * or `'tls'`; `failedMessageDir` writes with `node:fs`. Everything else is as in the portable
+ * entry.
  */
 export function driver(url: string, config: DriverConfig = {}): Driver {
   const parsed = parseUrl(url);
   const encrypted = parsed.encrypted || config.tls?.enabled === true;
-  return new Driver(parsed, {
-    ...config,
-    netModule: config.netModule ?? (encrypted ? tls() : tcp()),
-  });
+  return new Driver(
+    parsed,
+    { ...config, netModule: resolveNetModule(config.netModule ?? (encrypted ? 'tls' : 'tcp')) },
+    { writeFile: writeFileNode },
+  );
 }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryNetwork } from '@bolt/net-adapters';
+import { memoryNetwork, registerNetModule } from '@bolt/net-adapters';
 import { tcp } from '@bolt/net-adapters/node';
-import { Date as BoltDate } from '@bolt/packstream';
+import { Date as BoltDate, type StructSpec, Structure } from '@bolt/packstream';
 import { ClientHandshake, type Response } from '@bolt/parser';
 import { createServer } from '@bolt/server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -371,3 +372,176 @@ function within<T>(p: PromiseLike<T>, ms: number, what: string): Promise<T> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+// ---- custom values, module names, failed messages, connect errors -----------------------------
+
+class Money {
+  constructor(
+    readonly cents: number,
+    readonly currency: string,
+  ) {}
+}
+const MONEY: StructSpec<Money> = {
+  tag: 0x24,
+  fields: 2,
+  hydrate: ([cents, currency]) => new Money(Number(cents), String(currency)),
+  type: Money,
+  dehydrate: (m) => new Structure(0x24, [m.cents, m.currency]),
+};
+
+describe('release: custom structure types (structs option)', () => {
+  it('client and server both hydrate and dehydrate a registered class', async () => {
+    const received: unknown[] = [];
+    fx = await memoryServer(
+      {
+        run: (_q, parameters) => {
+          received.push(parameters.price);
+          return {
+            fields: ['doubled'],
+            records: [[new Money((parameters.price as Money).cents * 2, 'EUR')]],
+          };
+        },
+      },
+      { structs: [MONEY] },
+    );
+    drv = driver(fx.url, { netModule: fx.netModule, structs: [MONEY] });
+    const { records } = await drv.executeQuery('RETURN $price * 2', {
+      price: new Money(150, 'EUR'),
+    });
+    expect(received[0]).toBeInstanceOf(Money);
+    expect(received[0]).toEqual(new Money(150, 'EUR'));
+    const doubled = records[0].get('doubled');
+    expect(doubled).toBeInstanceOf(Money);
+    expect(doubled).toEqual(new Money(300, 'EUR'));
+  });
+
+  it('without it, the tag comes back as a generic Structure', async () => {
+    fx = await memoryServer(
+      { run: () => ({ fields: ['m'], records: [[new Money(1, 'EUR')]] }) },
+      {
+        structs: [MONEY],
+      },
+    );
+    drv = driver(fx.url, { netModule: fx.netModule });
+    const { records } = await drv.executeQuery('RETURN m');
+    expect(records[0].get('m')).toEqual(new Structure(0x24, [1, 'EUR']));
+  });
+
+  it('a bad spec is a TypeError when the driver is created', () => {
+    expect(() =>
+      driver('bolt://h', { netModule: memoryNetwork().module, structs: [{ ...MONEY, tag: 300 }] }),
+    ).toThrowError(TypeError);
+  });
+});
+
+describe('release: networking module by name', () => {
+  it("netModule: 'tcp' (node entry) reaches a TCP server", async () => {
+    const server = createServer({ handler: testHandler(newSeen()) });
+    const listener = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
+    const d = nodeDriver(`bolt://127.0.0.1:${listener.address.port}`, { netModule: 'tcp' });
+    try {
+      const { records } = await d.executeQuery('RETURN 1 AS n');
+      expect(records[0].get('n')).toBe(1);
+    } finally {
+      await d.close();
+      await server.close({ graceMs: 0 });
+    }
+  });
+
+  it('a registered name works in both entries; unknown names list the known ones', async () => {
+    fx = await memoryServer(testHandler(newSeen()));
+    const f = fx;
+    registerNetModule('release-test-memory', () => f.netModule);
+    drv = driver(fx.url, { netModule: 'release-test-memory' });
+    expect((await drv.executeQuery('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    expect(() => driver('bolt://h', { netModule: 'nope' })).toThrowError(
+      /unknown networking module 'nope'.*tcp, tls, websocket.*release-test-memory/,
+    );
+    expect(() => driver('bolt://h', { netModule: 'tcp' })).toThrowError(/needs Node/);
+    expect(() => registerNetModule('tcp', () => f.netModule)).toThrowError(/built-in/);
+  });
+});
+
+describe('release: messages that fail to decode are written to failedMessageDir', () => {
+  it('the raw bytes and a hex report, for every undecodable message from the server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bolt-failed-'));
+    try {
+      const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
+      autoHello(peer);
+      // A SUCCESS whose map holds the reserved marker C4.
+      const bad = Uint8Array.of(0xb1, 0x70, 0xa1, 0x81, 0x78, 0xc4);
+      peer.onRequest = (req, p) => {
+        if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0' }));
+        if (req.type === 'LOGON') p.send(ok());
+        if (req.type === 'PULL')
+          p.server.write(Uint8Array.of(0x00, bad.length, ...bad, 0x00, 0x00));
+      };
+      const d = nodeDriver('bolt://h:1', { netModule: peer.module, failedMessageDir: dir });
+      try {
+        const e = await d.executeQuery('RETURN 1').then(
+          () => undefined,
+          (err: BoltError) => err,
+        );
+        expect(e?.kind).toBe('protocol');
+        let files: string[] = [];
+        for (let i = 0; i < 100 && files.length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          files = readdirSync(dir).sort();
+        }
+        expect(files).toHaveLength(2);
+        expect(files[0]).toMatch(/^bolt-failed-.*-1\.bin$/);
+        expect(files[1]).toBe(`${files[0]}.txt`);
+        expect([...readFileSync(join(dir, files[0]))]).toEqual([...bad]);
+        const report = readFileSync(join(dir, files[1]), 'utf8');
+        expect(report).toContain('b1 70 a1 81 78 c4');
+        expect(report).toContain('RESERVED_MARKER');
+        expect(report).toContain('peer:   h:1');
+      } finally {
+        await d.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the portable entry says it needs the node entry', () => {
+    expect(() =>
+      driver('bolt://h', { netModule: memoryNetwork().module, failedMessageDir: '/tmp/x' }),
+    ).toThrowError(/node entry/);
+  });
+});
+
+describe('release: connect errors say what to check', () => {
+  it('TLS against a plain Bolt port: the server may not speak TLS there', async () => {
+    const server = createServer({ handler: testHandler(newSeen()) });
+    const listener = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
+    const d = nodeDriver(`bolt+ssc://127.0.0.1:${listener.address.port}`, {
+      connectionTimeoutMs: 5000,
+    });
+    try {
+      const e = await d.verifyConnectivity().then(
+        () => undefined,
+        (err: BoltError) => err,
+      );
+      expect(e?.kind).toBe('could-not-connect');
+      expect(e?.message).toMatch(/may not speak TLS on this port/);
+    } finally {
+      await d.close();
+      await server.close({ graceMs: 0 });
+    }
+  });
+
+  it('a refused connection says to check that the server runs on that host and port', async () => {
+    const probe = await tcp().listen({ host: '127.0.0.1', port: 0 }, (t) => t.destroy());
+    const port = probe.address.port;
+    await probe.close();
+    const e = await Connection.open({ netModule: tcp(), host: '127.0.0.1', port }).then(
+      () => undefined,
+      (err: BoltError) => err,
+    );
+    expect(e?.kind).toBe('could-not-connect');
+    expect(e?.message).toMatch(
+      /Check that the server is running and listens on this host and port/,
+    );
+  });
+});

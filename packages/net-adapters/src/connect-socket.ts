@@ -32,9 +32,32 @@ export function awaitSocketReady(
       cleanup();
       resolve();
     };
-    const onError = (error: Error) => fail(mapConnectError(error, where));
+    // Cut off during the TLS handshake (TCP was up): most often a server that does not speak
+    // TLS on that port; say so, instead of a bare "read ECONNRESET".
+    const duringTls = () => readyEvent === 'secureConnect' && phase() === 'TLS handshake';
+    const notTls = (what: string, cause?: Error) =>
+      new TransportError(
+        'TLS',
+        `TLS handshake with ${where} failed (${what}): the server may not speak TLS on this port (a plain Bolt port needs bolt:// or neo4j://, not +s/+ssc)`,
+        { cause },
+      );
+    const onError = (error: Error) => {
+      const code = (error as { code?: string }).code ?? '';
+      if (
+        duringTls() &&
+        (code === 'ECONNRESET' ||
+          code === 'EPIPE' ||
+          /wrong version number|packet length too long|unexpected eof/i.test(error.message))
+      )
+        fail(notTls(error.message, error));
+      else fail(mapConnectError(error, where));
+    };
     const onClose = () =>
-      fail(new TransportError('CONNECT_FAILED', `connection to ${where} closed while connecting`));
+      fail(
+        duringTls()
+          ? notTls('the connection was closed')
+          : new TransportError('CONNECT_FAILED', `connection to ${where} closed while connecting`),
+      );
     const onAbort = () =>
       fail(
         new TransportError('ABORTED', `connect to ${where} aborted`, {

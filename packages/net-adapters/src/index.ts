@@ -1,3 +1,11 @@
+export {
+  type FailedMessage,
+  type FailedMessageWriter,
+  type FailedMessageWriterOptions,
+  failedMessageReport,
+  failedMessageWriter,
+  type WriteFile,
+} from './failed-message.js';
 export { type MemoryNetwork, type MemoryNetworkOptions, memoryNetwork } from './memory-network.js';
 export { type MemoryPairOptions, memoryPair } from './memory-pair.js';
 export type {
@@ -12,7 +20,11 @@ export type {
   Transport,
 } from './net-module.js';
 export {
-  type FailedMessage,
+  BUILT_IN_NET_MODULES,
+  netModuleNames,
+  registerNetModule,
+} from './net-module-registry.js';
+export {
   type Recorded,
   type RecordedEvent,
   type Recorder,

@@ -123,5 +123,6 @@ export interface ListenerModule {
   listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener>;
 }
 
-/** A networking module given by value or by factory (like the Perl driver's `net_module`). */
-export type NetModuleInput = NetModule | (() => NetModule);
+/** A networking module given by value, by factory or by name (`'tcp'`, `'tls'`, `'websocket'`,
+ *  or one given to `registerNetModule`), like the Perl driver's `net_module`. */
+export type NetModuleInput = NetModule | (() => NetModule) | string;

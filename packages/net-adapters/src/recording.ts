@@ -1,3 +1,4 @@
+import { describeReason, type FailedMessage, failedMessageReport } from './failed-message.js';
 import type {
   ConnectOptions,
   Listener,
@@ -26,13 +27,6 @@ export interface RecordedEvent {
   bytes?: Uint8Array;
   /** The error of `'end-in'`, `'destroy'` or `'close'`, if any. */
   error?: Error;
-}
-
-/** The last message that failed to decode, as given to `saveFailed()`. */
-export interface FailedMessage {
-  bytes: Uint8Array;
-  reason: string;
-  at: number;
 }
 
 /** Options of {@link recording}. */
@@ -182,12 +176,16 @@ export function recording<M extends NetModule | ListenerModule>(
       return lastFailed;
     },
     async saveFailed(bytes, reason) {
-      const failed: FailedMessage = { bytes: bytes.slice(), reason: describe(reason), at: now() };
+      const failed: FailedMessage = {
+        bytes: bytes.slice(),
+        reason: describeReason(reason),
+        at: now(),
+      };
       lastFailed = failed;
       const path = options.failedMessagePath;
       if (!path || !options.writeFile) return undefined;
       await options.writeFile(path, failed.bytes);
-      await options.writeFile(`${path}.txt`, new TextEncoder().encode(report(failed)));
+      await options.writeFile(`${path}.txt`, new TextEncoder().encode(failedMessageReport(failed)));
       return path;
     },
     wrap,
@@ -211,36 +209,4 @@ export function recording<M extends NetModule | ListenerModule>(
       module.listen(listen, (transport) => onConnection(wrap(transport, 'server')));
   }
   return recorder as unknown as Recorded<M>;
-}
-
-function describe(reason: unknown): string {
-  if (reason instanceof Error) {
-    const code = (reason as { code?: unknown }).code;
-    return `${reason.name}${code !== undefined ? ` ${String(code)}` : ''}: ${reason.message}`;
-  }
-  return String(reason);
-}
-
-/** Hex dump limit of the `.txt` report; the raw file always has every byte. */
-const HEX_LIMIT = 65536;
-
-function report(failed: FailedMessage): string {
-  const lines = [
-    'Bolt message that failed to decode',
-    `time:   ${new Date(failed.at).toISOString()}`,
-    `reason: ${failed.reason}`,
-    `length: ${failed.bytes.length} bytes`,
-    '',
-  ];
-  const shown = failed.bytes.subarray(0, HEX_LIMIT);
-  for (let offset = 0; offset < shown.length; offset += 16) {
-    const row = Array.from(shown.subarray(offset, offset + 16), (b) =>
-      b.toString(16).padStart(2, '0'),
-    ).join(' ');
-    lines.push(`${offset.toString(16).padStart(8, '0')}  ${row}`);
-  }
-  if (failed.bytes.length > HEX_LIMIT) {
-    lines.push(`... ${failed.bytes.length - HEX_LIMIT} more bytes in the raw file`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ export {
   type ClientHandshakeOptions,
   type ClientHandshakeResult,
 } from './client-handshake.js';
+export { customStructs } from './custom-structs.js';
 export { type BoltFeatures, features } from './features.js';
 export { type FormatMessageOptions, formatMessage, LOG_FORMAT } from './format-message.js';
 export {

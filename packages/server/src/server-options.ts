@@ -1,8 +1,12 @@
+import { type FailedMessageWriter, failedMessageWriter, type WriteFile } from '@bolt/net-adapters';
+import type { StructSpec } from '@bolt/packstream';
 import {
   type BoltVersion,
+  customStructs,
   formatVersion,
   isVersionIn,
   parseVersion,
+  type StructsFor,
   SUPPORTED_VERSIONS,
 } from '@bolt/parser';
 import type { Handler, QueryFunction } from './handler.js';
@@ -63,6 +67,17 @@ export interface ServerOptions {
    *  times in summaries. Default: the system clock (`Date.now()` and the global timers). Tests
    *  pass a manual clock to drive timeouts without waiting. */
   clock?: Clock;
+  /** Custom structure types: each spec maps a tag to your class (`hydrate`, for parameters) and,
+   *  with `type` + `dehydrate`, your class to the structure (for records), over the Bolt types of
+   *  the negotiated version. Default: none (unknown tags arrive as `Structure`). */
+  structs?: readonly StructSpec<any>[];
+  /** Write every request that fails to decode to this folder: the raw bytes
+   *  (`bolt-failed-<time>-<n>.bin`) and a report with the reason, the client's address and a hex
+   *  dump (`….bin.txt`). Default: none. */
+  failedMessageDir?: string;
+  /** How `failedMessageDir` files are written. Default: `node:fs` (loaded on first use, so the
+   *  server still runs where there is none). */
+  writeFile?: WriteFile;
 }
 
 /** {@link ServerOptions} with every default applied. */
@@ -85,6 +100,10 @@ export interface ResolvedServerOptions {
   integers: 'auto' | 'bigint';
   logger: Logger;
   clock: Clock;
+  /** The struct registry per version, from `structs`; undefined: the Bolt types only. */
+  structs: StructsFor | undefined;
+  /** From `failedMessageDir`; undefined: failed requests are not written. */
+  failedMessages: FailedMessageWriter | undefined;
 }
 
 export function resolveServerOptions(
@@ -133,6 +152,14 @@ export function resolveServerOptions(
     integers: options.integers ?? 'auto',
     logger: options.logger ?? {},
     clock,
+    structs: options.structs?.length ? customStructs(options.structs) : undefined,
+    failedMessages:
+      options.failedMessageDir === undefined
+        ? undefined
+        : failedMessageWriter({
+            dir: options.failedMessageDir,
+            writeFile: options.writeFile ?? writeFileWithNodeFs,
+          }),
   };
 }
 
@@ -163,4 +190,12 @@ function checkVersions(list: readonly (BoltVersion | string)[]): readonly BoltVe
     return parsed;
   });
   return out.sort((a, b) => b.major - a.major || b.minor - a.minor);
+}
+
+/** The default `writeFile`: `node:fs`, loaded when the first file is written. */
+async function writeFileWithNodeFs(path: string, data: Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const dir = path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')));
+  if (dir) await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path, data);
 }

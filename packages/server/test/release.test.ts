@@ -146,3 +146,34 @@ describe('release: versions option', () => {
     expect(() => createServer({ handler: () => [], versions: [] })).toThrowError(TypeError);
   });
 });
+
+describe('release: failedMessageDir', () => {
+  it('writes every request that fails to decode (raw bytes and a hex report)', async () => {
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'bolt-server-failed-'));
+    try {
+      const s = serve({ run: () => [] }, { failedMessageDir: dir });
+      const c = RawClient.overMemory(s);
+      await c.login();
+      // RUN whose parameters map holds the reserved marker C4.
+      const bad = [0xb3, 0x10, 0x80, 0xa1, 0x81, 0x78, 0xc4, 0xa0];
+      c.sendBytes([0x00, bad.length, ...bad, 0x00, 0x00]);
+      await c.summaries(1);
+      expect(c.responses[0].type).toBe('FAILURE');
+      let files: string[] = [];
+      for (let i = 0; i < 100 && files.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        files = readdirSync(dir).sort();
+      }
+      expect(files).toHaveLength(2);
+      expect([...readFileSync(join(dir, files[0]))]).toEqual(bad);
+      const report = readFileSync(join(dir, files[1]), 'utf8');
+      expect(report).toContain('b3 10 80 a1 81 78 c4 a0');
+      expect(report).toContain('peer:   memory:client');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,6 +9,18 @@ import neo4j from 'neo4j-driver';
 import { demoHandler } from './demo-handler.mjs';
 
 /**
+ * One line for a failed demo run: the error's message, and for a BoltError its kind and code
+ * (a wrong BOLT_PASSWORD reads `kind server, code Neo.ClientError.Security.Unauthorized`).
+ * The stack trace only with BOLT_DEBUG set.
+ */
+export function describeFailure(e, env = process.env) {
+  const what = BoltError.isInstance(e)
+    ? `${e.message} (kind ${e.kind}, code ${e.code})`
+    : String(e?.message ?? e);
+  return `demo failed: ${what}${env.BOLT_DEBUG && e?.stack ? `\n${e.stack}` : ''}`;
+}
+
+/**
  * Runs the whole dialogue. Without BOLT_URI it starts an embedded @bolt/server on a free
  * loopback port; with BOLT_URI (and BOLT_USER / BOLT_PASSWORD) it talks to that server instead.
  * `out` receives every line printed. Returns what a test needs to check.

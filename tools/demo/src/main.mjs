@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `pnpm demo`: the embedded server + the demo dialogue (or BOLT_URI's server when set).
-import { runDemo } from './demo.mjs';
+import { describeFailure, runDemo } from './demo.mjs';
 
 runDemo().then(
   () => process.exit(0),
   (e) => {
-    console.error(e);
+    console.error(describeFailure(e));
     process.exit(1);
   },
 );

@@ -36,3 +36,41 @@ describe('the README demo', () => {
     expect(facts.officialErrorCode).toBe('Neo.ClientError.Statement.SyntaxError');
   });
 });
+
+describe('the demo against a server that rejects the password', () => {
+  it('prints the error message, kind and code, not a stack trace', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { createServer } = await import('@bolt/server');
+    const { tcp } = await import('@bolt/net-adapters/node');
+    const server = createServer({
+      handler: { authenticate: () => undefined, run: () => [] },
+    });
+    const listener = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
+    try {
+      // main.mjs runs the built packages (pnpm build comes before pnpm test).
+      const child = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.mjs')], {
+          env: {
+            ...process.env,
+            BOLT_URI: `bolt://127.0.0.1:${listener.address.port}`,
+            BOLT_USER: 'neo4j',
+            BOLT_PASSWORD: 'wrong',
+            BOLT_DEBUG: '',
+          },
+        });
+        let stderr = '';
+        p.stderr.on('data', (d) => (stderr += d));
+        p.on('close', (status) => resolve({ status, stderr }));
+      });
+      expect(child.status).toBe(1);
+      expect(child.stderr).toMatch(
+        /^demo failed: .+ \(kind server, code Neo\.ClientError\.Security\.Unauthorized\)\n$/,
+      );
+      expect(child.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await listener.close();
+      await server.close({ graceMs: 0 });
+    }
+  }, 30_000);
+});

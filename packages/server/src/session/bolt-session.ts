@@ -175,7 +175,11 @@ export class BoltSession {
   private negotiated(version: BoltVersion, manifest: boolean): void {
     this.version = version;
     this.features = features(version);
-    this.codec = new MessageCodec({ version, integers: this.options.integers });
+    this.codec = new MessageCodec({
+      version,
+      integers: this.options.integers,
+      structs: this.options.structs,
+    });
     this.manifestUsed = manifest;
     this.state = initialState(version);
     this.log(
@@ -200,6 +204,10 @@ export class BoltSession {
     try {
       request = this.codec!.decodeRequest(body);
     } catch (e) {
+      this.options.failedMessages?.save(body, e, this.info.remoteAddress).then(
+        (path) => this.log('warn', `a request failed to decode; saved to ${path}`),
+        (err) => this.log('warn', 'could not save the request that failed to decode', err),
+      );
       this.stopReading(`Invalid message: ${(e as Error).message}`);
       return;
     }

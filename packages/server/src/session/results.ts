@@ -1,6 +1,6 @@
 import { formatMessage, LOG_FORMAT, type RequestType } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
-import type { RecordValues, ResultSummary, RunResult, RunReturn } from '../handler.js';
+import type { RecordValues, ResultSummary, RunReturn } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import { ResultCursor } from '../result-cursor.js';
 import type { BoltSession } from './bolt-session.js';

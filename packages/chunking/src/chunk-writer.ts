@@ -116,6 +116,17 @@ export class ChunkWriter {
     out.ensure(body.length + Math.ceil(body.length / max) * 2 + 2);
     const b = out.buffer;
     let p = out.length;
+    if (body.length <= max) {
+      // One chunk (the usual case): no view of the body needed.
+      b[p++] = body.length >> 8;
+      b[p++] = body.length & 0xff;
+      b.set(body, p);
+      b[p + body.length] = 0;
+      b[p + body.length + 1] = 0;
+      out.length = p + body.length + 2;
+      this.#count++;
+      return;
+    }
     for (let i = 0; i < body.length; i += max) {
       const size = Math.min(max, body.length - i);
       b[p++] = size >> 8;
@@ -134,6 +145,30 @@ export class ChunkWriter {
     if (this.#start >= 0)
       throw new ChunkingError('INVALID_STATE', 'writeNoop() while a message is open');
     this.out.u16(0);
+  }
+
+  /**
+   * The queued bytes as a view of the writer's own buffer, without a copy; the queue is emptied.
+   * The next message is written over those bytes: hand the view only to someone who is done
+   * with it by then (a transport that sent it at once), or call {@link detach}.
+   */
+  flushView(): Uint8Array {
+    if (this.#start >= 0)
+      throw new ChunkingError('INVALID_STATE', 'flushView() while a message is open');
+    const view = this.out.buffer.subarray(0, this.out.length);
+    this.out.reset();
+    this.#count = 0;
+    return view;
+  }
+
+  /** Leave the buffer (and the views {@link flushView} gave out) to whoever holds them and go
+   *  on in a new buffer of the same capacity; queued bytes move along. */
+  detach(): void {
+    const out = this.out;
+    const next = new Uint8Array(out.buffer.length);
+    next.set(out.buffer.subarray(0, out.length));
+    out.buffer = next;
+    out.view = new DataView(next.buffer);
   }
 
   /** The queued bytes as a NEW Uint8Array (safe to hand to a socket); the queue is emptied. */

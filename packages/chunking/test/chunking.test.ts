@@ -131,6 +131,32 @@ describe('ChunkWriter', () => {
     expect(() => new ChunkWriter({ maxChunkSize: 65536 })).toThrow(RangeError);
   });
 
+  it('flushView hands out the queued bytes without a copy; detach leaves them to their holder', () => {
+    const w = new ChunkWriter({ initialCapacity: 16 });
+    w.writeMessage(Uint8Array.of(1, 2));
+    const view = w.flushView();
+    expect(view).toEqual(Uint8Array.of(0, 2, 1, 2, 0, 0));
+    expect(view.buffer).toBe(w.out.buffer.buffer);
+    expect(w.length).toBe(0);
+    expect(w.messageCount).toBe(0);
+    // kept: the next message overwrites the view
+    w.writeMessage(Uint8Array.of(9));
+    expect(Array.from(view.subarray(0, 3))).toEqual([0, 1, 9]);
+    w.flush();
+    // detached: the holder keeps its bytes, the writer goes on elsewhere (queued bytes too)
+    w.writeMessage(Uint8Array.of(3));
+    const held = w.flushView();
+    w.detach();
+    expect(w.out.buffer.buffer).not.toBe(held.buffer);
+    w.writeMessage(Uint8Array.of(4));
+    expect(held).toEqual(Uint8Array.of(0, 1, 3, 0, 0));
+    w.detach(); // with a message queued: it moves along
+    w.writeMessage(Uint8Array.of(5));
+    expect(w.flush()).toEqual(Uint8Array.of(0, 1, 4, 0, 0, 0, 1, 5, 0, 0));
+    w.beginMessage();
+    expect(() => w.flushView()).toThrow(ChunkingError);
+  });
+
   it('abortMessage drops only the open message', () => {
     const w = new ChunkWriter();
     w.writeMessage(Uint8Array.of(1));

@@ -40,6 +40,11 @@ export interface Transport {
   /** Resolves when the bytes queued for sending are below the high-water mark (at once if they
    *  already are); rejects with TransportError `CLOSED` if the transport closes first. */
   drained(): Promise<void>;
+  /** Optional: true when every chunk given to `write()` has been handed to the operating system,
+   *  so the transport holds none of them any more and the caller may reuse their memory (a
+   *  writer that sends from one reused buffer checks it after each `write()`). Undefined when
+   *  the transport cannot tell: then a written chunk must never be changed. */
+  readonly flushed?: boolean;
   /** Stop delivering `onData` until `resume()`. The peer's writes back up (its `write()` returns
    *  false) where the carrier allows it; see each module for how far. */
   pause(): void;

@@ -80,6 +80,14 @@ export class SocketTransport implements Transport {
     return this.socket.write(chunk);
   }
 
+  /** Plain TCP: Node queues nothing once a write went to the kernel at once (a chunk it could
+   *  not write at once stays referenced until sent, and counts in `writableLength`). TLS:
+   *  undefined (the cleartext may be held until encrypted). */
+  get flushed(): boolean | undefined {
+    if (this.encrypted) return undefined;
+    return this.socket.writableLength === 0;
+  }
+
   drained(): Promise<void> {
     if (this.isClosed) {
       return Promise.reject(

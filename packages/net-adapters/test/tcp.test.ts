@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { tcp } from '../src/node.js';
-import { collect, transportSuite, within } from '../src/testing.js';
+import { collect, randomBytes, transportSuite, within } from '../src/testing.js';
 
 const module = tcp();
 const accepted: Transport[] = [];
@@ -55,6 +55,39 @@ describe('tcp specifics', () => {
     expect(s.remoteAddress).toBe(client.localAddress);
     client.destroy();
     s.destroy();
+  });
+
+  it('flushed tells when written chunks are with the kernel, so one buffer can serve every write', async () => {
+    const { port } = (await listening).address;
+    const server = nextAccepted();
+    const client = await module.connect({ host: '127.0.0.1', port });
+    const s = await within(server, 5_000, 'accept');
+    const data = randomBytes(32 * 1024 * 1024, 7);
+    const at = collect(client, data);
+    client.pause(); // the kernel buffers fill up, then Node has to keep chunks queued
+    let buffer = new Uint8Array(64 * 1024);
+    let reused = 0;
+    let kept = 0;
+    for (let off = 0; off < data.length; off += buffer.length) {
+      buffer.set(data.subarray(off, off + buffer.length));
+      const ok = s.write(buffer);
+      if (s.flushed) reused++;
+      else {
+        kept++; // Node holds this chunk: write the next one elsewhere
+        buffer = new Uint8Array(buffer.length);
+      }
+      if (!ok) {
+        client.resume();
+        await within(s.drained(), 5_000, 'drained');
+      }
+    }
+    s.end();
+    expect(await within(at.ended, 5_000, 'end')).toBeUndefined();
+    expect(at.bytes).toBe(data.length);
+    expect(at.firstMismatch).toBe(-1);
+    expect(reused).toBeGreaterThan(0);
+    expect(kept).toBeGreaterThan(0);
+    client.end();
   });
 
   it('refuses with CONNECT_REFUSED when nothing listens', async () => {

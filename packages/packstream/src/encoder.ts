@@ -28,6 +28,8 @@ const INT64_MAX = 9223372036854775807n;
 // TextEncoder.encodeInto (faster from about this length on). Must be at least 16 (a longer
 // string then never takes the tiny header) and at most 85 (3 bytes per unit fit STRING_8).
 const SHORT_STRING = 24;
+// Where an encoder points before its first encode (never written: #begin sets the real sink).
+const NO_SINK = new ByteWriter(16);
 
 /**
  * PackStream v1 encoder. One instance can be reused for any number of values; it holds no
@@ -38,11 +40,13 @@ export class Encoder {
   readonly numbersAsFloat: boolean;
   readonly maxDepth: number;
   readonly #textEncoder = new TextEncoder();
-  #own = new ByteWriter(8192);
+  // encode()'s own output, made on first use (an encoder that only writes into given sinks, as
+  // a server's does, never needs it)
+  #own: ByteWriter | undefined;
   // the sink being written: its buffer, view and position are mirrored here while encoding
-  #out: ByteWriter = this.#own;
-  #buf: Uint8Array = this.#own.buffer;
-  #view: DataView = this.#own.view;
+  #out: ByteWriter = NO_SINK;
+  #buf: Uint8Array = NO_SINK.buffer;
+  #view: DataView = NO_SINK.view;
   #pos = 0;
   #depth = 0;
   readonly #uuid: boolean;
@@ -58,7 +62,7 @@ export class Encoder {
 
   /** Encode one value into fresh bytes. */
   encode(value: unknown): Uint8Array {
-    const out = this.#own;
+    const out = (this.#own ??= new ByteWriter(8192));
     out.reset();
     this.encodeInto(out, value);
     const bytes = out.toBytes();

@@ -4,6 +4,8 @@ import type { WorkContext } from './query-context.js';
 
 type AnyIterator = Iterator<RecordValues> | AsyncIterator<RecordValues>;
 
+const NO_SUMMARY: ResultSummary = Object.freeze({});
+
 const EMPTY_ITERATOR: Iterator<RecordValues> = {
   next: () => ({ done: true, value: undefined }),
 };
@@ -75,7 +77,7 @@ export class ResultCursor {
   summary(): ResultSummary | Promise<ResultSummary> {
     const s = this.summarySource;
     if (typeof s === 'function') return s();
-    return s ?? {};
+    return s ?? NO_SUMMARY;
   }
 
   /** Mark exhausted: `close()` will no longer call `return()`. */

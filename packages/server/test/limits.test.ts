@@ -2,7 +2,8 @@
 // messages, timeouts, connection limits, keep-alives, graceful close, logging, back-pressure.
 import { createConnection } from 'node:net';
 import { ChunkWriter } from '@bolt/chunking';
-import { memoryPair } from '@bolt/net-adapters';
+import { memoryPair, type Transport } from '@bolt/net-adapters';
+import { tcp } from '@bolt/net-adapters/node';
 import { encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type ServerOptions } from '../src/index.js';
@@ -481,4 +482,97 @@ describe('back-pressure over TCP', () => {
     }
     expect(state.returned).toBe(1);
   }, 30_000);
+
+  it('sends every record intact while the reader stalls and resumes (the write buffer is reused only once sent)', async () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => [i, `row-${i}`]);
+    const fx = await startTcpServer({
+      handler: { run: () => ({ fields: ['i', 's'], records: rows }) },
+    });
+    const c = new RawClient(await tcp().connect({ host: '127.0.0.1', port: fx.port }));
+    try {
+      await c.login();
+      c.transport.pause(); // the kernel buffers fill, then the server's writes queue in Node
+      c.send(
+        { type: 'RUN', query: 'ROWS', parameters: {}, extra: {} },
+        { type: 'PULL', extra: { n: -1 } },
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      c.transport.resume();
+      const rs = await c.summaries(2, 20_000);
+      const records = rs.filter((r) => r.type === 'RECORD') as { fields: unknown[] }[];
+      expect(records).toHaveLength(rows.length);
+      const wrong = records.findIndex((r, i) => r.fields[0] !== i || r.fields[1] !== `row-${i}`);
+      expect(wrong).toBe(-1);
+      expect(rs.at(-1)?.type).toBe('SUCCESS');
+    } finally {
+      c.close();
+      await fx.close();
+    }
+  }, 30_000);
+
+  it('never writes over bytes a transport still holds (flushed false), and reuses those it sent', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => [i, `row-${i}`]);
+    const server = createServer({
+      handler: { run: () => ({ fields: ['i', 's'], records: rows }) },
+    });
+    servers.push(server);
+    const [client, serverEnd] = memoryPair({ highWaterMark: 1 << 30 });
+    const held = heldOrSent(serverEnd);
+    server.accept(held.transport, 'memory');
+    const c = new RawClient(client);
+    await c.login();
+    const requests: Request[] = [];
+    for (let q = 0; q < 20; q++)
+      requests.push(
+        { type: 'RUN', query: 'ROWS', parameters: {}, extra: {} },
+        { type: 'PULL', extra: { n: 2500 } },
+        { type: 'DISCARD', extra: { n: -1 } },
+      );
+    c.send(...requests);
+    const rs = await c.summaries(60, 20_000);
+    const records = rs.filter((r) => r.type === 'RECORD') as { fields: unknown[] }[];
+    expect(records).toHaveLength(20 * 2500);
+    const wrong = records.findIndex(
+      (r, i) => r.fields[0] !== i % 2500 || r.fields[1] !== `row-${i % 2500}`,
+    );
+    expect(wrong).toBe(-1);
+    expect(held.kept).toBeGreaterThan(0);
+    expect(held.sent).toBeGreaterThan(0);
+  });
 });
+
+/**
+ * A transport that says, write by write, whether it is done with the bytes: every third write
+ * it keeps the caller's chunk itself (`flushed` false, the peer reads that very memory later);
+ * the others it copies at once, as a socket that handed them to the kernel (`flushed` true).
+ */
+function heldOrSent(inner: Transport) {
+  const stats = { kept: 0, sent: 0, transport: undefined as unknown as Transport };
+  let flushed = true;
+  stats.transport = {
+    get remoteAddress() {
+      return inner.remoteAddress;
+    },
+    get localAddress() {
+      return inner.localAddress;
+    },
+    encrypted: false,
+    closed: inner.closed,
+    receive: (h) => inner.receive(h),
+    write(chunk) {
+      flushed = (stats.kept + stats.sent) % 3 !== 0;
+      if (flushed) stats.sent++;
+      else stats.kept++;
+      return inner.write(flushed ? chunk.slice() : chunk);
+    },
+    get flushed() {
+      return flushed;
+    },
+    drained: () => inner.drained(),
+    pause: () => inner.pause(),
+    resume: () => inner.resume(),
+    end: () => inner.end(),
+    destroy: (e) => inner.destroy(e),
+  };
+  return stats;
+}

@@ -2,6 +2,7 @@ import { formatVersion } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
 import type { AuthToken } from '../handler.js';
 import type { BoltSession } from './bolt-session.js';
+import type { HookCall } from './interrupts.js';
 
 /** HELLO keys that are not part of the inline auth token (3–5.0). */
 const HELLO_KEYS = new Set([
@@ -15,6 +16,10 @@ const HELLO_KEYS = new Set([
 ]);
 
 const UNAUTHORIZED = 'Neo.ClientError.Security.Unauthorized';
+
+type AuthRequest = 'INIT' | 'HELLO' | 'LOGON';
+/** What varies between calls of `authenticate`. */
+type AuthCall = { request: AuthRequest; token: AuthToken; successMeta: Record<string, unknown> };
 
 /**
  * Who the client is: INIT (1–2), HELLO (3+, with the credentials inline up to 5.0), LOGON and
@@ -106,33 +111,46 @@ export class Authentication {
    * a plain throw is answered Unauthorized; a thrown BoltError keeps its code.
    */
   private authenticate(
-    request: 'INIT' | 'HELLO' | 'LOGON',
+    request: AuthRequest,
     token: AuthToken,
     successMeta: Record<string, unknown>,
   ): void | Promise<void> {
     const s = this.session;
-    const hook = s.handler.authenticate;
-    const done = (user: unknown): void => {
-      if (user === undefined || user === null || user === false) {
-        s.log('info', `authentication rejected (scheme ${String(token.scheme)})`);
-        s.fail(request, unauthorized());
-        return;
+    const call = { request, token, successMeta };
+    if (s.handler.authenticate === undefined) {
+      const principal = typeof token.principal === 'string' ? token.principal : '';
+      return this.accept({ username: principal }, call);
+    }
+    return s.interrupts.hook(request, this.authenticateHook, call);
+  }
+
+  /** INIT, HELLO (up to 5.0) and LOGON: the handler's `authenticate`. */
+  private readonly authenticateHook: HookCall<unknown, AuthCall> = {
+    call: ({ token }) => {
+      const s = this.session;
+      return s.handler.authenticate!(token, s.info);
+    },
+    ok: (user, call) => this.accept(user, call),
+    failed: (e, call) => {
+      const s = this.session;
+      if (BoltError.isInstance(e)) s.fail(call.request, e);
+      else {
+        s.log('warn', 'authenticate() threw; rejecting', e);
+        this.accept(undefined, call);
       }
-      this.user = user;
-      s.succeed(request, successMeta);
-    };
-    if (hook === undefined)
-      return done({ username: typeof token.principal === 'string' ? token.principal : '' });
-    return s.interrupts.hook(request, () => hook.call(s.handler, token, s.info), {
-      ok: done,
-      failed: (e) => {
-        if (BoltError.isInstance(e)) s.fail(request, e);
-        else {
-          s.log('warn', 'authenticate() threw; rejecting', e);
-          done(undefined);
-        }
-      },
-    });
+    },
+  };
+
+  /** SUCCESS for a user, FAILURE Unauthorized for none. */
+  private accept(user: unknown, { request, token, successMeta }: AuthCall): void {
+    const s = this.session;
+    if (user === undefined || user === null || user === false) {
+      s.log('info', `authentication rejected (scheme ${String(token.scheme)})`);
+      s.fail(request, unauthorized());
+      return;
+    }
+    this.user = user;
+    s.succeed(request, successMeta);
   }
 }
 

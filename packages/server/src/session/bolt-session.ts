@@ -26,6 +26,7 @@ import { Interrupts } from './interrupts.js';
 import { type QueueEntry, REQUEST_INVALID, RequestQueue } from './request-queue.js';
 import { Results } from './results.js';
 import { Routing } from './routing.js';
+import { SuccessCache } from './success-cache.js';
 import { SessionTimers } from './timers.js';
 import { Transactions } from './transactions.js';
 import { Wire } from './wire.js';
@@ -75,6 +76,7 @@ export class BoltSession {
   readonly timers: SessionTimers;
 
   private readonly queue: RequestQueue;
+  private readonly successes = new SuccessCache();
   private processing = false;
   private pendingResets = 0;
   private peerEnded = false;
@@ -380,7 +382,7 @@ export class BoltSession {
     context?: { hasMore?: boolean; openResults?: number },
   ): void {
     try {
-      this.send({ type: 'SUCCESS', metadata });
+      this.sendSuccess(request, metadata);
     } catch (e) {
       // Metadata from a hook (a summary, a bookmark) that cannot be encoded: the codec left no
       // half frame behind, so the request fails instead.
@@ -429,6 +431,21 @@ export class BoltSession {
       });
       this.send({ type: 'FAILURE', metadata: plain.toFailureMetadata(shape) });
     }
+  }
+
+  private sendSuccess(request: RequestType, metadata: Record<string, unknown>): void {
+    if (this.ended || this.codec === undefined) return;
+    if (this.debug)
+      this.log('debug', `S: ${formatMessage({ type: 'SUCCESS', metadata }, LOG_FORMAT)}`);
+    const writer = this.wire.writer;
+    const body = this.successes.match(request, metadata);
+    if (body !== undefined) {
+      writer.writeMessage(body);
+      return;
+    }
+    const start = writer.length;
+    this.codec.encodeResponse({ type: 'SUCCESS', metadata }, writer);
+    this.successes.remember(request, metadata, writer, start);
   }
 
   private send(message: Response): void {

@@ -23,17 +23,21 @@ export interface InterruptHost {
   fail(request: RequestType, error: unknown): void;
 }
 
-/** How {@link Interrupts.hook} answers each outcome of a hook. */
-export interface HookOutcome<T> {
-  /** The hook returned `value` (`async`: through a promise). Sends the answer. */
-  ok(value: T, async: boolean): void | Promise<void>;
+/**
+ * One kind of hook call and how its outcomes are answered. A session creates one per kind
+ * (RUN, PULL, BEGIN, ...) and passes what varies from call to call as `arg`, so a call
+ * allocates no closures.
+ */
+export interface HookCall<T, A> {
+  /** Call the handler's hook: a value, a promise of one, or a throw. */
+  call(arg: A): T | PromiseLike<T>;
+  /** The hook gave `value` (`async`: through a promise): send the answer. */
+  ok(value: T, arg: A, async: boolean): void | Promise<void>;
   /** The hook threw or rejected. Default: FAILURE for the request. */
-  failed?(error: unknown): void;
+  failed?(error: unknown, arg: A): void;
   /** A RESET (or the end of the connection) came first and IGNORED was sent: `late` is the
    *  hook's promise, still to settle, for cleaning up what it brings. */
-  abandoned?(late: PromiseLike<T>): void;
-  /** The unit of work a RESET aborts while the hook is awaited. */
-  work?: WorkContext;
+  abandoned?(late: PromiseLike<T>, arg: A): void;
 }
 
 /**
@@ -71,39 +75,43 @@ export class Interrupts {
    * - a throw or rejection: `failed` (default FAILURE), or IGNORED if a RESET came meanwhile;
    * - a RESET or the end of the connection before the promise settles: IGNORED at once, and
    *   `abandoned` receives the promise.
+   * `work` is the unit of work a RESET aborts while the hook is awaited.
    */
-  hook<T>(
+  hook<T, A>(
     request: RequestType,
-    call: () => T | PromiseLike<T>,
-    outcome: HookOutcome<T>,
+    kind: HookCall<T, A>,
+    arg: A,
+    work?: WorkContext,
   ): void | Promise<void> {
-    const host = this.host;
-    const failed = (e: unknown): void =>
-      outcome.failed ? outcome.failed(e) : host.fail(request, e);
     let r: T | PromiseLike<T>;
     try {
-      r = call();
+      r = kind.call(arg);
     } catch (e) {
-      failed(e);
+      this.failed(request, kind, arg, e);
       return;
     }
-    if (!isThenable<T>(r)) return outcome.ok(r, false);
-    const work = outcome.work;
+    if (!isThenable<T>(r)) return kind.ok(r, arg, false);
     if (work !== undefined) this.work = work;
     const late = r;
+    const host = this.host;
     return this.settle(late).then(
       (v) => {
         if (work !== undefined) this.work = undefined;
-        if (v !== INTERRUPTED) return outcome.ok(v, true);
-        outcome.abandoned?.(late);
+        if (v !== INTERRUPTED) return kind.ok(v, arg, true);
+        kind.abandoned?.(late, arg);
         host.sendIgnored();
       },
       (e) => {
         if (work !== undefined) this.work = undefined;
         if (host.isInterrupted()) host.sendIgnored();
-        else failed(e);
+        else this.failed(request, kind, arg, e);
       },
     );
+  }
+
+  private failed<T, A>(request: RequestType, kind: HookCall<T, A>, arg: A, e: unknown): void {
+    if (kind.failed) kind.failed(e, arg);
+    else this.host.fail(request, e);
   }
 
   /** Await `p`, unless a RESET (or the end of the connection) comes first. */
@@ -115,7 +123,7 @@ export class Interrupts {
     // Not Promise.race with one long-lived interrupt promise: every race would leave a reaction
     // on it until the next RESET, a leak of two promises per awaited request.
     return new Promise<T | Interrupted>((resolve, reject) => {
-      const wake = (): void => resolve(INTERRUPTED);
+      const wake = waker(resolve);
       this.wakers.add(wake);
       p.then(
         (v) => {
@@ -129,4 +137,10 @@ export class Interrupts {
       );
     });
   }
+}
+
+/** The function that wakes one await of `settle` (made here, not inline: a closure bound to a
+ *  name would be renamed at every call by a build that keeps names). */
+function waker(resolve: (v: Interrupted) => void): () => void {
+  return () => resolve(INTERRUPTED);
 }

@@ -4,7 +4,7 @@ import type { RecordValues, ResultSummary, RunReturn } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import { ResultCursor } from '../result-cursor.js';
 import type { BoltSession } from './bolt-session.js';
-import { isThenable } from './interrupts.js';
+import { type HookCall, isThenable } from './interrupts.js';
 import { LegacyTransactions } from './legacy-transactions.js';
 import { REQUEST_INVALID } from './request-queue.js';
 import { summaryMetadata } from './summary.js';
@@ -15,6 +15,10 @@ type PullOutcome = 'done' | 'more';
  *  back-pressure. */
 type Pause = { next: PromiseLike<IteratorResult<RecordValues>> } | { drain: Promise<void> };
 type PullRequestType = 'PULL' | 'DISCARD' | 'PULL_ALL' | 'DISCARD_ALL';
+/** What varies between calls of the same hook. */
+type RunCall = { query: string; parameters: Record<string, unknown>; context: WorkContext };
+type ResultCall = { request: PullRequestType; cursor: ResultCursor };
+type PullCall = ResultCall & { n: number; discard: boolean };
 
 /**
  * Results: RUN opens one from the handler's `run`, PULL and DISCARD stream or skip its records
@@ -42,23 +46,23 @@ export class Results {
       tx?.context ??
       s.transactions.legacy.open?.context ??
       new WorkContext(s.info, s.auth.user, readTransactionOptions(extra), false);
-    return s.interrupts.hook<RunReturn>(
-      'RUN',
-      () =>
-        s.routing.procedure(query, parameters, context) ??
-        s.handler.run(query, parameters, context),
-      {
-        work: tx === undefined ? context : undefined,
-        ok: (result, async) => this.opened(result, context, async),
-        // The result may still come: nobody will read it, so stop its iterator then.
-        abandoned: (late) =>
-          void Promise.resolve(late).then(
-            (result) => this.abandon(result),
-            () => undefined,
-          ),
-      },
-    );
+    const work = tx === undefined ? context : undefined;
+    return s.interrupts.hook('RUN', this.runHook, { query, parameters, context }, work);
   }
+
+  /** RUN: the handler's `run` (or the routing procedure of an old client). */
+  private readonly runHook: HookCall<RunReturn, RunCall> = {
+    call: ({ query, parameters, context }) =>
+      this.session.routing.procedure(query, parameters, context) ??
+      this.session.handler.run(query, parameters, context),
+    ok: (result, { context }, async) => this.opened(result, context, async),
+    // The result may still come: nobody will read it, so stop its iterator then.
+    abandoned: (late) =>
+      void Promise.resolve(late).then(
+        (result) => this.abandon(result),
+        () => undefined,
+      ),
+  };
 
   /** SUCCESS for a RUN whose result is `result` (`async`: `run` answered with a promise). */
   opened(result: RunReturn, context: WorkContext, async = false): void {
@@ -101,23 +105,23 @@ export class Results {
       return;
     }
     const discard = request === 'DISCARD' || request === 'DISCARD_ALL';
-    return s.interrupts.hook<PullOutcome>(
-      request,
-      () => {
-        if (!discard || n !== -1) return this.stream(cursor, n, discard);
-        const closing = cursor.close();
-        return closing ? closing.then(() => 'done' as const) : 'done';
-      },
-      {
-        ok: (outcome) => this.completePull(request, cursor, outcome),
-        failed: (e) => this.resultFailed(request, cursor, e),
-      },
-    );
+    return s.interrupts.hook(request, this.pullHook, { request, cursor, n, discard });
   }
+
+  /** PULL and DISCARD: stream (or skip) records, then the summary. */
+  private readonly pullHook: HookCall<PullOutcome, PullCall> = {
+    call: ({ cursor, n, discard }) => {
+      if (!discard || n !== -1) return this.stream(cursor, n, discard);
+      const closing = cursor.close();
+      return closing ? closing.then(() => 'done' as const) : 'done';
+    },
+    ok: (outcome, { request, cursor }) => this.completePull(request, cursor, outcome),
+    failed: (e, { request, cursor }) => this.resultFailed(request, cursor, e),
+  };
 
   /** The last PULL of a result: its summary (which the handler may compute asynchronously). */
   private completePull(
-    request: RequestType,
+    request: PullRequestType,
     cursor: ResultCursor,
     outcome: PullOutcome,
   ): void | Promise<void> {
@@ -127,20 +131,25 @@ export class Results {
       return;
     }
     cursor.markFinished();
-    return s.interrupts.hook<ResultSummary>(request, () => cursor.summary(), {
-      ok: (summary) => {
-        this.forget(cursor);
-        const meta = summaryMetadata(s.features!, summary ?? {}, {
-          elapsed: s.options.clock.now() - cursor.startedAt,
-          records: cursor.count,
-          inTransaction: s.transactions.current !== undefined,
-          database: cursor.context.database ?? this.defaultDatabase(),
-        });
-        s.succeed(request, meta, { hasMore: false, openResults: this.openResults() });
-      },
-      failed: (e) => this.resultFailed(request, cursor, e),
-    });
+    return s.interrupts.hook(request, this.summaryHook, { request, cursor });
   }
+
+  /** The end of a result: the handler's summary, sent with what the server adds. */
+  private readonly summaryHook: HookCall<ResultSummary, ResultCall> = {
+    call: ({ cursor }) => cursor.summary(),
+    ok: (summary, { request, cursor }) => {
+      const s = this.session;
+      this.forget(cursor);
+      const meta = summaryMetadata(s.features!, summary ?? {}, {
+        elapsed: s.options.clock.now() - cursor.startedAt,
+        records: cursor.count,
+        inTransaction: s.transactions.current !== undefined,
+        database: cursor.context.database ?? this.defaultDatabase(),
+      });
+      s.succeed(request, meta, { hasMore: false, openResults: this.openResults() });
+    },
+    failed: (e, { request, cursor }) => this.resultFailed(request, cursor, e),
+  };
 
   /**
    * Send (or skip) up to `n` records (-1: all). Synchronous while the records come
@@ -215,14 +224,13 @@ export class Results {
     // A RESET (or the end of the connection) while this stream awaits makes everything it would
     // still produce stale: the RESET may even have been answered before the await resumes.
     const epoch = s.interrupts.epoch;
-    const stale = (): boolean => s.interrupts.epoch !== epoch || s.isInterrupted() || s.ended;
     for (;;) {
       if ('drain' in pause) {
         await pause.drain;
-        if (stale()) return 'more';
+        if (this.stale(epoch)) return 'more';
       } else {
         const r = await pause.next;
-        if (stale()) return 'more';
+        if (this.stale(epoch)) return 'more';
         if (r.done) return 'done';
         const next = this.emit(cursor, r.value, discard);
         if (next === 'more') return next;
@@ -235,6 +243,12 @@ export class Results {
       if (typeof outcome === 'string') return outcome;
       pause = outcome;
     }
+  }
+
+  /** Interrupted (or ended) since `epoch`. */
+  private stale(epoch: number): boolean {
+    const s = this.session;
+    return s.interrupts.epoch !== epoch || s.isInterrupted() || s.ended;
   }
 
   private resultFailed(request: RequestType, cursor: ResultCursor, e: unknown): void {

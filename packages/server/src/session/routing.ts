@@ -2,6 +2,7 @@ import { BoltError } from '../bolt-error.js';
 import type { RouteContext, RoutingTable, RunResult } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import type { BoltSession } from './bolt-session.js';
+import type { HookCall } from './interrupts.js';
 
 /** The routing procedures of Bolt 3–4.2 clients. */
 const ROUTING_PROCEDURE = /^\s*CALL\s+dbms\.(cluster\.)?routing\.getRoutingTable\s*\(/i;
@@ -28,20 +29,24 @@ export class Routing {
       database: typeof db === 'string' && db !== '' ? db : undefined,
       impersonatedUser: typeof impUser === 'string' && impUser !== '' ? impUser : undefined,
     });
-    return s.interrupts.hook<unknown>('ROUTE', () => this.table(routeContext), {
-      work: context,
-      ok: (table) => {
-        if (!isRoutingTable(table)) {
-          s.fail('ROUTE', badTable());
-          return;
-        }
-        const rt: Record<string, unknown> = { ttl: table.ttl, servers: servers(table) };
-        if (s.features!.routeExtraMap)
-          rt.db = table.db ?? routeContext.database ?? s.results.defaultDatabase();
-        s.succeed('ROUTE', { rt });
-      },
-    });
+    return s.interrupts.hook('ROUTE', this.routeHook, routeContext, context);
   }
+
+  /** ROUTE: the handler's `route` (or the default table). */
+  private readonly routeHook: HookCall<unknown, RouteContext> = {
+    call: (routeContext) => this.table(routeContext),
+    ok: (table, routeContext) => {
+      const s = this.session;
+      if (!isRoutingTable(table)) {
+        s.fail('ROUTE', badTable());
+        return;
+      }
+      const rt: Record<string, unknown> = { ttl: table.ttl, servers: servers(table) };
+      if (s.features!.routeExtraMap)
+        rt.db = table.db ?? routeContext.database ?? s.results.defaultDatabase();
+      s.succeed('ROUTE', { rt });
+    },
+  };
 
   /**
    * Bolt 3–4.2 clients fetch the routing table with a procedure call: such a RUN is answered

@@ -2,7 +2,16 @@ import type { RequestType } from '@bolt/parser';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
 import type { ResultCursor } from '../result-cursor.js';
 import type { BoltSession } from './bolt-session.js';
+import type { HookCall } from './interrupts.js';
 import { LegacyTransactions } from './legacy-transactions.js';
+
+/** What varies between calls of `begin`, and of `commit`/`rollback`. */
+type BeginCall = { context: WorkContext; legacy: boolean; answer: () => void };
+type FinishCall = {
+  hook: 'commit' | 'rollback';
+  tx: Transaction;
+  answer: (bookmark: string | undefined) => void;
+};
 
 /** An explicit transaction: its context and its open results by qid. */
 export class Transaction {
@@ -87,16 +96,23 @@ export class Transactions {
     legacy: boolean,
     answer: () => void,
   ): void | Promise<void> {
-    const s = this.session;
-    return s.interrupts.hook(request, () => s.handler.begin?.(context), {
-      work: context,
-      ok: () => {
-        this.hold(new Transaction(context, legacy));
-        answer();
-      },
-      abandoned: (opening) => this.hold(new Transaction(context, legacy, opening)),
-    });
+    return this.session.interrupts.hook(
+      request,
+      this.beginHook,
+      { context, legacy, answer },
+      context,
+    );
   }
+
+  private readonly beginHook: HookCall<unknown, BeginCall> = {
+    call: ({ context }) => this.session.handler.begin?.(context),
+    ok: (_, { context, legacy, answer }) => {
+      this.hold(new Transaction(context, legacy));
+      answer();
+    },
+    abandoned: (opening, { context, legacy }) =>
+      this.hold(new Transaction(context, legacy, opening)),
+  };
 
   /** Call the `commit` or `rollback` hook of `tx`; `answer` gets the bookmark a commit returned. */
   finish(
@@ -105,19 +121,20 @@ export class Transactions {
     tx: Transaction,
     answer: (bookmark: string | undefined) => void,
   ): void | Promise<void> {
-    const s = this.session;
-    return s.interrupts.hook<unknown>(request, () => s.handler[hook]?.(tx.context), {
-      work: tx.context,
-      ok: (r) =>
-        answer(
-          hook === 'rollback'
-            ? undefined
-            : typeof r === 'string'
-              ? r
-              : (r as { bookmark?: string } | undefined)?.bookmark,
-        ),
-    });
+    return this.session.interrupts.hook(request, this.finishHook, { hook, tx, answer }, tx.context);
   }
+
+  private readonly finishHook: HookCall<unknown, FinishCall> = {
+    call: ({ hook, tx }) => this.session.handler[hook]?.(tx.context),
+    ok: (r, { hook, answer }) =>
+      answer(
+        hook === 'rollback'
+          ? undefined
+          : typeof r === 'string'
+            ? r
+            : (r as { bookmark?: string } | undefined)?.bookmark,
+      ),
+  };
 
   /** Abort the work of the open transaction (RESET, end of the connection). */
   abortWork(reason: unknown): void {

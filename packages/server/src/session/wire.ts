@@ -40,8 +40,9 @@ export interface WireOptions {
  * close. It knows nothing of Bolt messages beyond their framing.
  */
 export class Wire {
-  /** Responses are framed here, then handed to the transport by {@link flush}. */
-  readonly writer = new ChunkWriter();
+  /** Responses are framed here, then handed to the transport by {@link flush}. It starts small
+   *  (an idle connection holds 1 KiB) and grows as answers need. */
+  readonly writer = new ChunkWriter({ initialCapacity: 1024 });
   /** `clock.now()` when bytes last arrived. */
   lastActivity: number;
   private handshake: ServerHandshake | undefined;
@@ -93,19 +94,28 @@ export class Wire {
     this.transport.resume();
   }
 
-  /** Hand the framed responses to the transport; a promise when it asks to wait (drain). */
+  /**
+   * Hand the framed responses to the transport; a promise when it asks to wait (drain). A
+   * transport that tells when it is done with written bytes (`flushed`, plain TCP) is handed a
+   * view of the writer's buffer, which is reused once the bytes are with the operating system:
+   * no new buffer, no copy per flush. Others get a copy.
+   */
   flush(): Promise<void> | undefined {
-    const writer = this.writer;
+    const { writer, transport } = this;
     if (writer.length === 0 || this.closed) return undefined;
     let ok: boolean;
     try {
-      ok = this.transport.write(writer.flush());
+      if (transport.flushed === undefined) ok = transport.write(writer.flush());
+      else {
+        ok = transport.write(writer.flushView());
+        if (!transport.flushed) writer.detach(); // the transport keeps the view: leave it the buffer
+      }
     } catch {
       this.events.writeFailed();
       return undefined;
     }
     if (ok) return undefined;
-    return this.transport.drained().catch(() => undefined);
+    return transport.drained().catch(() => undefined);
   }
 
   /**
@@ -134,9 +144,15 @@ export class Wire {
     void transport.closed.then(() => clock.clearTimeout(linger));
   }
 
-  private onData(chunk: Uint8Array): void {
+  private onData(data: Uint8Array): void {
     this.lastActivity = this.options.clock.now();
     if (!this.reading) return;
+    // Node hands out Buffers, whose subarray() is far slower than a Uint8Array's; the messages
+    // are views of the bytes read, so read them as plain Uint8Arrays.
+    const chunk =
+      data.constructor === Uint8Array
+        ? data
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const dechunker = this.dechunker;
     if (dechunker === undefined) {
       this.onHandshakeData(chunk);

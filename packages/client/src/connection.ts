@@ -991,6 +991,9 @@ function whatToCheck(e: unknown): string {
   }
 }
 
+/** The query types a summary may name (`type`): read, write, read-write, schema. */
+const QUERY_TYPES = new Set(['r', 'w', 'rw', 's']);
+
 /** What is wrong with a SUCCESS answering `type`, or undefined: the fields a client relies on
  *  must have their documented types. */
 function wrongSuccess(type: Request['type'], md: Record<string, unknown>): string | undefined {
@@ -1003,6 +1006,8 @@ function wrongSuccess(type: Request['type'], md: Record<string, unknown>): strin
     return `has_more is ${describeValue(md.has_more)}, not a boolean`;
   if (md.bookmark !== undefined && typeof md.bookmark !== 'string')
     return `bookmark is ${describeValue(md.bookmark)}, not a string`;
+  if (md.type !== undefined && !QUERY_TYPES.has(md.type as string))
+    return `type is ${describeValue(md.type)}, not one of "r", "w", "rw", "s"`;
   return undefined;
 }
 

@@ -168,20 +168,24 @@ export function statusToNotification(s: any): Notification {
 
 /**
  * Servers before 5.6: the GQL statuses a 5.6 server would have sent. One outcome (`00000` with
- * records, `02000` no data, `00001` for a query without result columns) plus each notification
+ * records, `02000` no data, `02N42` when that is unknown because the records were discarded
+ * unseen, `00001` for a query without result columns) plus each notification
  * as a `01N42` warning or `03N42` information (anything not a warning), ordered as GQL ranks
  * them: no data, warnings, success, informations.
  */
 export function polyfillStatuses(
   rawNotifications: unknown[],
-  hasRecords: boolean,
+  hasRecords: boolean | undefined,
   metadata: Record<string, any>,
 ): GqlStatusObject[] {
-  const outcome = hasRecords
-    ? outcomeStatus('00000', 'note: successful completion')
-    : Array.isArray(metadata.fields) && metadata.fields.length === 0
+  const outcome =
+    Array.isArray(metadata.fields) && metadata.fields.length === 0
       ? outcomeStatus('00001', 'note: successful completion - omitted result')
-      : outcomeStatus('02000', 'note: no data');
+      : hasRecords === true
+        ? outcomeStatus('00000', 'note: successful completion')
+        : hasRecords === false
+          ? outcomeStatus('02000', 'note: no data')
+          : outcomeStatus('02N42', 'note: no data - unknown subcondition');
   const converted = rawNotifications
     .filter((n): n is Record<string, unknown> => !!n && typeof n === 'object')
     .map(notificationStatus);

@@ -82,13 +82,15 @@ export interface Plan {
   arguments: Record<string, unknown>;
   children: Plan[];
 }
+/** A node of a PROFILE. Page cache figures and time are reported by some runtimes only:
+ *  undefined when the server did not send them. */
 export interface ProfiledPlan extends Plan {
   dbHits: number;
   rows: number;
-  pageCacheHits: number;
-  pageCacheMisses: number;
-  pageCacheHitRatio: number;
-  time: number;
+  pageCacheHits?: number;
+  pageCacheMisses?: number;
+  pageCacheHitRatio?: number;
+  time?: number;
   children: ProfiledPlan[];
 }
 
@@ -133,7 +135,9 @@ export class ResultSummary {
     metadata: Record<string, any>,
     server: ServerInfo,
     version: BoltVersion,
-    hasRecords: boolean,
+    /** Whether the query produced records; undefined when it is unknown (the rest was
+     *  discarded before any record was seen). */
+    hasRecords: boolean | undefined,
   ) {
     this.query = query;
     this.metadata = metadata;
@@ -186,14 +190,13 @@ function toPlan(p: any): Plan {
 }
 
 function toProfile(p: any): ProfiledPlan {
-  return {
+  const out: ProfiledPlan = {
     ...toPlan(p),
     dbHits: num(p.dbHits),
     rows: num(p.rows),
-    pageCacheHits: num(p.pageCacheHits),
-    pageCacheMisses: num(p.pageCacheMisses),
-    pageCacheHitRatio: num(p.pageCacheHitRatio),
-    time: num(p.time),
     children: Array.isArray(p.children) ? p.children.map(toProfile) : [],
   };
+  for (const key of ['pageCacheHits', 'pageCacheMisses', 'pageCacheHitRatio', 'time'] as const)
+    if (p[key] !== undefined && p[key] !== null) out[key] = Number(p[key]);
+  return out;
 }

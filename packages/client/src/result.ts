@@ -78,6 +78,8 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly metadata: Metadata = {};
   private summaryValue: ResultSummary | undefined;
   private recordsSeen = 0;
+  /** A DISCARD ended the stream: with no record seen, whether the query had any is unknown. */
+  private discarded = false;
   /** Pending `next()` calls (several when called without waiting), woken in call order. */
   private readonly wakers: (() => void)[] = [];
   private readonly doneWaiters: (() => void)[] = [];
@@ -504,6 +506,7 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   private sendDiscard(): void {
+    this.discarded = true;
     this.pulling = true;
     try {
       this.conn!.discard(this.qid, this.pullObserver);
@@ -568,7 +571,7 @@ export class Result<T extends RecordShape = RecordShape>
         this.metadata,
         { address: s.address, agent: s.agent, protocolVersion: s.protocolVersion },
         s.version,
-        this.recordsSeen > 0,
+        this.recordsSeen > 0 ? true : this.discarded ? undefined : false,
       );
     }
     return this.summaryValue;

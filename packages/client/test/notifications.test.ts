@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { ResultSummary } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auth, type Driver, driver, ResultSummary } from '../src/index.js';
+import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { newSeen, testHandler } from './support/test-handler.js';
 
 // Notifications and GQL status objects across versions, as the conformance suite (testkit,
 // tests/stub/summary) expects them: raw values kept, known values normalised, pre-5.6
@@ -13,7 +15,7 @@ const DEFAULT_DIAG = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' }
 function summary(
   metadata: Record<string, unknown>,
   version = V44,
-  hasRecords = true,
+  hasRecords: boolean | undefined = true,
 ): ResultSummary {
   return new ResultSummary(
     { text: 'RETURN 1', parameters: {} },
@@ -187,5 +189,78 @@ describe('GQL statuses from 5.6', () => {
         position: { column: 9, offset: 8, line: 1 },
       },
     ]);
+  });
+});
+
+describe('the outcome status when records were discarded unseen', () => {
+  let fx: Fixture | undefined;
+  let d: Driver | undefined;
+  afterEach(async () => {
+    await d?.close();
+    await fx?.close();
+  });
+
+  it('is 02N42 (no data - unknown subcondition) from the summary alone', () => {
+    const unknown = new ResultSummary(
+      { text: 'q', parameters: {} },
+      { fields: ['n'] },
+      server,
+      V44,
+      undefined,
+    );
+    const [outcome] = unknown.gqlStatusObjects;
+    expect(outcome).toMatchObject({
+      gqlStatus: '02N42',
+      statusDescription: 'note: no data - unknown subcondition',
+      isNotification: false,
+    });
+  });
+
+  it('is what consume() right after run() reports before 5.6 (DISCARD, no PULL)', async () => {
+    fx = await memoryServer(testHandler(newSeen()), { versions: [V44] });
+    d = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
+    const s = await d.session().run('RETURN 1 AS n').consume();
+    expect(s.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['02N42']);
+    const all = (await d.session().run('RETURN 1 AS n')).summary;
+    expect(all.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['00000']);
+  });
+});
+
+describe('profiles', () => {
+  it('report page cache figures and time only when the server sent them', () => {
+    const s = summary({
+      fields: ['n'],
+      profile: {
+        operatorType: 'ProduceResults@neo4j',
+        identifiers: ['n'],
+        args: {},
+        dbHits: 1n,
+        rows: 1n,
+        children: [
+          {
+            operatorType: 'Create@neo4j',
+            identifiers: ['n'],
+            args: {},
+            dbHits: 1n,
+            rows: 1n,
+            pageCacheHits: 0n,
+            pageCacheMisses: 0n,
+            pageCacheHitRatio: 0.1,
+            time: 0n,
+            children: [],
+          },
+        ],
+      },
+    });
+    const root = s.profile;
+    expect(root && Object.keys(root).sort()).toEqual(
+      ['arguments', 'children', 'dbHits', 'identifiers', 'operatorType', 'rows'].sort(),
+    );
+    expect(root && root.children[0]).toMatchObject({
+      pageCacheHits: 0,
+      pageCacheMisses: 0,
+      pageCacheHitRatio: 0.1,
+      time: 0,
+    });
   });
 });

@@ -225,3 +225,23 @@ describe('closing (scripted peer)', () => {
     expect(await peer.server.closed).toBeUndefined();
   });
 });
+
+describe('summary validation (scripted peer)', () => {
+  it('refuses a summary whose query type is not r, w, rw or s', async () => {
+    const peer = new ScriptedPeer({ supported: [{ major: 4, minor: 4 }] });
+    autoHello(peer);
+    const c = await open(peer);
+    peer.onRequest = (req, p) => {
+      if (req.type === 'RUN') p.send(ok({ fields: ['n'] }));
+      if (req.type === 'PULL') p.send(record(1), ok({ type: 'wr' }));
+    };
+    const run = collect();
+    const pull = collect();
+    c.enqueue({ type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} }, run.observer);
+    c.pull(-1, undefined, pull.observer);
+    const r = await pull.done;
+    expect((r.error as { kind?: string })?.kind).toBe('protocol');
+    expect(String((r.error as Error)?.message)).toMatch(/type is "wr"/);
+    expect(c.open).toBe(false);
+  });
+});

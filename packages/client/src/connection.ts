@@ -526,6 +526,23 @@ export class Connection {
     this.markDead(err);
   }
 
+  /**
+   * Give up on a server that stopped answering: outstanding requests fail with `error` now, and
+   * the connection is closed gracefully (our side ends; what the server still sends is
+   * dropped), so a server that was merely slow does not get a reset under its late answer. The
+   * transport is destroyed when the server closes too, or after 2 s.
+   */
+  private abandon(error: BoltError): void {
+    if (this.dead) return;
+    this.closing = true;
+    this.disarmTimer();
+    this.failPending(error);
+    this.markDead(error);
+    this.transport.end();
+    const t = setTimeout(() => this.transport.destroy(), 2000);
+    this.transport.closed.then(() => clearTimeout(t));
+  }
+
   // ---- receiving ------------------------------------------------------------------------
 
   private receiveBytes(chunk: Uint8Array): void {
@@ -865,18 +882,17 @@ export class Connection {
     if (this.dead) return;
     const err = new BoltError(message, {
       kind,
-      // A routed connection lost is a SessionExpired (another cluster member can serve the
-      // work), as in the official drivers; a direct one a ServiceUnavailable.
-      code:
-        kind === 'protocol'
-          ? PROTOCOL_ERROR
-          : this.options.routing != null
-            ? SESSION_EXPIRED
-            : SERVICE_UNAVAILABLE,
+      code: kind === 'protocol' ? PROTOCOL_ERROR : this.lostCode(),
       retryable: kind === 'connection-lost',
       cause,
     });
     this.destroy(err);
+  }
+
+  /** A routed connection lost is a SessionExpired (another cluster member can serve the work),
+   *  as in the official drivers; a direct one a ServiceUnavailable. */
+  private lostCode(): string {
+    return this.options.routing != null ? SESSION_EXPIRED : SERVICE_UNAVAILABLE;
   }
 
   private failPending(err: BoltError): void {
@@ -934,9 +950,11 @@ export class Connection {
     if (this.outstanding === 0 || this.dead) return;
     const silent = Date.now() - this.lastActivity;
     if (silent >= this.recvTimeoutMs) {
-      this.fail(
-        'connection-lost',
-        `no data from ${this.address} for ${silent} ms while ${this.outstanding} request(s) were outstanding (the server's connection.recv_timeout_seconds hint is ${this.recvTimeoutMs / 1000})`,
+      this.abandon(
+        new BoltError(
+          `the server didn't respond in ${silent} ms: nothing came from ${this.address} while ${this.outstanding} request(s) were outstanding, longer than its connection.recv_timeout_seconds hint (${this.recvTimeoutMs / 1000} s) allows`,
+          { kind: 'connection-lost', code: this.lostCode(), retryable: true },
+        ),
       );
       return;
     }

@@ -245,3 +245,25 @@ describe('summary validation (scripted peer)', () => {
     expect(c.open).toBe(false);
   });
 });
+
+describe('receive timeout (scripted peer)', () => {
+  it('gives up on a silent server with a graceful close, so its late answer does not meet a reset', async () => {
+    // testkit (configuration_hints): the stub server answers after the client gave up; a reset
+    // socket made its write fail and the server exit unclean.
+    const peer = new ScriptedPeer({ supported: [{ major: 4, minor: 4 }] });
+    peer.onRequest = (req, p) => {
+      if (req.type === 'HELLO')
+        p.send(ok({ server: 'S/1', hints: { 'connection.recv_timeout_seconds': 1 } }));
+    };
+    const c = await open(peer);
+    const run = collect();
+    c.enqueue({ type: 'RUN', query: 'SLOW', parameters: {}, extra: {} }, run.observer);
+    const r = await run.done;
+    expect(String((r.error as Error).message)).toMatch(/the server didn't respond in \d+ ms/);
+    expect((r.error as { retryable?: boolean }).retryable).toBe(true);
+    expect(c.open).toBe(false);
+    peer.send(ok({ fields: ['n'] })); // the late answer
+    peer.server.end();
+    expect(await peer.server.closed).toBeUndefined();
+  });
+});

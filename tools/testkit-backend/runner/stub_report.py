@@ -14,9 +14,9 @@ import sys
 import traceback
 import unittest
 
-# Tests that make the driver dial a non-loopback address of this machine (testkit picks the
-# first address of a network interface): they are never run, so no test traffic leaves the
-# loopback interface.
+# Tests that make the driver dial a non-loopback address (one of this machine's network
+# interfaces, or an address off the machine): they are never run, so no test traffic leaves
+# the loopback interface.
 NON_LOOPBACK = {
     "test_should_send_empty_hello":
         "dials a non-loopback address of this machine (runner rule: loopback only)",
@@ -24,6 +24,11 @@ NON_LOOPBACK = {
         "dials a non-loopback address of this machine (runner rule: loopback only)",
     "test_should_successfully_acquire_rt_when_router_ip_changes":
         "dials non-loopback addresses of this machine (runner rule: loopback only)",
+    # these two dial 10.255.255.255 (an unroutable address) to make connecting hang
+    "test_should_fail_when_acquisition_timeout_is_reached_first":
+        "dials 10.255.255.255, off this machine (runner rule: loopback only)",
+    "test_should_fail_when_connection_timeout_is_reached_first":
+        "dials 10.255.255.255, off this machine (runner rule: loopback only)",
 }
 
 out = os.fdopen(3, "w", buffering=1, encoding="utf-8")

@@ -15,6 +15,9 @@ import { notificationFilter, recordValues } from './shared.js';
 
 type Data = Record<string, any>;
 
+/** The official drivers' default batch size, which testkit's scripts expect. */
+const DEFAULT_FETCH_SIZE = 1000;
+
 /** `NewDriver`: a driver with testkit's settings. The client runs with `integers: 'bigint'`, so
  *  INTEGER and FLOAT stay distinguishable (testkit's CypherInt / CypherFloat). */
 export function NewDriver(ctx: Context, d: Data): void {
@@ -36,7 +39,10 @@ export function NewDriver(ctx: Context, d: Data): void {
       ctx.ask<string[]>('ResolverResolutionRequired', (id) => ({ id, address }));
   if (d.userAgent != null) config.userAgent = d.userAgent;
   if (d.connectionTimeoutMs != null) config.connectionTimeoutMs = d.connectionTimeoutMs;
-  if (d.fetchSize != null) config.fetchSize = d.fetchSize;
+  // testkit's scripts expect the official drivers' default: every PULL asks for 1000 records.
+  // Left at its default, our client fetches an awaited result (executeQuery, list()) with one
+  // PULL {n: -1} instead, so the backend sets the same batch size explicitly.
+  config.fetchSize = d.fetchSize ?? DEFAULT_FETCH_SIZE;
   if (d.maxTxRetryTimeMs != null) config.maxTransactionRetryTimeMs = d.maxTxRetryTimeMs;
   if (d.livenessCheckTimeoutMs != null)
     config.connectionLivenessCheckTimeoutMs = d.livenessCheckTimeoutMs;

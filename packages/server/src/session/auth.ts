@@ -19,7 +19,12 @@ const UNAUTHORIZED = 'Neo.ClientError.Security.Unauthorized';
 
 type AuthRequest = 'INIT' | 'HELLO' | 'LOGON';
 /** What varies between calls of `authenticate`. */
-type AuthCall = { request: AuthRequest; token: AuthToken; successMeta: Record<string, unknown> };
+type AuthCall = {
+  auth: Authentication;
+  request: AuthRequest;
+  token: AuthToken;
+  successMeta: Record<string, unknown>;
+};
 
 /**
  * Who the client is: INIT (1–2), HELLO (3+, with the credentials inline up to 5.0), LOGON and
@@ -116,27 +121,27 @@ export class Authentication {
     successMeta: Record<string, unknown>,
   ): void | Promise<void> {
     const s = this.session;
-    const call = { request, token, successMeta };
+    const call = { auth: this, request, token, successMeta };
     if (s.handler.authenticate === undefined) {
       const principal = typeof token.principal === 'string' ? token.principal : '';
       return this.accept({ username: principal }, call);
     }
-    return s.interrupts.hook(request, this.authenticateHook, call);
+    return s.interrupts.hook(request, Authentication.authenticateHook, call);
   }
 
   /** INIT, HELLO (up to 5.0) and LOGON: the handler's `authenticate`. */
-  private readonly authenticateHook: HookCall<unknown, AuthCall> = {
-    call: ({ token }) => {
-      const s = this.session;
+  private static readonly authenticateHook: HookCall<unknown, AuthCall> = {
+    call: ({ auth, token }) => {
+      const s = auth.session;
       return s.handler.authenticate!(token, s.info);
     },
-    ok: (user, call) => this.accept(user, call),
+    ok: (user, call) => call.auth.accept(user, call),
     failed: (e, call) => {
-      const s = this.session;
+      const s = call.auth.session;
       if (BoltError.isInstance(e)) s.fail(call.request, e);
       else {
         s.log('warn', 'authenticate() threw; rejecting', e);
-        this.accept(undefined, call);
+        call.auth.accept(undefined, call);
       }
     },
   };

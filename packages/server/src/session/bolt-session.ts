@@ -29,7 +29,7 @@ import { Routing } from './routing.js';
 import { SuccessCache } from './success-cache.js';
 import { SessionTimers } from './timers.js';
 import { Transactions } from './transactions.js';
-import { Wire } from './wire.js';
+import { Wire, type WireEvents } from './wire.js';
 
 /** What the server gives each session. */
 export interface SessionHost {
@@ -49,7 +49,7 @@ export interface SessionHost {
  * {@link Routing} (ROUTE and the routing procedures), {@link SessionTimers}, and
  * {@link Interrupts}, through which every hook is called.
  */
-export class BoltSession {
+export class BoltSession implements WireEvents {
   readonly info: ConnectionInfo;
   state: ServerState = 'DISCONNECTED';
   ended = false;
@@ -101,16 +101,7 @@ export class BoltSession {
         maxMessageSize: options.maxMessageSize,
         clock: options.clock,
       },
-      {
-        negotiated: (version, manifest) => this.negotiated(version, manifest),
-        refused: (error, proposals) => this.refused(error, proposals),
-        message: (body) => this.onMessage(body),
-        malformed: (reason) => this.stopReading(reason),
-        received: () => this.kick(),
-        finished: () => this.onPeerFinished(),
-        lost: (error) => this.lost(error),
-        writeFailed: () => this.end('destroy'),
-      },
+      this,
     );
     this.queue = new RequestQueue(options.maxQueuedRequests, this.wire);
     this.interrupts = new Interrupts(this);
@@ -174,7 +165,7 @@ export class BoltSession {
 
   // ---------------------------------------------------------------- reading
 
-  private negotiated(version: BoltVersion, manifest: boolean): void {
+  onNegotiated(version: BoltVersion, manifest: boolean): void {
     this.version = version;
     this.features = features(version);
     this.codec = new MessageCodec({
@@ -190,7 +181,7 @@ export class BoltSession {
     );
   }
 
-  private refused(error: Error | undefined, proposals: readonly VersionProposal[]): void {
+  onRefused(error: Error | undefined, proposals: readonly VersionProposal[]): void {
     if (error) {
       this.log('warn', `handshake failed: ${error.message}`);
       this.end('destroy');
@@ -201,7 +192,7 @@ export class BoltSession {
     this.end('end');
   }
 
-  private onMessage(body: Uint8Array): void {
+  onMessage(body: Uint8Array): void {
     let request: Request;
     try {
       request = this.codec!.decodeRequest(body);
@@ -248,20 +239,32 @@ export class BoltSession {
    * requests already received are still answered, then the connection is closed; a result left
    * open can get no more PULLs.
    */
-  private onPeerFinished(): void {
+  onFinished(): void {
     if (this.ended) return;
     this.log('debug', 'client finished sending');
     this.peerEnded = true;
     if (!this.processing && this.queue.size === 0) this.end('end', 'the client disconnected');
   }
 
-  private lost(error: Error | undefined): void {
+  onLost(error: Error | undefined): void {
     if (this.ended) return;
     this.log('debug', `connection lost${error ? `: ${error.message}` : ''}`);
     this.end('destroy', 'the client disconnected');
   }
 
   // ---------------------------------------------------------------- processing
+
+  onReceived(): void {
+    this.kick();
+  }
+
+  onMalformed(reason: string): void {
+    this.stopReading(reason);
+  }
+
+  onWriteFailed(): void {
+    this.end('destroy');
+  }
 
   private kick(): void {
     if (this.processing || this.ended || this.queue.size === 0) return;

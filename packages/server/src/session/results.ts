@@ -16,8 +16,13 @@ type PullOutcome = 'done' | 'more';
 type Pause = { next: PromiseLike<IteratorResult<RecordValues>> } | { drain: Promise<void> };
 type PullRequestType = 'PULL' | 'DISCARD' | 'PULL_ALL' | 'DISCARD_ALL';
 /** What varies between calls of the same hook. */
-type RunCall = { query: string; parameters: Record<string, unknown>; context: WorkContext };
-type ResultCall = { request: PullRequestType; cursor: ResultCursor };
+type RunCall = {
+  results: Results;
+  query: string;
+  parameters: Record<string, unknown>;
+  context: WorkContext;
+};
+type ResultCall = { results: Results; request: PullRequestType; cursor: ResultCursor };
 type PullCall = ResultCall & { n: number; discard: boolean };
 
 /**
@@ -47,19 +52,24 @@ export class Results {
       s.transactions.legacy.open?.context ??
       new WorkContext(s.info, s.auth.user, readTransactionOptions(extra), false);
     const work = tx === undefined ? context : undefined;
-    return s.interrupts.hook('RUN', this.runHook, { query, parameters, context }, work);
+    return s.interrupts.hook(
+      'RUN',
+      Results.runHook,
+      { results: this, query, parameters, context },
+      work,
+    );
   }
 
   /** RUN: the handler's `run` (or the routing procedure of an old client). */
-  private readonly runHook: HookCall<RunReturn, RunCall> = {
-    call: ({ query, parameters, context }) =>
-      this.session.routing.procedure(query, parameters, context) ??
-      this.session.handler.run(query, parameters, context),
-    ok: (result, { context }, async) => this.opened(result, context, async),
+  private static readonly runHook: HookCall<RunReturn, RunCall> = {
+    call: ({ results, query, parameters, context }) =>
+      results.session.routing.procedure(query, parameters, context) ??
+      results.session.handler.run(query, parameters, context),
+    ok: (result, { results, context }, async) => results.opened(result, context, async),
     // The result may still come: nobody will read it, so stop its iterator then.
-    abandoned: (late) =>
+    abandoned: (late, { results }) =>
       void Promise.resolve(late).then(
-        (result) => this.abandon(result),
+        (result) => results.abandon(result),
         () => undefined,
       ),
   };
@@ -105,18 +115,24 @@ export class Results {
       return;
     }
     const discard = request === 'DISCARD' || request === 'DISCARD_ALL';
-    return s.interrupts.hook(request, this.pullHook, { request, cursor, n, discard });
+    return s.interrupts.hook(request, Results.pullHook, {
+      results: this,
+      request,
+      cursor,
+      n,
+      discard,
+    });
   }
 
   /** PULL and DISCARD: stream (or skip) records, then the summary. */
-  private readonly pullHook: HookCall<PullOutcome, PullCall> = {
-    call: ({ cursor, n, discard }) => {
-      if (!discard || n !== -1) return this.stream(cursor, n, discard);
+  private static readonly pullHook: HookCall<PullOutcome, PullCall> = {
+    call: ({ results, cursor, n, discard }) => {
+      if (!discard || n !== -1) return results.stream(cursor, n, discard);
       const closing = cursor.close();
       return closing ? closing.then(() => 'done' as const) : 'done';
     },
-    ok: (outcome, { request, cursor }) => this.completePull(request, cursor, outcome),
-    failed: (e, { request, cursor }) => this.resultFailed(request, cursor, e),
+    ok: (outcome, { results, request, cursor }) => results.completePull(request, cursor, outcome),
+    failed: (e, { results, request, cursor }) => results.resultFailed(request, cursor, e),
   };
 
   /** The last PULL of a result: its summary (which the handler may compute asynchronously). */
@@ -131,24 +147,24 @@ export class Results {
       return;
     }
     cursor.markFinished();
-    return s.interrupts.hook(request, this.summaryHook, { request, cursor });
+    return s.interrupts.hook(request, Results.summaryHook, { results: this, request, cursor });
   }
 
   /** The end of a result: the handler's summary, sent with what the server adds. */
-  private readonly summaryHook: HookCall<ResultSummary, ResultCall> = {
+  private static readonly summaryHook: HookCall<ResultSummary, ResultCall> = {
     call: ({ cursor }) => cursor.summary(),
-    ok: (summary, { request, cursor }) => {
-      const s = this.session;
-      this.forget(cursor);
+    ok: (summary, { results, request, cursor }) => {
+      const s = results.session;
+      results.forget(cursor);
       const meta = summaryMetadata(s.features!, summary ?? {}, {
         elapsed: s.options.clock.now() - cursor.startedAt,
         records: cursor.count,
         inTransaction: s.transactions.current !== undefined,
-        database: cursor.context.database ?? this.defaultDatabase(),
+        database: cursor.context.database ?? results.defaultDatabase(),
       });
-      s.succeed(request, meta, { hasMore: false, openResults: this.openResults() });
+      s.succeed(request, meta, { hasMore: false, openResults: results.openResults() });
     },
-    failed: (e, { request, cursor }) => this.resultFailed(request, cursor, e),
+    failed: (e, { results, request, cursor }) => results.resultFailed(request, cursor, e),
   };
 
   /**

@@ -4,6 +4,9 @@ import { readTransactionOptions, WorkContext } from '../query-context.js';
 import type { BoltSession } from './bolt-session.js';
 import type { HookCall } from './interrupts.js';
 
+/** What varies between calls of `route`. */
+type RouteCall = { routing: Routing; routeContext: RouteContext };
+
 /** The routing procedures of Bolt 3–4.2 clients. */
 const ROUTING_PROCEDURE = /^\s*CALL\s+dbms\.(cluster\.)?routing\.getRoutingTable\s*\(/i;
 
@@ -29,14 +32,14 @@ export class Routing {
       database: typeof db === 'string' && db !== '' ? db : undefined,
       impersonatedUser: typeof impUser === 'string' && impUser !== '' ? impUser : undefined,
     });
-    return s.interrupts.hook('ROUTE', this.routeHook, routeContext, context);
+    return s.interrupts.hook('ROUTE', Routing.routeHook, { routing: this, routeContext }, context);
   }
 
   /** ROUTE: the handler's `route` (or the default table). */
-  private readonly routeHook: HookCall<unknown, RouteContext> = {
-    call: (routeContext) => this.table(routeContext),
-    ok: (table, routeContext) => {
-      const s = this.session;
+  private static readonly routeHook: HookCall<unknown, RouteCall> = {
+    call: ({ routing, routeContext }) => routing.table(routeContext),
+    ok: (table, { routing, routeContext }) => {
+      const s = routing.session;
       if (!isRoutingTable(table)) {
         s.fail('ROUTE', badTable());
         return;

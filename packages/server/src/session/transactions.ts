@@ -6,8 +6,14 @@ import type { HookCall } from './interrupts.js';
 import { LegacyTransactions } from './legacy-transactions.js';
 
 /** What varies between calls of `begin`, and of `commit`/`rollback`. */
-type BeginCall = { context: WorkContext; legacy: boolean; answer: () => void };
+type BeginCall = {
+  transactions: Transactions;
+  context: WorkContext;
+  legacy: boolean;
+  answer: () => void;
+};
 type FinishCall = {
+  transactions: Transactions;
   hook: 'commit' | 'rollback';
   tx: Transaction;
   answer: (bookmark: string | undefined) => void;
@@ -96,22 +102,18 @@ export class Transactions {
     legacy: boolean,
     answer: () => void,
   ): void | Promise<void> {
-    return this.session.interrupts.hook(
-      request,
-      this.beginHook,
-      { context, legacy, answer },
-      context,
-    );
+    const call = { transactions: this, context, legacy, answer };
+    return this.session.interrupts.hook(request, Transactions.beginHook, call, context);
   }
 
-  private readonly beginHook: HookCall<unknown, BeginCall> = {
-    call: ({ context }) => this.session.handler.begin?.(context),
-    ok: (_, { context, legacy, answer }) => {
-      this.hold(new Transaction(context, legacy));
+  private static readonly beginHook: HookCall<unknown, BeginCall> = {
+    call: ({ transactions, context }) => transactions.session.handler.begin?.(context),
+    ok: (_, { transactions, context, legacy, answer }) => {
+      transactions.hold(new Transaction(context, legacy));
       answer();
     },
-    abandoned: (opening, { context, legacy }) =>
-      this.hold(new Transaction(context, legacy, opening)),
+    abandoned: (opening, { transactions, context, legacy }) =>
+      transactions.hold(new Transaction(context, legacy, opening)),
   };
 
   /** Call the `commit` or `rollback` hook of `tx`; `answer` gets the bookmark a commit returned. */
@@ -121,11 +123,12 @@ export class Transactions {
     tx: Transaction,
     answer: (bookmark: string | undefined) => void,
   ): void | Promise<void> {
-    return this.session.interrupts.hook(request, this.finishHook, { hook, tx, answer }, tx.context);
+    const call = { transactions: this, hook, tx, answer };
+    return this.session.interrupts.hook(request, Transactions.finishHook, call, tx.context);
   }
 
-  private readonly finishHook: HookCall<unknown, FinishCall> = {
-    call: ({ hook, tx }) => this.session.handler[hook]?.(tx.context),
+  private static readonly finishHook: HookCall<unknown, FinishCall> = {
+    call: ({ transactions, hook, tx }) => transactions.session.handler[hook]?.(tx.context),
     ok: (r, { hook, answer }) =>
       answer(
         hook === 'rollback'

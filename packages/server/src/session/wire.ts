@@ -6,21 +6,21 @@ import { type Clock, unrefTimer } from './clock.js';
 /** What the wire reports to the session that owns it. */
 export interface WireEvents {
   /** The handshake chose `version`; `manifest`: through a manifest v1 exchange. */
-  negotiated(version: BoltVersion, manifest: boolean): void;
+  onNegotiated(version: BoltVersion, manifest: boolean): void;
   /** The handshake bytes were malformed (`error`), or no version is common (`proposals`). */
-  refused(error: Error | undefined, proposals: readonly VersionProposal[]): void;
+  onRefused(error: Error | undefined, proposals: readonly VersionProposal[]): void;
   /** One complete message body, a view valid only during the call. */
-  message(body: Uint8Array): void;
+  onMessage(body: Uint8Array): void;
   /** The bytes cannot be framed (or a message is too large): reading has stopped. */
-  malformed(reason: string): void;
+  onMalformed(reason: string): void;
   /** A chunk of bytes was read: every complete message in it has been delivered. */
-  received(): void;
+  onReceived(): void;
   /** The client finished sending (a clean half-close): reading has stopped. */
-  finished(): void;
+  onFinished(): void;
   /** The connection broke, or closed before the session ended it. */
-  lost(error: Error | undefined): void;
+  onLost(error: Error | undefined): void;
   /** Handing bytes to the transport threw: it is unusable. */
-  writeFailed(): void;
+  onWriteFailed(): void;
 }
 
 /** Options of a {@link Wire}. */
@@ -69,15 +69,15 @@ export class Wire {
       onData: (chunk) => this.onData(chunk),
       onEnd: (error) => {
         if (this.closed) return;
-        if (error) this.events.lost(error);
+        if (error) this.events.onLost(error);
         else {
           this.reading = false;
-          this.events.finished();
+          this.events.onFinished();
         }
       },
     });
     void this.transport.closed.then((error) => {
-      if (!this.closed) this.events.lost(error);
+      if (!this.closed) this.events.onLost(error);
     });
   }
 
@@ -111,7 +111,7 @@ export class Wire {
         if (!transport.flushed) writer.detach(); // the transport keeps the view: leave it the buffer
       }
     } catch {
-      this.events.writeFailed();
+      this.events.onWriteFailed();
       return undefined;
     }
     if (ok) return undefined;
@@ -162,13 +162,13 @@ export class Wire {
       dechunker.push(chunk);
     } catch (e) {
       this.reading = false;
-      this.events.malformed(
+      this.events.onMalformed(
         ChunkingError.isInstance(e) && e.code === 'MESSAGE_TOO_LARGE'
           ? `Message too large: the limit is ${this.options.maxMessageSize} bytes.`
           : `Invalid message framing: ${(e as Error).message}`,
       );
     }
-    this.events.received();
+    this.events.onReceived();
   }
 
   private onHandshakeData(chunk: Uint8Array): void {
@@ -177,7 +177,7 @@ export class Wire {
       result = this.handshake!.push(chunk);
     } catch (e) {
       this.reading = false;
-      this.events.refused(e as Error, []);
+      this.events.onRefused(e as Error, []);
       return;
     }
     if (result === undefined) return;
@@ -191,16 +191,16 @@ export class Wire {
     this.handshake = undefined;
     if (result.version === undefined) {
       this.reading = false;
-      this.events.refused(undefined, result.proposals);
+      this.events.onRefused(undefined, result.proposals);
       return;
     }
     this.dechunker = new Dechunker({
       maxMessageSize: this.options.maxMessageSize,
       onMessage: (body) => {
-        if (this.reading) this.events.message(body);
+        if (this.reading) this.events.onMessage(body);
       },
     });
-    this.events.negotiated(result.version, this.manifestUsed);
+    this.events.onNegotiated(result.version, this.manifestUsed);
     if (result.rest.length > 0) this.onData(result.rest);
   }
 }

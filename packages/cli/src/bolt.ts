@@ -4,17 +4,19 @@
  */
 import { once } from 'node:events';
 import { defaultOutput, UsageError } from './output.js';
+import { proxy } from './proxy.js';
 import { stub } from './stub.js';
 
 const HELP = `Usage: bolt <command> [options]
 
 Commands:
   stub SCRIPT        serve a testkit stub script (a drop-in for testkit's boltstub)
+  proxy              relay a driver to a server, printing (and recording) every message
 
 Run "bolt <command> --help" for the options of a command.
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { stub };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { stub, proxy };
 
 /** Exit status for a usage mistake (sysexits EX_USAGE). */
 const USAGE = 64;

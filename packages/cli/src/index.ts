@@ -3,4 +3,5 @@
  * arguments (as typed after `bolt <command>`) and resolves to its exit status.
  */
 export { type Output, UsageError } from './output.js';
+export { PROXY_HELP, proxy } from './proxy.js';
 export { STUB_EXIT, STUB_HELP, stub } from './stub.js';

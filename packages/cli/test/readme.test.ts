@@ -2,12 +2,15 @@
  * Every command line shown in the README runs: each `bolt …` line of a `sh` block is run here,
  * with its port swapped for a free one, against the peer it needs.
  */
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tcp } from '@bolt/net-adapters/node';
+import { type BoltServer, createServer } from '@bolt/server';
 import neo4j from 'neo4j-driver';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BoltProcess, boltBinary } from './support.js';
+import { BoltProcess, boltBinary, freePort } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(`${root}README.md`, 'utf8');
@@ -20,49 +23,65 @@ const running: BoltProcess[] = [];
 beforeAll(async () => {
   binary = await boltBinary();
 }, 60_000);
-afterEach(() => {
+let servers: BoltServer[] = [];
+afterEach(async () => {
   for (const p of running.splice(0)) p.kill();
+  await Promise.all(servers.map((s) => s.close({ graceMs: 0 })));
+  servers = [];
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** The example's arguments, its 127.0.0.1 ports replaced by free ones, paths from the package. */
-async function argsOf(line: string): Promise<{ args: string[]; port: number }> {
-  const port = await freePort();
-  const args = line
+/** The example's arguments: its loopback ports and files replaced by the given ones. */
+function argsOf(line: string, replace: Record<string, string>): string[] {
+  return line
     .split(/\s+/)
     .slice(1)
-    .map((a) => a.replace(/127\.0\.0\.1:7687/, `127.0.0.1:${port}`))
-    .map((a) => (a.startsWith('examples/') ? `${root}${a}` : a));
-  return { args, port };
+    .map((a) => replace[a] ?? (a.startsWith('examples/') ? `${root}${a}` : a));
+}
+
+async function query(uri: string): Promise<number> {
+  const driver = neo4j.driver(uri, neo4j.auth.basic('neo4j', 'pass'));
+  try {
+    const session = driver.session();
+    const result = await session.run('RETURN 1 AS n');
+    await session.close();
+    return result.records[0].get('n').toNumber();
+  } finally {
+    await driver.close();
+  }
 }
 
 describe('README examples', () => {
   it('shows one example per command', () => {
-    expect(examples.map((l) => l.split(' ')[1])).toEqual(['stub']);
+    expect(examples.map((l) => l.split(' ')[1])).toEqual(['stub', 'proxy']);
   });
 
   it('runs the bolt stub example', async () => {
-    const line = examples.find((l) => l.startsWith('bolt stub '));
-    const { args, port } = await argsOf(line as string);
-    const p = new BoltProcess(binary, args);
+    const line = examples.find((l) => l.startsWith('bolt stub ')) as string;
+    const port = await freePort();
+    const p = new BoltProcess(binary, argsOf(line, { '127.0.0.1:7687': `127.0.0.1:${port}` }));
     running.push(p);
     await p.line(/^Listening$/);
-    const driver = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'pass'));
-    const session = driver.session();
-    const result = await session.run('RETURN 1 AS n');
-    await session.close();
-    await driver.close();
-    expect(result.records[0].get('n').toNumber()).toBe(1);
+    expect(await query(`bolt://127.0.0.1:${port}`)).toBe(1);
     expect(await p.exited).toBe(0);
+  });
+
+  it('runs the bolt proxy example', async () => {
+    const line = examples.find((l) => l.startsWith('bolt proxy ')) as string;
+    const server = createServer({ handler: () => [{ n: 1 }] });
+    servers.push(server);
+    const target = (await server.listen(tcp(), { host: '127.0.0.1', port: 0 })).address.port;
+    const port = await freePort();
+    const record = join(mkdtempSync(join(tmpdir(), 'bolt-readme-')), 'recorded.script');
+    const args = argsOf(line, {
+      '127.0.0.1:7687': `127.0.0.1:${target}`,
+      '127.0.0.1:7688': `127.0.0.1:${port}`,
+      'recorded.script': record,
+    });
+    const p = new BoltProcess(binary, args);
+    running.push(p);
+    await p.line(/^Listening on /);
+    expect(await query(`bolt://127.0.0.1:${port}`)).toBe(1);
+    await p.line(/recorded to /);
+    expect(readFileSync(record, 'utf8')).toContain('C: RUN "RETURN 1 AS n"');
   });
 });

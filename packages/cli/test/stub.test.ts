@@ -3,13 +3,12 @@
  * "Listening" once bound, testkit-style log lines, and the exit statuses testkit reads.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BoltProcess, boltBinary, runBolt } from './support.js';
+import { BoltProcess, boltBinary, freePort, runBolt } from './support.js';
 
 const recorded = fileURLToPath(new URL('../../client/test/recorded/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bolt-stub-test-'));
@@ -23,18 +22,6 @@ beforeAll(async () => {
 afterEach(() => {
   for (const p of running.splice(0)) p.kill();
 });
-
-/** A free loopback port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function scriptFile(name: string, text: string): string {
   const path = join(dir, name);

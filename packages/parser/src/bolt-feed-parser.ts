@@ -40,8 +40,9 @@ export interface BoltFeedParserOptions {
   version?: BoltVersion;
   /** The stream starts with the handshake. Default: true when `version` is not given. */
   expectHandshake?: boolean;
-  /** Called for each decoded message. Required. */
-  onMessage(msg: Request | Response): void;
+  /** Called for each decoded message, with the message's bytes (dechunked; a view valid only
+   *  during the call: copy it to keep it). Required. */
+  onMessage(msg: Request | Response, body: Uint8Array): void;
   /** Called for each NOOP keep-alive (`00 00` between messages). Default: ignored. */
   onNoop?(): void;
   /** Called once the handshake has been read. */
@@ -270,7 +271,7 @@ export class BoltFeedParser {
       return;
     }
     if (msg.type === 'SUCCESS') this.#learn(msg.metadata);
-    this.#options.onMessage(msg);
+    this.#options.onMessage(msg, body);
   }
 
   /** The server side corrects its version from HELLO SUCCESS (manifest) and the utc echo. */

@@ -28,6 +28,18 @@ function collect(options: Omit<BoltFeedParserOptions, 'onMessage'>) {
 }
 
 describe('BoltFeedParser with a known version', () => {
+  it('hands each message its dechunked bytes (for recorders that keep the exact fields)', () => {
+    const bodies: number[][] = [];
+    const parser = new BoltFeedParser({
+      side: 'server',
+      version: { major: 4, minor: 4 },
+      onMessage: (_, body) => bodies.push([...body]),
+    });
+    // RECORD [1] split over two chunks of one message
+    parser.feed(fromHex('00 02 B1 71 00 02 91 01 00 00'));
+    expect(bodies).toEqual([[0xb1, 0x71, 0x91, 0x01]]);
+  });
+
   it('decodes a server stream with a NOOP between messages (BOLT.md §10.5)', () => {
     const c = collect({ side: 'server', version: { major: 4, minor: 4 } });
     c.parser.feed(fromHex('00 03 B1 70 A0 00 00 00 00 00 04 B1 71 91 01 00 00'));

@@ -9,6 +9,7 @@ export {
   ScriptSyntaxError,
   type ScriptSyntaxErrorCode,
 } from './script/errors.js';
+export { formatScriptLine, formatValue as formatScriptValue } from './script/format.js';
 export type { ScriptHead } from './script/head.js';
 export { type ParseScriptOptions, parseScript, type Script } from './script/parse-script.js';
 export {
@@ -17,4 +18,11 @@ export {
   ScriptPlayer,
   type ScriptPlayerOptions,
 } from './script/player.js';
-export { ANY, AnyOf, MapPattern, type MapPatternEntry, type Pattern } from './script/value.js';
+export {
+  ANY,
+  AnyOf,
+  type Jolt,
+  MapPattern,
+  type MapPatternEntry,
+  type Pattern,
+} from './script/value.js';

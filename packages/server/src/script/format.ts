@@ -22,6 +22,11 @@ import {
 } from '@bolt/packstream';
 import type { Jolt } from './value.js';
 
+/** A message line in the script notation: `NAME field field …` (no `C:`/`S:` marker). */
+export function formatScriptLine(name: string, fields: readonly unknown[], jolt: Jolt): string {
+  return [name, ...fields.map((f) => formatValue(f, jolt))].join(' ');
+}
+
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 

@@ -19,7 +19,7 @@ import {
 } from '@bolt/parser';
 import type { ServerAction } from './body.js';
 import { ScriptFailure, type ScriptFailureCode } from './errors.js';
-import { formatValue, pythonFloat } from './format.js';
+import { formatScriptLine, formatValue, pythonFloat } from './format.js';
 import { chooseVersion, handshakeAnswer } from './handshake.js';
 import type { Script } from './parse-script.js';
 import { PyError, type PyScope } from './python.js';
@@ -438,7 +438,7 @@ export class Playback {
     } catch {
       // keep the wire form
     }
-    return [msg.name, ...fields.map((f) => formatValue(f, this.ctx.jolt))].join(' ');
+    return formatScriptLine(msg.name, fields, this.ctx.jolt);
   }
 
   private poke(): void {

@@ -5,6 +5,8 @@
 import { once } from 'node:events';
 import { defaultOutput, UsageError } from './output.js';
 import { proxy } from './proxy.js';
+import { query } from './query.js';
+import { shell } from './shell.js';
 import { stub } from './stub.js';
 
 const HELP = `Usage: bolt <command> [options]
@@ -12,11 +14,13 @@ const HELP = `Usage: bolt <command> [options]
 Commands:
   stub SCRIPT        serve a testkit stub script (a drop-in for testkit's boltstub)
   proxy              relay a driver to a server, printing (and recording) every message
+  query URI CYPHER   run one query and print its records and summary
+  shell URI          an interactive Cypher shell
 
 Run "bolt <command> --help" for the options of a command.
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { stub, proxy };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { stub, proxy, query, shell };
 
 /** Exit status for a usage mistake (sysexits EX_USAGE). */
 const USAGE = 64;

@@ -4,4 +4,6 @@
  */
 export { type Output, UsageError } from './output.js';
 export { PROXY_HELP, proxy } from './proxy.js';
+export { QUERY_HELP, query } from './query.js';
+export { SHELL_HELP, shell } from './shell.js';
 export { STUB_EXIT, STUB_HELP, stub } from './stub.js';

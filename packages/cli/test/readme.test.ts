@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tcp } from '@bolt/net-adapters/node';
-import { type BoltServer, createServer } from '@bolt/server';
+import { BoltError, type BoltServer, createServer } from '@bolt/server';
 import neo4j from 'neo4j-driver';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BoltProcess, boltBinary, freePort } from './support.js';
@@ -32,8 +32,9 @@ afterEach(async () => {
 
 /** The example's arguments: its loopback ports and files replaced by the given ones. */
 function argsOf(line: string, replace: Record<string, string>): string[] {
-  return line
-    .split(/\s+/)
+  // words as a shell splits them: "double quotes" keep spaces
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)]
+    .map((m) => m[1] ?? m[2])
     .slice(1)
     .map((a) => replace[a] ?? (a.startsWith('examples/') ? `${root}${a}` : a));
 }
@@ -52,7 +53,7 @@ async function query(uri: string): Promise<number> {
 
 describe('README examples', () => {
   it('shows one example per command', () => {
-    expect(examples.map((l) => l.split(' ')[1])).toEqual(['stub', 'proxy']);
+    expect(examples.map((l) => l.split(' ')[1])).toEqual(['stub', 'proxy', 'query', 'shell']);
   });
 
   it('runs the bolt stub example', async () => {
@@ -83,5 +84,40 @@ describe('README examples', () => {
     expect(await query(`bolt://127.0.0.1:${port}`)).toBe(1);
     await p.line(/recorded to /);
     expect(readFileSync(record, 'utf8')).toContain('C: RUN "RETURN 1 AS n"');
+  });
+
+  it('runs the bolt query and bolt shell examples', async () => {
+    const server = createServer({
+      handler: {
+        authenticate: (token) => {
+          if (token.credentials !== 'pass')
+            throw new BoltError('wrong password', {
+              code: 'Neo.ClientError.Security.Unauthorized',
+            });
+          return token.principal;
+        },
+        run: () => ({ fields: ['n'], records: [[1]] }),
+      },
+    });
+    servers.push(server);
+    const port = (await server.listen(tcp(), { host: '127.0.0.1', port: 0 })).address.port;
+    const replace = { 'bolt://127.0.0.1:7687': `bolt://127.0.0.1:${port}` };
+    const queryLine = examples.find((l) => l.startsWith('bolt query ')) as string;
+    const args = argsOf(queryLine, replace);
+    const query = new BoltProcess(binary, args);
+    running.push(query);
+    expect(await query.exited, query.stderr.join('\n')).toBe(0);
+    expect(query.stdout.slice(0, 5)).toEqual(['+---+', '| n |', '+---+', '| 1 |', '+---+']);
+
+    const shellLine = examples.find((l) => l.startsWith('bolt shell ')) as string;
+    const shell = new BoltProcess(
+      binary,
+      [...argsOf(shellLine, replace), '--no-history'],
+      {},
+      'RETURN 1 AS n;\n',
+    );
+    running.push(shell);
+    expect(await shell.exited).toBe(0);
+    expect(shell.stdout).toContain('| 1 |');
   });
 });

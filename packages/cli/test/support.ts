@@ -43,10 +43,11 @@ export class BoltProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private waiters: (() => void)[] = [];
 
-  constructor(binary: string, args: string[], env: Record<string, string> = {}) {
+  constructor(binary: string, args: string[], env: Record<string, string> = {}, stdin?: string) {
     this.child = spawn(process.execPath, [binary, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
     });
+    if (stdin !== undefined) this.child.stdin.end(stdin);
     const collect = (into: string[]) => {
       let partial = '';
       return (data: Buffer) => {
@@ -93,9 +94,9 @@ export class BoltProcess {
   }
 }
 
-/** Run `bolt` to its end. */
-export async function runBolt(args: string[], env?: Record<string, string>) {
-  const p = new BoltProcess(await boltBinary(), args, env);
+/** Run `bolt` to its end (with `stdin` piped in, if given). */
+export async function runBolt(args: string[], env?: Record<string, string>, stdin?: string) {
+  const p = new BoltProcess(await boltBinary(), args, env, stdin);
   const code = await p.exited;
   return { code, stdout: p.stdout.join('\n'), stderr: p.stderr.join('\n') };
 }

@@ -134,7 +134,7 @@ function command(c: Connection, line: string, out: Output): void {
   try {
     switch (name) {
       case ':help':
-        out.stdout.write(SHELL_HELP.split('\n').slice(2, 7).join('\n') + '\n');
+        out.stdout.write(`${SHELL_HELP.split('\n').slice(2, 7).join('\n')}\n`);
         return;
       case ':param': {
         const [key, value] = parseParam(arg);

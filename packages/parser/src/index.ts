@@ -9,8 +9,30 @@ export {
   type ClientHandshakeResult,
 } from './client-handshake.js';
 export { customStructs } from './custom-structs.js';
+export { DEFAULT_DIAGNOSTIC_RECORD, diagnosticRecord } from './diagnostic-record.js';
+export {
+  classificationOf,
+  classifyCode,
+  defaultDescription,
+  type ErrorClassification,
+  type Failure,
+  type FailureShape,
+  failureFromMetadata,
+  failureMetadata,
+  GENERAL_GQL_STATUS,
+  isRetryable,
+  MAX_CAUSE_DEPTH,
+  NO_CODE,
+  UNKNOWN_ERROR_CODE,
+} from './failure.js';
 export { type BoltFeatures, features } from './features.js';
 export { type FormatMessageOptions, formatMessage, LOG_FORMAT } from './format-message.js';
+export {
+  notificationStatus,
+  outcomeStatus,
+  type ResultOutcome,
+  statusesFromNotifications,
+} from './gql-statuses.js';
 export {
   BOLT_MAGIC,
   DEFAULT_CLIENT_PROPOSALS,
@@ -26,6 +48,7 @@ export {
   writeProposal,
 } from './handshake-bytes.js';
 export { fromHex, hex } from './hex.js';
+export { consoleLogger, type Logger, type LogLevel } from './logger.js';
 export {
   requestForSignature,
   requestInVersion,

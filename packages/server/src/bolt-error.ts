@@ -1,12 +1,20 @@
+import {
+  classifyCode,
+  defaultDescription,
+  type ErrorClassification,
+  type Failure,
+  type FailureMetadata,
+  type FailureShape,
+  failureMetadata,
+  GENERAL_GQL_STATUS,
+  isRetryable,
+  MAX_CAUSE_DEPTH,
+  UNKNOWN_ERROR_CODE,
+} from '@bolt/parser';
+
+export { type ErrorClassification, type FailureShape, GENERAL_GQL_STATUS, UNKNOWN_ERROR_CODE };
+
 const MARKER = Symbol.for('@bolt/server/BoltError');
-
-/** The code a handler error gets when it carries none of its own. */
-export const UNKNOWN_ERROR_CODE = 'Neo.DatabaseError.General.UnknownError';
-/** The GQL status of a general processing exception, used when an error names none. */
-export const GENERAL_GQL_STATUS = '50N42';
-
-/** How Neo4j classifies a status code: the second segment of `Neo.<Classification>.<Category>.<Title>`. */
-export type ErrorClassification = 'CLIENT_ERROR' | 'TRANSIENT_ERROR' | 'DATABASE_ERROR' | 'UNKNOWN';
 
 export interface BoltErrorOptions {
   /** Neo4j status code, `Neo.<Classification>.<Category>.<Title>`.
@@ -16,6 +24,8 @@ export interface BoltErrorOptions {
   gqlStatus?: string;
   /** Description of the GQL status (5.7+). Default: `"error: general processing exception - unexpected error. " + message`
    *  for `50N42`, else `"error: " + message`. */
+  gqlStatusDescription?: string;
+  /** @deprecated The old name of `gqlStatusDescription` (used when that is not given). */
   description?: string;
   /** Extra `diagnostic_record` entries (5.7+), merged over the standard defaults
    *  `{OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/"}` and `_classification`. */
@@ -25,14 +35,11 @@ export interface BoltErrorOptions {
   cause?: unknown;
 }
 
-/** Which FAILURE shape a version wants: `gqlErrors` is true for Bolt 5.7+. */
-export interface FailureShape {
-  gqlErrors: boolean;
-}
-
 /**
  * The error a handler throws to answer FAILURE with a Neo4j status code. Any other thrown value
- * becomes `Neo.DatabaseError.General.UnknownError` (see {@link BoltError.from}).
+ * becomes `Neo.DatabaseError.General.UnknownError` (see {@link BoltError.from}). Its fields are
+ * named as in `@bolt/client`'s BoltError and the official driver's `Neo4jError`; what a FAILURE
+ * carries in each Bolt version is `@bolt/parser`'s `failureMetadata`.
  *
  * ```ts
  * throw new BoltError('No such label: Persn', { code: 'Neo.ClientError.Statement.SyntaxError', gqlStatus: '42001' });
@@ -43,7 +50,7 @@ export class BoltError extends Error {
   override readonly name = 'BoltError';
   readonly code: string;
   readonly gqlStatus: string;
-  readonly description: string;
+  readonly gqlStatusDescription: string;
   readonly diagnosticRecord: Record<string, unknown> | undefined;
 
   constructor(message: string, options: BoltErrorOptions = {}) {
@@ -51,17 +58,27 @@ export class BoltError extends Error {
     Object.defineProperty(this, MARKER, { value: true });
     this.code = options.code ?? UNKNOWN_ERROR_CODE;
     this.gqlStatus = options.gqlStatus ?? GENERAL_GQL_STATUS;
-    this.description =
+    this.gqlStatusDescription =
+      options.gqlStatusDescription ??
       options.description ??
-      (this.gqlStatus === GENERAL_GQL_STATUS
-        ? `error: general processing exception - unexpected error. ${message}`
-        : `error: ${message}`);
+      defaultDescription(this.gqlStatus, message);
     this.diagnosticRecord = options.diagnosticRecord;
+  }
+
+  /** @deprecated The old name of {@link BoltError.gqlStatusDescription}. */
+  get description(): string {
+    return this.gqlStatusDescription;
   }
 
   /** `CLIENT_ERROR`, `TRANSIENT_ERROR`, `DATABASE_ERROR`, or `UNKNOWN` for a code of another shape. */
   get classification(): ErrorClassification {
-    return classify(this.code);
+    return classifyCode(this.code);
+  }
+
+  /** Whether a client may run the work again (transient errors, and the client errors a new
+   *  token, member or leader cures), as the client reads this error. */
+  get retryable(): boolean {
+    return isRetryable(this);
   }
 
   static isInstance(e: unknown): e is BoltError {
@@ -87,7 +104,7 @@ export class BoltError extends Error {
         return new BoltError(message, {
           code: o.code,
           gqlStatus: typeof o.gqlStatus === 'string' ? o.gqlStatus : undefined,
-          description:
+          gqlStatusDescription:
             typeof o.gqlStatusDescription === 'string' ? o.gqlStatusDescription : undefined,
           diagnosticRecord:
             diagnostics !== null && typeof diagnostics === 'object' && !Array.isArray(diagnostics)
@@ -102,53 +119,38 @@ export class BoltError extends Error {
   }
 
   /** The FAILURE metadata map for a version: `{code, message}` before 5.7, the GQL shape from 5.7. */
-  toFailureMetadata(shape: FailureShape): Record<string, unknown> {
-    if (!shape.gqlErrors) return { code: this.code, message: this.message };
-    const meta: Record<string, unknown> = {
-      neo4j_code: this.code,
+  toFailureMetadata(shape: FailureShape): FailureMetadata {
+    return failureMetadata(this.toFailure(0), shape);
+  }
+
+  /** This error as a FAILURE, with the chain of coded causes (at most 8 deep). */
+  private toFailure(depth: number): Failure {
+    const failure: Failure = {
+      code: this.code,
       message: this.message,
-      gql_status: this.gqlStatus,
-      description: this.description,
-      diagnostic_record: this.diagnostics(),
+      gqlStatus: this.gqlStatus,
+      description: this.gqlStatusDescription,
+      classification: this.classification,
+      diagnosticRecord: this.diagnosticRecord,
     };
-    const cause = this.gqlCause(0);
-    if (cause) meta.cause = cause;
-    return meta;
-  }
-
-  private diagnostics(): Record<string, unknown> {
-    return {
-      OPERATION: '',
-      OPERATION_CODE: '0',
-      CURRENT_SCHEMA: '/',
-      _classification: this.classification,
-      ...this.diagnosticRecord,
-    };
-  }
-
-  /** The nested `cause` chain (no `neo4j_code` inside, as the protocol says), at most 8 deep. */
-  private gqlCause(depth: number): Record<string, unknown> | undefined {
     const c = (this as { cause?: unknown }).cause;
-    if (depth >= 8 || c === undefined || c === null) return undefined;
-    const isCoded =
-      BoltError.isInstance(c) ||
-      (typeof c === 'object' &&
-        typeof (c as { code?: unknown }).code === 'string' &&
-        ((c as { code: string }).code.startsWith('Neo.') ||
-          typeof (c as { gqlStatus?: unknown }).gqlStatus === 'string'));
-    if (!isCoded) return undefined;
-    const inner = BoltError.from(c);
-    if (inner === this) return undefined;
-    const out: Record<string, unknown> = {
-      message: inner.message,
-      gql_status: inner.gqlStatus,
-      description: inner.description,
-      diagnostic_record: inner.diagnostics(),
-    };
-    const deeper = inner.gqlCause(depth + 1);
-    if (deeper) out.cause = deeper;
-    return out;
+    if (depth < MAX_CAUSE_DEPTH && isCoded(c)) {
+      const inner = BoltError.from(c);
+      if (inner !== this) failure.cause = inner.toFailure(depth + 1);
+    }
+    return failure;
   }
+}
+
+/** A cause that goes out as a nested FAILURE cause: a BoltError, or an error with a Neo4j code
+ *  or a GQL status. */
+function isCoded(c: unknown): boolean {
+  if (BoltError.isInstance(c)) return true;
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as { code?: unknown; gqlStatus?: unknown };
+  return (
+    typeof o.code === 'string' && (o.code.startsWith('Neo.') || typeof o.gqlStatus === 'string')
+  );
 }
 
 /**
@@ -165,18 +167,4 @@ function plainValue(v: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) out[k] = plainValue((v as Record<string, unknown>)[k], depth + 1);
   return out;
-}
-
-function classify(code: string): ErrorClassification {
-  const second = code.split('.')[1];
-  switch (second) {
-    case 'ClientError':
-      return 'CLIENT_ERROR';
-    case 'TransientError':
-      return 'TRANSIENT_ERROR';
-    case 'DatabaseError':
-      return 'DATABASE_ERROR';
-    default:
-      return 'UNKNOWN';
-  }
 }

@@ -12,12 +12,14 @@ import {
 import type { Handler, QueryFunction } from './handler.js';
 import type { Logger } from './logger.js';
 import { type Clock, systemClock } from './session/clock.js';
+import { SERVER_AGENT } from './version.js';
 
 /** Options of {@link createServer}. Only `handler` is required. */
 export interface ServerOptions {
   /** The server logic: a {@link Handler} object or a plain {@link QueryFunction}. */
   handler: Handler | QueryFunction;
-  /** The `server` agent string in HELLO SUCCESS, `"Name/Version"`. Default `'BoltServer/0.1.0'`.
+  /** The `server` agent string in HELLO SUCCESS, `"Name/Version"`. Default
+   *  `'BoltServer/<version>'`, the version of this package (e.g. `'BoltServer/1.2.0'`).
    *  Set `'Neo4j/5.26.0'` to look like Neo4j to tools that parse it. */
   agent?: string;
   /** Prefix of the `connection_id` sent in HELLO SUCCESS. Default `'bolt-'` (`bolt-1`, `bolt-2`, ...). */
@@ -129,7 +131,7 @@ export function resolveServerOptions(
     return v;
   };
   return {
-    agent: options.agent ?? 'BoltServer/0.1.0',
+    agent: options.agent ?? SERVER_AGENT,
     connectionIdPrefix: options.connectionIdPrefix ?? 'bolt-',
     versions: options.versions === undefined ? defaultVersions : checkVersions(options.versions),
     manifest: options.manifest ?? true,

@@ -70,4 +70,24 @@ describe('BoltError', () => {
     expect(BoltError.isInstance(e)).toBe(true);
     expect(BoltError.isInstance(new Error('other'))).toBe(false);
   });
+
+  it('names the description gqlStatusDescription, as the client and Neo4jError do (description stays as an alias)', () => {
+    const named = new BoltError('x', { gqlStatus: '42001', gqlStatusDescription: 'error: syntax' });
+    expect(named.gqlStatusDescription).toBe('error: syntax');
+    expect(named.description).toBe('error: syntax');
+    const old = new BoltError('x', { gqlStatus: '42001', description: 'error: old name' });
+    expect(old.gqlStatusDescription).toBe('error: old name');
+    expect(new BoltError('y', { gqlStatus: '42001' }).gqlStatusDescription).toBe('error: y');
+  });
+
+  it('says whether a client may retry it, as the client reads it', () => {
+    expect(
+      new BoltError('x', { code: 'Neo.TransientError.General.DatabaseUnavailable' }).retryable,
+    ).toBe(true);
+    expect(new BoltError('x', { code: 'Neo.ClientError.Cluster.NotALeader' }).retryable).toBe(true);
+    expect(new BoltError('x', { code: 'Neo.ClientError.Statement.SyntaxError' }).retryable).toBe(
+      false,
+    );
+    expect(new BoltError('x').retryable).toBe(false);
+  });
 });

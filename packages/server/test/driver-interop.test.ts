@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // The official Neo4j JavaScript drivers (6.3, 5.28, 4.4 from npm) talk to our server over TCP
 // as if it were Neo4j.
 
@@ -15,6 +16,9 @@ import {
   PASSWORD,
 } from './support/demo-handler.js';
 import { startTcpServer, type TcpFixture } from './support/tcp-fixture.js';
+
+/** The default agent carries this package's real version. */
+const AGENT = `BoltServer/${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}`;
 
 // The three driver packages differ in API surface; the tests use what each one has.
 type AnyDriverModule = any;
@@ -105,7 +109,7 @@ for (const d of DRIVERS) {
         expect(result.records[0].get('n')).toBe(1n);
         expect(result.records[0].keys).toEqual(['n']);
         expect(versionText(result.summary.server.protocolVersion)).toBe(d.expectedVersion);
-        expect(result.summary.server.agent).toBe('BoltServer/0.1.0');
+        expect(result.summary.server.agent).toBe(AGENT);
       } finally {
         await session.close();
       }

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 // Protocol behaviour driven with raw messages over an in-memory transport: pipelining,
 // streaming with PULL n / qid / DISCARD, FAILED and IGNORED, RESET, violations, old versions.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type ServerOptions } from '../src/index.js';
 import { type DemoState, demoHandler, newDemoState, PASSWORD } from './support/demo-handler.js';
 import { RawClient, type RawClientOptions } from './support/raw-client.js';
+
+/** The default agent carries this package's real version. */
+const AGENT = `BoltServer/${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}`;
 
 const servers: BoltServer[] = [];
 afterEach(async () => {
@@ -33,7 +37,7 @@ describe('a Bolt 5.8 conversation', () => {
     const c = RawClient.overMemory(server);
     const [hello, logon] = await c.login('neo4j', PASSWORD);
     expect(meta(hello)).toEqual({
-      server: 'BoltServer/0.1.0',
+      server: AGENT,
       connection_id: 'bolt-1',
       hints: {
         'connection.recv_timeout_seconds': 30,
@@ -333,7 +337,7 @@ describe('notifications', () => {
     run: () => ({ fields: ['n'], records: [[1]], summary: { notifications: [notification] } }),
   };
 
-  it('go as statuses to 5.6+, with the outcome status first', async () => {
+  it('go as statuses to 5.6+, as a client derives them from notifications (GQL order)', async () => {
     const server = createServer({ handler });
     servers.push(server);
     const c = await loggedIn(server);
@@ -345,13 +349,8 @@ describe('notifications', () => {
     expect(meta(rs[2])).not.toHaveProperty('notifications');
     expect(meta(rs[2]).statuses).toEqual([
       {
-        gql_status: '00000',
-        status_description: 'note: successful completion',
-        diagnostic_record: { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' },
-      },
-      {
         gql_status: '01N42',
-        status_description: 'warn: This query builds a cartesian product.',
+        status_description: 'This query builds a cartesian product.',
         neo4j_code: notification.code,
         title: notification.title,
         description: notification.description,
@@ -363,7 +362,29 @@ describe('notifications', () => {
           _classification: 'PERFORMANCE',
         },
       },
+      {
+        gql_status: '00000',
+        status_description: 'note: successful completion',
+        diagnostic_record: { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' },
+      },
     ]);
+  });
+
+  it('have the omitted-result outcome (00001) for a query without columns', async () => {
+    const server = createServer({
+      handler: {
+        run: () => ({ fields: [], records: [], summary: { notifications: [notification] } }),
+      },
+    });
+    servers.push(server);
+    const c = await loggedIn(server);
+    c.send(
+      { type: 'RUN', query: 'x', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: -1 } },
+    );
+    const rs = await c.summaries(2);
+    const statuses = meta(rs.at(-1)).statuses as { gql_status: string }[];
+    expect(statuses.map((s) => s.gql_status)).toEqual(['01N42', '00001']);
   });
 
   it('go as notifications before 5.6', async () => {
@@ -449,7 +470,7 @@ describe('older versions', () => {
     });
     const [hello] = await c.summaries(1);
     expect(meta(hello)).toEqual({
-      server: 'BoltServer/0.1.0',
+      server: AGENT,
       connection_id: 'bolt-1',
       hints: {},
       patch_bolt: ['utc'],
@@ -494,7 +515,7 @@ describe('older versions', () => {
       const { server, state } = serve();
       const c = RawClient.overMemory(server, { version: { major, minor: 0 } });
       const [init] = await c.login('neo4j', PASSWORD);
-      expect(meta(init)).toEqual({ server: 'BoltServer/0.1.0' });
+      expect(meta(init)).toEqual({ server: AGENT });
       c.send(
         { type: 'RUN', query: 'FAIL', parameters: {}, extra: {} },
         { type: 'PULL_ALL' },

@@ -6,7 +6,9 @@ import { Node } from '@bolt/packstream';
 import { createServer } from '@bolt/server';
 import { check, done, same } from './check.mjs';
 
-const clientVersion = createRequire(import.meta.url)('@bolt/client/package.json').version;
+const require = createRequire(import.meta.url);
+const clientVersion = require('@bolt/client/package.json').version;
+const serverVersion = require('@bolt/server/package.json').version;
 const seen = { userAgent: undefined, boltAgent: undefined };
 const server = createServer({
   handler: {
@@ -35,6 +37,7 @@ try {
     same(records[0].get('greeting'), 'hello world', 'greeting');
     same(records[0].get('n'), 42, 'n');
     same(summary.queryType, 'r', 'queryType');
+    same(summary.server.agent, `BoltServer/${serverVersion}`, 'server agent');
   });
 
   await check(

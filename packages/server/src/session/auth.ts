@@ -163,7 +163,7 @@ function unauthorized(): BoltError {
   return new BoltError('The client is unauthorized due to authentication failure.', {
     code: UNAUTHORIZED,
     gqlStatus: '42NFF',
-    description:
+    gqlStatusDescription:
       'error: syntax error or access rule violation - permission/access denied. The client is unauthorized due to authentication failure.',
   });
 }

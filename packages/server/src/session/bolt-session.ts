@@ -430,7 +430,7 @@ export class BoltSession implements WireEvents {
       const plain = new BoltError(e.message, {
         code: e.code,
         gqlStatus: e.gqlStatus,
-        description: e.description,
+        gqlStatusDescription: e.gqlStatusDescription,
       });
       this.send({ type: 'FAILURE', metadata: plain.toFailureMetadata(shape) });
     }

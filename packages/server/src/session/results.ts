@@ -159,6 +159,7 @@ export class Results {
       const meta = summaryMetadata(s.features!, summary ?? {}, {
         elapsed: s.options.clock.now() - cursor.startedAt,
         records: cursor.count,
+        omitted: cursor.fields.length === 0,
         inTransaction: s.transactions.current !== undefined,
         database: cursor.context.database ?? results.defaultDatabase(),
       });

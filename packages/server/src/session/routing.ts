@@ -1,3 +1,4 @@
+import type { RoutingTable as RouteTable } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
 import type { RouteContext, RoutingTable, RunResult } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
@@ -44,7 +45,7 @@ export class Routing {
         s.fail('ROUTE', badTable());
         return;
       }
-      const rt: Record<string, unknown> = { ttl: table.ttl, servers: servers(table) };
+      const rt: RouteTable = { ttl: table.ttl, servers: servers(table) };
       if (s.features!.routeExtraMap)
         rt.db = table.db ?? routeContext.database ?? s.results.defaultDatabase();
       s.succeed('ROUTE', { rt });
@@ -108,7 +109,7 @@ export class Routing {
   }
 }
 
-function servers(t: RoutingTable): { addresses: string[]; role: string }[] {
+function servers(t: RoutingTable): RouteTable['servers'] {
   return t.servers.map((s) => ({ addresses: s.addresses, role: s.role }));
 }
 

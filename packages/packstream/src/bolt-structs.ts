@@ -12,6 +12,7 @@ import { Path } from './path';
 import { PathSegment } from './path-segment';
 import { Point } from './point';
 import { Relationship } from './relationship';
+import { type BoltVersionLike, structFeatures } from './struct-features';
 import { StructRegistry } from './struct-registry';
 import { Structure } from './structure';
 import { Time } from './time';
@@ -20,11 +21,7 @@ import { UnboundRelationship } from './unbound-relationship';
 import { UnsupportedType } from './unsupported-type';
 import { Vector, type VectorType, type VectorValues } from './vector';
 
-/** A negotiated Bolt version. */
-export interface BoltVersionLike {
-  major: number;
-  minor: number;
-}
+export type { BoltVersionLike };
 
 /** The newest Bolt version this codec knows (6.1): the default for Encoder and Decoder. */
 export const LATEST_BOLT_VERSION: BoltVersionLike = Object.freeze({ major: 6, minor: 1 });
@@ -52,19 +49,17 @@ export function boltStructs(
   version: BoltVersionLike,
   options: BoltStructsOptions = {},
 ): StructRegistry {
-  const { major, minor } = version;
-  const utc = major >= 5 ? true : (options.utc ?? false);
-  const key = `${major}.${minor}.${utc}`;
+  const f = structFeatures(version, options);
+  const key = `${version.major}.${version.minor}.${f.utcDateTime}`;
   let r = cache.get(key);
   if (r) return r;
-  const uuid = major > 6 || (major === 6 && minor >= 1);
-  r = StructRegistry.empty({ uuid });
-  registerGraph(r, major >= 5);
-  if (major >= 2) {
-    registerTemporal(r, utc);
+  r = StructRegistry.empty({ uuid: f.uuid });
+  registerGraph(r, f.elementIds);
+  if (f.temporal) {
+    registerTemporal(r, f.utcDateTime);
     registerSpatial(r);
   } else refuse(r, [Date, Time, LocalTime, DateTime, LocalDateTime, Duration, Point], version, 2);
-  if (major >= 6) {
+  if (f.vector) {
     registerVector(r);
     registerUnsupportedType(r);
   } else refuse(r, [Vector], version, 6);

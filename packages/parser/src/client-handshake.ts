@@ -97,9 +97,7 @@ export class ClientHandshake {
       return this.manifest(buf);
     }
     const version = { major: buf[3], minor: buf[2] };
-    const offered = this.proposals.some((p) =>
-      expandProposal(p).some((v) => v.major === version.major && v.minor === version.minor),
-    );
+    const offered = this.proposals.some((p) => isVersionIn(version, expandProposal(p)));
     if (!offered)
       throw new ProtocolError(
         'BAD_HANDSHAKE',

@@ -1,6 +1,7 @@
+import { type BoltFeatures, features } from './features.js';
 import type { RequestType } from './request.js';
 import type { ResponseType } from './response.js';
-import { atLeast, type BoltVersion } from './versions.js';
+import { type BoltVersion, formatVersion, LATEST_VERSION, SUPPORTED_VERSIONS } from './versions.js';
 
 /** Message signatures (struct tags), BOLT.md §6.1. */
 export const SIGNATURE = Object.freeze({
@@ -27,54 +28,51 @@ export const SIGNATURE = Object.freeze({
   FAILURE: 0x7f,
 } as const satisfies Record<RequestType | ResponseType, number>);
 
-/** [first version, last version or undefined] per request (BOLT.md §6.2). */
-const SPAN: Record<RequestType, readonly [BoltVersion, BoltVersion | undefined]> = {
-  INIT: [v(1), v(2)],
-  HELLO: [v(3), undefined],
-  GOODBYE: [v(3), undefined],
-  ACK_FAILURE: [v(1), v(2)],
-  RESET: [v(1), undefined],
-  RUN: [v(1), undefined],
-  BEGIN: [v(3), undefined],
-  COMMIT: [v(3), undefined],
-  ROLLBACK: [v(3), undefined],
-  DISCARD_ALL: [v(1), v(3)],
-  PULL_ALL: [v(1), v(3)],
-  DISCARD: [v(4), undefined],
-  PULL: [v(4), undefined],
-  TELEMETRY: [v(5, 4), undefined],
-  ROUTE: [v(4, 3), undefined],
-  LOGON: [v(5, 1), undefined],
-  LOGOFF: [v(5, 1), undefined],
+/** Whether each request exists in a version, as a row of {@link features} (BOLT.md §6.2). */
+const EXISTS: Record<RequestType, (f: BoltFeatures) => boolean> = {
+  INIT: (f) => !f.hasHello,
+  HELLO: (f) => f.hasHello,
+  GOODBYE: (f) => f.goodbye,
+  ACK_FAILURE: (f) => f.ackFailure,
+  RESET: () => true,
+  RUN: () => true,
+  BEGIN: (f) => f.explicitTx,
+  COMMIT: (f) => f.explicitTx,
+  ROLLBACK: (f) => f.explicitTx,
+  DISCARD_ALL: (f) => !f.pullN,
+  PULL_ALL: (f) => !f.pullN,
+  DISCARD: (f) => f.pullN,
+  PULL: (f) => f.pullN,
+  TELEMETRY: (f) => f.telemetry,
+  ROUTE: (f) => f.hasRoute,
+  LOGON: (f) => f.hasLogon,
+  LOGOFF: (f) => f.hasLogon,
 };
-
-function v(major: number, minor = 0): BoltVersion {
-  return { major, minor };
-}
 
 /** True when the request exists in `version`. */
 export function requestInVersion(type: RequestType, version: BoltVersion): boolean {
-  const [from, to] = SPAN[type];
-  if (!atLeast(version, from.major, from.minor)) return false;
-  return to === undefined || !atLeast(version, to.major, to.minor + 1);
+  return EXISTS[type](features(version));
 }
 
-/** `"1–2"`, `"5.1+"`: where a request exists, for error messages. */
+/** `"1.0–2.0"`, `"5.1+"`: the supported versions that have a request, for error messages. */
 export function requestVersions(type: RequestType): string {
-  const [from, to] = SPAN[type];
-  const f = `${from.major}.${from.minor}`;
-  return to ? `${f}–${to.major}.${to.minor}` : `${f}+`;
+  const having = SUPPORTED_VERSIONS.filter((v) => requestInVersion(type, v));
+  const newest = having[0];
+  const oldest = having[having.length - 1];
+  return newest === LATEST_VERSION
+    ? `${formatVersion(oldest)}+`
+    : `${formatVersion(oldest)}–${formatVersion(newest)}`;
 }
 
 /** The request of `version` with this signature, or undefined when none has it. */
 export function requestForSignature(tag: number, version: BoltVersion): RequestType | undefined {
   switch (tag) {
     case 0x01:
-      return atLeast(version, 3) ? 'HELLO' : 'INIT';
+      return features(version).hasHello ? 'HELLO' : 'INIT';
     case 0x2f:
-      return atLeast(version, 4) ? 'DISCARD' : 'DISCARD_ALL';
+      return features(version).pullN ? 'DISCARD' : 'DISCARD_ALL';
     case 0x3f:
-      return atLeast(version, 4) ? 'PULL' : 'PULL_ALL';
+      return features(version).pullN ? 'PULL' : 'PULL_ALL';
     default:
       return REQUEST_BY_TAG.get(tag);
   }

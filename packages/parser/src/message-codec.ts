@@ -22,7 +22,7 @@ import {
   requestToFields,
 } from './request-fields.js';
 import type { Response } from './response.js';
-import { atLeast, type BoltVersion, formatVersion } from './versions.js';
+import { type BoltVersion, formatVersion } from './versions.js';
 
 /** Chooses the struct registry for a version; `utc` is true once DateTime `49`/`69` apply. */
 export type StructsFor = (version: BoltVersion, options: { utc: boolean }) => StructRegistry;
@@ -90,8 +90,8 @@ export class MessageCodec {
     this.#numbersAsFloat = options.numbersAsFloat ?? false;
     this.#limits = { ...options.decoderLimits };
     this.#toInt = toInt(this.#integers);
-    this.#utc = atLeast(v, 5) || (options.utcPatch === true && v.major === 4 && v.minor >= 3);
-    this.#features = features(v, { utcPatch: this.#utc });
+    this.#features = features(v, { utcPatch: options.utcPatch === true });
+    this.#utc = this.#features.utcDateTime;
     this.#build();
   }
 

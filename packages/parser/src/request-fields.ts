@@ -21,7 +21,7 @@ import type {
   RouteRequest,
   TxExtra,
 } from './request.js';
-import { atLeast, type BoltVersion, formatVersion } from './versions.js';
+import { type BoltVersion, formatVersion } from './versions.js';
 
 // Request <-> (signature, fields) for one version, with the checks of BOLT.md §6.
 // Encoding is strict (keys the version does not have are refused, so a client never sends
@@ -33,7 +33,7 @@ export function requestFieldCount(type: RequestType, version: BoltVersion): numb
     case 'INIT':
       return 2;
     case 'RUN':
-      return atLeast(version, 3) ? 3 : 2;
+      return featuresOf(version).runExtra ? 3 : 2;
     case 'ROUTE':
       return 3;
     case 'HELLO':
@@ -194,7 +194,7 @@ export function requestToFields(
     case 'RUN': {
       stringField('RUN query', msg.query);
       if (!(msg.parameters instanceof Map)) mapField('RUN parameters', msg.parameters);
-      if (!atLeast(version, 3)) {
+      if (!featuresOf(version).runExtra) {
         if (msg.extra !== undefined) {
           const extra = mapField('RUN extra', msg.extra);
           for (const k of Object.keys(extra))
@@ -223,7 +223,7 @@ export function requestToFields(
     }
     case 'ROUTE': {
       checkRoute(msg, version, true);
-      if (!atLeast(version, 4, 4)) return [msg.routing, msg.bookmarks, msg.db ?? null];
+      if (!featuresOf(version).routeExtraMap) return [msg.routing, msg.bookmarks, msg.db ?? null];
       const extra: Record<string, unknown> = {};
       if (msg.db !== undefined) extra.db = msg.db;
       if (msg.impUser !== undefined) extra.imp_user = msg.impUser;
@@ -289,7 +289,7 @@ export function fieldsToRequest(
     case 'ROUTE': {
       const routing = mapField('ROUTE routing', fields[0]);
       const bookmarks = stringList('ROUTE bookmarks', fields[1]);
-      if (!atLeast(version, 4, 4)) {
+      if (!featuresOf(version).routeExtraMap) {
         const db = fields[2];
         optString('ROUTE db', db);
         return { type, routing, bookmarks, db: (db as string | null | undefined) ?? null };

@@ -16,6 +16,7 @@ import {
   type BoltVersion,
   formatVersion,
   isForbiddenVersion,
+  isVersionIn,
   SUPPORTED_VERSIONS,
 } from './versions.js';
 
@@ -160,9 +161,7 @@ export class ServerHandshake {
     const version = { major: buf[3], minor: buf[2] };
     const ok =
       !isForbiddenVersion(version) &&
-      this.offered.some((p) =>
-        expandProposal(p).some((v) => v.major === version.major && v.minor === version.minor),
-      );
+      this.offered.some((p) => isVersionIn(version, expandProposal(p)));
     if (!ok)
       throw new ProtocolError(
         'BAD_HANDSHAKE',

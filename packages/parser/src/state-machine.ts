@@ -1,7 +1,8 @@
+import { features } from './features.js';
 import { requestInVersion, requestVersions } from './message-catalog.js';
 import { ProtocolError } from './protocol-error.js';
 import type { RequestType } from './request.js';
-import { atLeast, type BoltVersion, formatVersion } from './versions.js';
+import { type BoltVersion, formatVersion } from './versions.js';
 
 /** The server states of BOLT.md §7.1. CONNECTED is called NEGOTIATION from 5.1. */
 export type ServerState =
@@ -33,7 +34,7 @@ export interface TransitionContext {
 
 /** The state right after the handshake: CONNECTED before 5.1, NEGOTIATION from 5.1. */
 export function initialState(version: BoltVersion): ServerState {
-  return atLeast(version, 5, 1) ? 'NEGOTIATION' : 'CONNECTED';
+  return features(version).hasLogon ? 'NEGOTIATION' : 'CONNECTED';
 }
 
 /**
@@ -83,7 +84,7 @@ export function admit(version: BoltVersion, state: ServerState, request: Request
       // v3 takes no new RUN until the open result is consumed; 4.0 lifted that (qid).
       // COMMIT/ROLLBACK with an open result: violation (consume or discard first, §12.2).
       return isPullOrDiscard(request) ||
-        (request === 'RUN' && atLeast(version, 4)) ||
+        (request === 'RUN' && features(version).multipleResults) ||
         request === 'RESET' ||
         request === 'GOODBYE'
         ? 'process'
@@ -157,7 +158,7 @@ export function transition(
   switch (request) {
     case 'INIT':
     case 'HELLO':
-      return ok ? (atLeast(version, 5, 1) ? 'AUTHENTICATION' : 'READY') : 'DEFUNCT';
+      return ok ? (features(version).hasLogon ? 'AUTHENTICATION' : 'READY') : 'DEFUNCT';
     case 'LOGON':
       return ok ? 'READY' : 'DEFUNCT';
     case 'RESET':
@@ -180,9 +181,10 @@ export function transition(
     case 'PULL_ALL':
     case 'DISCARD_ALL': {
       if (!ok) return 'FAILED';
-      const more = atLeast(version, 4) && context.hasMore === true;
+      const f = features(version);
+      const more = f.pullN && context.hasMore === true;
       if (state === 'STREAMING') return more ? 'STREAMING' : 'READY';
-      const open = atLeast(version, 4) ? (context.openResults ?? 0) : 0;
+      const open = f.multipleResults ? (context.openResults ?? 0) : 0;
       return more || open > 0 ? 'TX_STREAMING' : 'TX_READY';
     }
   }

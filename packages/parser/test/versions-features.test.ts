@@ -62,6 +62,9 @@ const FLAGS: Record<keyof BoltFeatures, string> = {
   impUser: '4.4-',
   db: '4-',
   hints: '4.3-',
+  runExtra: '3-',
+  handshakeMinor: '4-',
+  handshakeRanges: '4.3-',
 };
 
 describe('features', () => {

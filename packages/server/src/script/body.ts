@@ -17,7 +17,13 @@
  * # comment
  * ```
  */
-import { type BoltVersion, REQUEST_TYPES, type RequestType, requestInVersion } from '@bolt/parser';
+import {
+  type BoltVersion,
+  features,
+  REQUEST_TYPES,
+  type RequestType,
+  requestInVersion,
+} from '@bolt/parser';
 import type { Fail } from './errors.js';
 import { compilePython, parseHex } from './head.js';
 import { readJsonValues } from './json.js';
@@ -97,7 +103,7 @@ class BodyParser {
     private readonly version: BoltVersion,
     private readonly fail: Fail,
   ) {
-    this.jolt = version.major >= 5 ? 2 : 1;
+    this.jolt = features(version).elementIds ? 2 : 1;
   }
 
   parse(): ScriptBlock[] {

@@ -11,6 +11,7 @@ import type { Transport } from '@bolt/net-adapters';
 import { boltStructs, Decoder, Encoder, StructRegistry, type Structure } from '@bolt/packstream';
 import {
   type BoltVersion,
+  features,
   hex,
   requestForSignature,
   requestInVersion,
@@ -95,7 +96,7 @@ export class Playback {
   ) {
     const { script } = host;
     this.version = script.version;
-    this.ctx = { scope: host.scope, jolt: script.version.major >= 5 ? 2 : 1 };
+    this.ctx = { scope: host.scope, jolt: features(script.version).elementIds ? 2 : 1 };
     this.cont = prepend(script.body, null);
     const structs = boltStructs(this.version);
     this.rawDecoder = new Decoder({
@@ -302,9 +303,10 @@ export class Playback {
     const v = this.version;
     const metadata: Record<string, unknown> = {};
     if (msg.name === 'HELLO' || msg.name === 'INIT') {
-      if (v.major >= 3) metadata.connection_id = this.host.nextBoltId();
+      const f = features(v);
+      if (f.hasHello) metadata.connection_id = this.host.nextBoltId();
       metadata.server = AGENTS[`${v.major}.${v.minor}`] ?? `Neo4j/${v.major}.${v.minor}.0`;
-      if (v.major > 4 || (v.major === 4 && v.minor >= 1)) metadata.routing = null;
+      if (f.routingInHello) metadata.routing = null;
     }
     this.log('AUTO response:');
     this.log(`S: SUCCESS ${formatValue(metadata, this.ctx.jolt)}`);

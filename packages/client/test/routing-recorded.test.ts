@@ -194,6 +194,21 @@ describe('routing against recorded conversations', () => {
       await cluster.done(9011);
     });
 
+    it('an unreachable reader is forgotten and the next one tried, within one run()', async () => {
+      cluster = new StubCluster();
+      await cluster.start(9000, 'router-adb-v5x0.script');
+      await cluster.start(9011, 'reader-v5x0.script'); // 9010, first in the table, is down
+      const d = cluster.driver();
+      const result = await d
+        .session({ database: 'adb', defaultAccessMode: 'READ' })
+        .run('RETURN 1 AS n');
+      expect(result.summary.server.address).toBe(`${HOST}:9011`);
+      expect(d.routingTable('adb')?.readers).toEqual([`${HOST}:9011`]);
+      await d.close();
+      await cluster.done(9000);
+      await cluster.done(9011);
+    });
+
     it('DatabaseUnavailable: the member is forgotten for the database and the write retried', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-adb-v5x0.script');

@@ -83,24 +83,44 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     return this.credentials.refreshable;
   }
 
+  /**
+   * A connection to a reader or a writer of the database. A server that cannot be reached is
+   * forgotten and the next one of the role tried; when none is left the table is fetched again
+   * once, then the failure is reported (a retryable `SessionExpired`).
+   */
   async acquire(request: AcquireRequest): Promise<Connection> {
     const mode = request.accessMode;
-    const table = await this.freshTable(mode, request.database || null, request);
-    if (!request.database && table.database !== null) request.onDatabaseResolved?.(table.database);
-    const address = this.balancer.select(mode === 'READ' ? table.readers : table.writers, mode);
-    if (address === undefined)
-      throw new BoltError(
-        `no ${mode === 'READ' ? 'reader' : 'writer'} is available for ${describe(table.database)}: ${table}`,
-        { kind: 'could-not-connect', code: SESSION_EXPIRED, retryable: true },
-      );
-    let conn: Connection;
-    try {
-      conn = await this.pools.acquire(address, request);
-    } catch (e) {
-      throw this.connectFailed(e, address, table.database);
+    let failure: BoltError | undefined;
+    let refetched = false;
+    let last: RoutingTable | undefined;
+    for (;;) {
+      if (failure && last && servers(last, mode).length === 0) {
+        // every server of the table failed: one new table, then give up
+        if (refetched) throw failure;
+        refetched = true;
+      }
+      const table = await this.freshTable(mode, request.database || null, request);
+      last = table;
+      if (!request.database && table.database !== null)
+        request.onDatabaseResolved?.(table.database);
+      const address = this.balancer.select(servers(table, mode), mode);
+      if (address === undefined)
+        throw new BoltError(
+          `no ${mode === 'READ' ? 'reader' : 'writer'} is available for ${describe(table.database)}: ${table}`,
+          { kind: 'could-not-connect', code: SESSION_EXPIRED, retryable: true, cause: failure },
+        );
+      let conn: Connection;
+      try {
+        conn = await this.pools.acquire(address, request);
+      } catch (e) {
+        const error = this.connectFailed(e, address, table.database);
+        if (!isUnavailable(error)) throw error;
+        failure = error as BoltError;
+        continue;
+      }
+      this.leases.set(conn, { address, database: table.database });
+      return conn;
     }
-    this.leases.set(conn, { address, database: table.database });
-    return conn;
   }
 
   release(connection: Connection): void {
@@ -237,6 +257,10 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     this.tables.forget(address, database);
     this.pools.purge(address);
   }
+}
+
+function servers(table: RoutingTable, mode: 'READ' | 'WRITE'): string[] {
+  return mode === 'READ' ? table.readers : table.writers;
 }
 
 function isUnavailable(e: unknown): boolean {

@@ -128,6 +128,30 @@ describe('routing against recorded conversations', () => {
     });
   });
 
+  describe('home database cache (5.8+, server-side routing)', () => {
+    for (const ssr of [true, false]) {
+      it(`${ssr ? 'with' : 'without'} server-side routing, a second session ${ssr ? 'skips' : 'fetches'} the routing table`, async () => {
+        cluster = new StubCluster();
+        const vars = {
+          '#SSR#': String(ssr),
+          // with the cache the home database is not named: the server resolves it
+          '#SECOND_EXTRA#': ssr ? '{"mode": "r"}' : '{"mode": "r", "db": "homedb"}',
+        };
+        await cluster.start(9000, 'router-v5x8-ssr.script', vars);
+        await cluster.start(9010, 'reader-v5x8-ssr.script', vars);
+        const d = cluster.driver();
+        for (let i = 0; i < 2; i++) {
+          const result = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
+          expect(result.records[0].get('n')).toBe(1);
+        }
+        expect(cluster.count(9000, 'ROUTE')).toBe(ssr ? 1 : 2);
+        await d.close();
+        await cluster.done(9000);
+        await cluster.done(9010);
+      });
+    }
+  });
+
   describe('fail-over', () => {
     it('TTL expiry: a table that may not be cached is fetched again for each transaction', async () => {
       cluster = new StubCluster();

@@ -7,6 +7,7 @@ import { Credentials } from '../credentials.js';
 import type { Logger } from '../logger.js';
 import type { PoolOptions } from '../pool.js';
 import type { ServerInfo } from '../result-summary.js';
+import { HomeDatabaseCache } from './home-database-cache.js';
 import { LeastConnected } from './least-connected.js';
 import { type AddressResolver, type DiscoveryRequest, Rediscovery } from './rediscovery.js';
 import { RoutingTable, type RoutingTableSnapshot } from './routing-table.js';
@@ -53,6 +54,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
   private readonly tables: RoutingTableRegistry;
   private readonly balancer: LeastConnected;
   private readonly rediscovery: Rediscovery;
+  private readonly homeDatabases = new HomeDatabaseCache();
   /** Which server and database each connection handed out serves (for `onError`). */
   private readonly leases = new WeakMap<Connection, { address: string; database: string | null }>();
   /** Fetches under way, shared by concurrent requests for the same table. */
@@ -66,7 +68,15 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
       throw new TypeError(`routingTablePurgeDelayMs must be >= 0; got ${purgeDelay}`);
     this.logger = options.logger;
     this.credentials = new Credentials(options.auth);
-    this.pools = new ServerPools(this.credentials, options.connect, options);
+    this.pools = new ServerPools(
+      this.credentials,
+      async (address, auth, signal) => {
+        const conn = await options.connect(address, auth, signal);
+        this.homeDatabases.track(conn);
+        return conn;
+      },
+      options,
+    );
     this.tables = new RoutingTableRegistry(purgeDelay);
     this.balancer = new LeastConnected(this.pools);
     this.rediscovery = new Rediscovery(
@@ -93,16 +103,23 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     let failure: BoltError | undefined;
     let refetched = false;
     let last: RoutingTable | undefined;
+    // Without a database: the home database, from the cache (5.8+ server-side routing: the
+    // session then names no database, the server resolves it), else from a routing table.
+    const named = request.database || null;
+    const homeKey = named === null ? HomeDatabaseCache.key(request) : '';
+    const guess = named === null ? this.homeDatabases.get(homeKey) : undefined;
     for (;;) {
       if (failure && last && servers(last, mode).length === 0) {
         // every server of the table failed: one new table, then give up
         if (refetched) throw failure;
         refetched = true;
       }
-      const table = await this.freshTable(mode, request.database || null, request);
+      const table = await this.freshTable(mode, named ?? guess ?? null, request);
       last = table;
-      if (!request.database && table.database !== null)
+      if (named === null && guess === undefined && table.database !== null) {
+        this.homeDatabases.set(homeKey, table.database, table.expiresAt);
         request.onDatabaseResolved?.(table.database);
+      }
       const address = this.balancer.select(servers(table, mode), mode);
       if (address === undefined)
         throw new BoltError(

@@ -113,7 +113,12 @@ describe('HomeDatabaseCache', () => {
       hints: { 'ssr.enabled': ssr },
       onClose: (l: () => void) => listeners.push(l),
     } as unknown as Connection;
-    return { c, close: () => listeners.forEach((l) => l()) };
+    return {
+      c,
+      close: () => {
+        for (const l of listeners) l();
+      },
+    };
   }
 
   it('is used only while every open connection has server-side routing', () => {

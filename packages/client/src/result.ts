@@ -149,8 +149,9 @@ export class Result<T extends RecordShape = RecordShape>
       this.fail(e as BoltError);
       return;
     }
-    if (this.discarding) this.sendDiscard();
-    else this.pull();
+    // RUN and the first PULL go together, as the official drivers send them, even when the
+    // result was consumed before the query started: the rest is discarded after that batch.
+    this.pull();
   }
 
   /** @internal The query could not be started (no connection, BEGIN failed, ...). */
@@ -500,7 +501,7 @@ export class Result<T extends RecordShape = RecordShape>
     this.buffer = [];
     this.bufHead = 0;
     this.resumeReading();
-    // not started yet: _run() sends DISCARD instead of PULL
+    // not started yet: _run() sends the first PULL, whose answer is followed by DISCARD
     if (this.phase === 'waiting') return;
     if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.sendDiscard();
   }

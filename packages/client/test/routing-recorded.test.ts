@@ -48,6 +48,22 @@ describe('routing against recorded conversations', () => {
     await cluster.done(9020);
   });
 
+  it('consume() right after run() sends RUN with the first PULL, then DISCARD', async () => {
+    cluster = new StubCluster();
+    await cluster.start(9000, 'router-adb-v5x0.script');
+    await cluster.start(9010, 'reader-consume-v5x0.script');
+    const d = cluster.driver();
+    const session = d.session({ database: 'adb', defaultAccessMode: 'READ' });
+    // consumed before the connection is there (the routing table is fetched first)
+    const summary = await session.run('RETURN 1 AS n').consume();
+    expect(summary.queryType).toBe('r');
+    expect(session.lastBookmarks()).toEqual(['adb:1']);
+    await session.close();
+    await d.close();
+    await cluster.done(9000);
+    await cluster.done(9010);
+  });
+
   describe('the routing table on every routing-capable version', () => {
     it('3.0: the cluster procedure, no routing context in HELLO', async () => {
       cluster = new StubCluster();

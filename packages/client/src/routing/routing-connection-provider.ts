@@ -95,44 +95,38 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
 
   /**
    * A connection to a reader or a writer of the database. A server that cannot be reached is
-   * forgotten and the next one of the role tried; when none is left the table is fetched again
-   * once, then the failure is reported (a retryable `SessionExpired`).
+   * forgotten and the next one of the role tried; when none is left, the failure is reported (a
+   * retryable `SessionExpired`: a managed transaction retries with a new routing table).
    */
   async acquire(request: AcquireRequest): Promise<Connection> {
     const mode = request.accessMode;
-    let failure: BoltError | undefined;
-    let refetched = false;
-    let last: RoutingTable | undefined;
     // Without a database: the home database, from the cache (5.8+ server-side routing: the
     // session then names no database, the server resolves it), else from a routing table.
     const named = request.database || null;
     const homeKey = named === null ? HomeDatabaseCache.key(request) : '';
     const guess = named === null ? this.homeDatabases.get(homeKey) : undefined;
+    const table = await this.freshTable(mode, named ?? guess ?? null, request);
+    if (named === null && guess === undefined && table.database !== null) {
+      this.homeDatabases.set(homeKey, table.database, table.expiresAt);
+      request.onDatabaseResolved?.(table.database);
+    }
+    let failure: BoltError | undefined;
     for (;;) {
-      if (failure && last && servers(last, mode).length === 0) {
-        // every server of the table failed: one new table, then give up
-        if (refetched) throw failure;
-        refetched = true;
-      }
-      const table = await this.freshTable(mode, named ?? guess ?? null, request);
-      last = table;
-      if (named === null && guess === undefined && table.database !== null) {
-        this.homeDatabases.set(homeKey, table.database, table.expiresAt);
-        request.onDatabaseResolved?.(table.database);
-      }
       const address = this.balancer.select(servers(table, mode), mode);
-      if (address === undefined)
+      if (address === undefined) {
+        if (failure) throw failure;
         throw new BoltError(
           `no ${mode === 'READ' ? 'reader' : 'writer'} is available for ${describe(table.database)}: ${table}`,
-          { kind: 'could-not-connect', code: SESSION_EXPIRED, retryable: true, cause: failure },
+          { kind: 'could-not-connect', code: SESSION_EXPIRED, retryable: true },
         );
+      }
       let conn: Connection;
       try {
         conn = await this.pools.acquire(address, request);
       } catch (e) {
         const error = this.connectFailed(e, address, table.database);
         if (!isUnavailable(error)) throw error;
-        failure = error as BoltError;
+        failure = error as BoltError; // forgotten: the next server of the role
         continue;
       }
       this.leases.set(conn, { address, database: table.database });

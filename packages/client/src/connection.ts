@@ -413,7 +413,39 @@ export class Connection {
     await this.request({ type: 'RESET' }, options);
   }
 
-  /** Re-authenticate (5.1+): LOGOFF + LOGON pipelined. */
+  /**
+   * Re-authenticate (5.1+) without waiting: LOGOFF + LOGON go ahead of whatever is sent next,
+   * with no round trip between. A LOGON the server refuses closes the connection, and the requests queued
+   * behind it fail with that refusal. The returned promise settles with LOGON's answer (callers
+   * may ignore it). Throws a usage BoltError before 5.1, or when the token cannot be encoded
+   * (the connection, logged off, is then closed).
+   */
+  switchAuth(token: AuthToken): Promise<void> {
+    if (!this.features.hasLogon)
+      throw usageError(
+        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
+      );
+    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+    let settle!: { resolve(): void; reject(e: BoltError): void };
+    const answered = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    answered.catch(() => {});
+    try {
+      this.enqueue(
+        { type: 'LOGON', auth: token },
+        { onSuccess: () => settle.resolve(), onFailure: (e) => settle.reject(e) },
+      );
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+    this.auth = token;
+    this.authExpired = false;
+    return answered;
+  }
+
+  /** Re-authenticate (5.1+): LOGOFF + LOGON pipelined, waiting for LOGON's answer. */
   async reauth(
     token: AuthToken,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},

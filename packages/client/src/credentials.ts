@@ -91,8 +91,9 @@ export async function acquireAuthenticated(
     }
     if (sameAuth(conn.auth, wanted) && !conn.authExpired) return conn;
     if (conn.features.hasLogon) {
+      // pipelined with the work that follows (no round trip): a refused LOGON fails that work
       try {
-        await conn.reauth(wanted, { signal: request.signal });
+        conn.switchAuth(wanted);
         return conn;
       } catch (e) {
         pool.release(conn);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, type Driver, driver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // How pooled connections are handed out: checked before verifyConnectivity reports on them,
@@ -64,5 +65,66 @@ describe('connection reuse', () => {
     expect(err?.kind).toBe('usage');
     expect(err?.message).toMatch(/5\.1/);
     expect(seen.queries).toHaveLength(0);
+  });
+});
+
+describe('switching credentials on a pooled connection (5.1+)', () => {
+  // A switching LOGON's answer (after LOGOFF) is held back until the query arrives: a client
+  // that waits for it before sending the query never gets it (the test times out).
+  function peerWithServer(refuse?: string) {
+    const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 4 }] });
+    let logonAnswer: (() => void) | undefined;
+    peer.onRequest = (req, p) => {
+      if (req.type === 'HELLO') p.send(ok({ server: 'S/1', connection_id: 'c' }));
+      else if (req.type === 'LOGON') {
+        const refused = (req.auth as { principal?: string }).principal === refuse;
+        const answer = () =>
+          p.send(
+            refused
+              ? {
+                  type: 'FAILURE',
+                  metadata: { code: 'Neo.ClientError.Security.Unauthorized', message: 'no' },
+                }
+              : ok(),
+          );
+        if (!peer.requests.some((r) => r.type === 'LOGOFF')) answer();
+        else logonAnswer = answer;
+      } else if (req.type === 'LOGOFF' || req.type === 'RESET') p.send(ok());
+      else if (req.type === 'RUN') {
+        logonAnswer?.();
+        logonAnswer = undefined;
+        p.send(ok({ fields: ['n'] }));
+      } else if (req.type === 'PULL') p.send(record(1), ok());
+    };
+    return peer;
+  }
+
+  it('sends LOGOFF and LOGON ahead of the query, without waiting for their answers', async () => {
+    const peer = peerWithServer();
+    drv = driver('bolt://h:1', { auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    await drv.session().run('RETURN 1 AS n');
+    const before = peer.requests.length;
+    const result = await drv.session({ auth: auth.basic('other', 'pw2') }).run('RETURN 1 AS n');
+    expect(result.records.map((r) => r.get('n'))).toEqual([1]);
+    expect(peer.requests.slice(before).map((r) => r.type)).toEqual([
+      'LOGOFF',
+      'LOGON',
+      'RUN',
+      'PULL',
+    ]);
+  });
+
+  it('fails the query with the refusal when the server refuses the new credentials', async () => {
+    const peer = peerWithServer('other');
+    drv = driver('bolt://h:1', { auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    await drv.session().run('RETURN 1 AS n');
+    const err = await drv
+      .session({ auth: auth.basic('other', 'pw2') })
+      .run('RETURN 1 AS n')
+      .then(
+        () => undefined,
+        (e) => e,
+      );
+    expect(err?.code).toBe('Neo.ClientError.Security.Unauthorized');
   });
 });

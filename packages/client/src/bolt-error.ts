@@ -1,3 +1,15 @@
+import {
+  classifyCode,
+  defaultDescription,
+  diagnosticRecord,
+  type ErrorClassification,
+  type Failure,
+  type FailureMetadata,
+  failureFromMetadata,
+  GENERAL_GQL_STATUS,
+  isRetryable,
+} from '@bolt/parser';
+
 const MARKER = Symbol.for('@bolt/client/BoltError');
 
 /** Where an error came from. */
@@ -21,7 +33,7 @@ export type BoltErrorKind =
   /** The API was used wrongly (closed driver/session, bad argument, feature absent in the version). */
   | 'usage';
 
-export type ErrorClassification = 'CLIENT_ERROR' | 'TRANSIENT_ERROR' | 'DATABASE_ERROR' | 'UNKNOWN';
+export type { ErrorClassification };
 
 /** Neo4j-compatible driver-side codes for errors that did not come from the server. */
 export const SERVICE_UNAVAILABLE = 'ServiceUnavailable';
@@ -32,35 +44,29 @@ export interface BoltErrorOptions {
   kind: BoltErrorKind;
   /** Neo4j status code (`Neo.ClientError.Statement.SyntaxError`) or a driver code (`ServiceUnavailable`). */
   code: string;
+  /** GQLSTATUS. Default `'50N42'` (general processing exception). */
   gqlStatus?: string;
+  /** Description of the GQL status. Default: `"error: general processing exception - unexpected
+   *  error. " + message` for `50N42`, else `"error: " + message`. */
   gqlStatusDescription?: string;
+  /** Entries of the diagnostic record, over the defaults
+   *  `{OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/"}`. */
   diagnosticRecord?: Record<string, unknown>;
+  /** Default: from `code` (`Neo.<Classification>.…`), else `'UNKNOWN'`. */
   classification?: ErrorClassification;
+  /** Default: true for `could-not-connect` and `connection-lost`; for `server`, what
+   *  `@bolt/parser`'s `isRetryable` says; false otherwise. */
   retryable?: boolean;
   cause?: unknown;
 }
 
-const RETRYABLE_CLIENT_CODES = new Set([
-  'Neo.ClientError.Security.AuthorizationExpired',
-  'Neo.ClientError.Cluster.NotALeader',
-  'Neo.ClientError.General.ForbiddenOnReadOnlyDatabase',
-]);
-/** 4.x transient codes that 5.x reclassified as client errors; never retried. */
-const RECLASSIFIED = new Map([
-  ['Neo.TransientError.Transaction.Terminated', 'Neo.ClientError.Transaction.Terminated'],
-  [
-    'Neo.TransientError.Transaction.LockClientStopped',
-    'Neo.ClientError.Transaction.LockClientStopped',
-  ],
-]);
-
-const DEFAULT_DIAGNOSTIC_RECORD = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
-
 /**
  * The one error class of @bolt/client, compatible with the official driver's `Neo4jError`:
- * `code`, `classification`, `retryable`, `gqlStatus`, `gqlStatusDescription`, `cause`.
- * `kind` tells where it came from. Detect it with `BoltError.isInstance(e)` (works across
- * duplicate installs) or `e instanceof BoltError`.
+ * `code`, `classification`, `retryable`, `gqlStatus`, `gqlStatusDescription`, `cause`, the
+ * same field names as `@bolt/server`'s BoltError. `kind` tells where it came from. What a
+ * FAILURE means (codes, classification, retries, GQL fields per version) is `@bolt/parser`'s
+ * `failureFromMetadata`. Detect it with `BoltError.isInstance(e)` (works across duplicate
+ * installs) or `e instanceof BoltError`.
  */
 export class BoltError extends Error {
   override readonly name = 'BoltError';
@@ -79,13 +85,12 @@ export class BoltError extends Error {
     Object.defineProperty(this, MARKER, { value: true });
     this.kind = options.kind;
     this.code = options.code;
-    this.classification = options.classification ?? classify(options.code);
-    this.retryable = options.retryable ?? isRetryable(options.kind, this.code, this.classification);
-    this.gqlStatus = options.gqlStatus ?? '50N42';
+    this.classification = options.classification ?? classifyCode(options.code);
+    this.retryable = options.retryable ?? retryableKind(options.kind, this);
+    this.gqlStatus = options.gqlStatus ?? GENERAL_GQL_STATUS;
     this.gqlStatusDescription =
-      options.gqlStatusDescription ??
-      `error: general processing exception - unexpected error. ${message}`;
-    this.diagnosticRecord = { ...DEFAULT_DIAGNOSTIC_RECORD, ...options.diagnosticRecord };
+      options.gqlStatusDescription ?? defaultDescription(this.gqlStatus, message);
+    this.diagnosticRecord = diagnosticRecord(options.diagnosticRecord);
     if (metadata) this.metadata = metadata;
   }
 
@@ -93,71 +98,34 @@ export class BoltError extends Error {
     return typeof e === 'object' && e !== null && (e as any)[MARKER] === true;
   }
 
-  /** Build from a FAILURE's metadata, any Bolt version (pre-5.7 `code`, 5.7+ `neo4j_code` + GQL). */
+  /** Build from a FAILURE's metadata, any Bolt version (pre-5.7 `code`, 5.7+ `neo4j_code` + GQL).
+   *  The metadata is read as sent: keys of unexpected types are tolerated. */
   static fromFailure(metadata: Record<string, unknown>): BoltError {
-    const rawCode = String(
-      metadata.neo4j_code ?? metadata.code ?? 'Neo.DatabaseError.General.UnknownError',
-    );
-    const code = RECLASSIFIED.get(rawCode) ?? rawCode;
-    const message = String(metadata.message ?? 'the server reported a failure without a message');
-    const cause = isMap(metadata.cause) ? BoltError.fromGqlCause(metadata.cause) : undefined;
-    const diag = isMap(metadata.diagnostic_record) ? metadata.diagnostic_record : undefined;
-    const classification = classifyFromDiagnostic(diag) ?? classify(code);
-    return new BoltError(
-      message,
-      {
-        kind: 'server',
-        code,
-        classification: RECLASSIFIED.has(rawCode) ? 'CLIENT_ERROR' : classification,
-        gqlStatus: typeof metadata.gql_status === 'string' ? metadata.gql_status : undefined,
-        gqlStatusDescription:
-          typeof metadata.description === 'string' ? metadata.description : undefined,
-        diagnosticRecord: diag,
-        cause,
-      },
-      metadata,
-    );
+    return fromParsed(failureFromMetadata(metadata as FailureMetadata), metadata);
   }
+}
 
-  private static fromGqlCause(m: Record<string, unknown>): BoltError {
-    const diag = isMap(m.diagnostic_record) ? m.diagnostic_record : undefined;
-    return new BoltError(String(m.message ?? ''), {
+function fromParsed(f: Failure, metadata?: Record<string, unknown>): BoltError {
+  return new BoltError(
+    f.message,
+    {
       kind: 'server',
-      code: 'N/A',
-      classification: classifyFromDiagnostic(diag) ?? 'UNKNOWN',
-      retryable: false,
-      gqlStatus: typeof m.gql_status === 'string' ? m.gql_status : undefined,
-      gqlStatusDescription: typeof m.description === 'string' ? m.description : undefined,
-      diagnosticRecord: diag,
-      cause: isMap(m.cause) ? BoltError.fromGqlCause(m.cause) : undefined,
-    });
-  }
+      code: f.code,
+      classification: f.classification,
+      // a nested cause is never retryable on its own
+      retryable: metadata === undefined ? false : undefined,
+      gqlStatus: f.gqlStatus,
+      gqlStatusDescription: f.description,
+      diagnosticRecord: f.diagnosticRecord,
+      cause: f.cause === undefined ? undefined : fromParsed(f.cause),
+    },
+    metadata,
+  );
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function classifyFromDiagnostic(
-  diag: Record<string, unknown> | undefined,
-): ErrorClassification | undefined {
-  const c = diag?._classification;
-  if (c === undefined) return undefined;
-  return c === 'CLIENT_ERROR' || c === 'TRANSIENT_ERROR' || c === 'DATABASE_ERROR' ? c : 'UNKNOWN';
-}
-
-function classify(code: string): ErrorClassification {
-  if (code.startsWith('Neo.ClientError.')) return 'CLIENT_ERROR';
-  if (code.startsWith('Neo.TransientError.')) return 'TRANSIENT_ERROR';
-  if (code.startsWith('Neo.DatabaseError.')) return 'DATABASE_ERROR';
-  return 'UNKNOWN';
-}
-
-function isRetryable(kind: BoltErrorKind, code: string, c: ErrorClassification): boolean {
+function retryableKind(kind: BoltErrorKind, e: Pick<Failure, 'code' | 'classification'>): boolean {
   if (kind === 'could-not-connect' || kind === 'connection-lost') return true;
-  if (kind !== 'server') return false;
-  if (code.startsWith('Neo.TransientError.')) return true;
-  return c === 'TRANSIENT_ERROR' || RETRYABLE_CLIENT_CODES.has(code);
+  return kind === 'server' && isRetryable(e);
 }
 
 /** A usage error (bad argument, closed object, unsupported in the negotiated version). */

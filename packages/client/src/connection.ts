@@ -21,6 +21,7 @@ import {
   type ServerState,
   type StructsFor,
   SUPPORTED_VERSIONS,
+  type SuccessMetadata,
   transition,
   type VersionProposal,
 } from '@bolt/parser';
@@ -46,7 +47,7 @@ export interface ResponseObserver {
   /** A RECORD (only PULL / PULL_ALL produce them). `fields` is owned by the receiver. */
   onRecord?(fields: unknown[]): void;
   /** The SUCCESS summary. */
-  onSuccess?(metadata: Record<string, any>): void;
+  onSuccess?(metadata: SuccessMetadata): void;
   /** FAILURE; IGNORED (with the failure that caused it, or an `aborted` error after a RESET);
    *  or the connection dying before the summary came. */
   onFailure?(error: BoltError): void;
@@ -340,7 +341,7 @@ export class Connection {
   request(
     request: Request,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<Record<string, any>> {
+  ): Promise<SuccessMetadata> {
     return new Promise((resolve, reject) => {
       const signal = options.signal;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -674,7 +675,7 @@ export class Connection {
         this.deliverRecord(p, res.fields);
         return;
       case 'SUCCESS': {
-        const md = res.metadata as Record<string, any>;
+        const md = res.metadata as SuccessMetadata;
         if (this.wire)
           this.log!.debug!(`S: ${formatMessage({ type: 'SUCCESS', metadata: md }, LOG_FORMAT)}`);
         const wrong = wrongSuccess(p.type, md);
@@ -757,7 +758,7 @@ export class Connection {
   private track(
     type: Request['type'],
     outcome: 'SUCCESS' | 'FAILURE' | 'IGNORED',
-    md: Record<string, any>,
+    md: SuccessMetadata,
   ): void {
     if (type === 'RESET' || type === 'ACK_FAILURE') {
       if (type === 'RESET') this.resetsPending--;
@@ -841,7 +842,7 @@ export class Connection {
     const authToken = this.auth;
     const userAgent = options.userAgent ?? CLIENT_PRODUCT;
     if (manifestChoice.length > 0) this.transport.write(manifestChoice);
-    let helloDone: Promise<Record<string, any>>;
+    let helloDone: Promise<SuccessMetadata>;
     if (!f.hasHello) {
       helloDone = this.request({ type: 'INIT', userAgent, authToken }, { signal });
     } else {

@@ -47,7 +47,7 @@ export {
   type DirectConnectionProviderOptions,
 } from './direct-connection-provider.js';
 export { Driver, type DriverConfig, driver, type ExecuteQueryOptions } from './driver.js';
-export type { Logger } from './logger.js';
+export { consoleLogger, type Logger, type LogLevel } from './logger.js';
 export type { NotificationFilter } from './notification-filter.js';
 export type {
   GqlStatusObject,

@@ -4,6 +4,12 @@
  * raw values kept as sent, severities and classifications also given as a known value or
  * `'UNKNOWN'`.
  */
+import {
+  diagnosticRecord,
+  isNotificationStatus,
+  type SuccessMetadata,
+  statusesFromNotifications,
+} from '@bolt/parser';
 
 export interface InputPosition {
   offset: number;
@@ -79,8 +85,6 @@ export interface GqlStatusObject {
   diagnosticRecord: Record<string, unknown>;
 }
 
-const DEFAULT_DIAGNOSTIC_RECORD = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
-
 function severityLevel(raw: unknown): NotificationSeverityLevel {
   return raw === 'WARNING' || raw === 'INFORMATION' ? raw : 'UNKNOWN';
 }
@@ -122,17 +126,20 @@ export function toNotification(n: any): Notification {
   return out;
 }
 
-/** A GQL status object of a 5.6+ summary. */
-export function toGqlStatus(s: any): GqlStatusObject {
+/** A GQL status object of a 5.6+ summary; a notification when it has a `neo4j_code`, unless
+ *  `isNotification` says otherwise. */
+export function toGqlStatus(
+  s: any,
+  isNotification: boolean = typeof s.neo4j_code === 'string',
+): GqlStatusObject {
   const sent = s.diagnostic_record;
-  const diag =
-    sent && typeof sent === 'object' && !Array.isArray(sent)
-      ? { ...DEFAULT_DIAGNOSTIC_RECORD, ...sent }
-      : { ...DEFAULT_DIAGNOSTIC_RECORD };
+  const diag = diagnosticRecord(
+    sent && typeof sent === 'object' && !Array.isArray(sent) ? sent : undefined,
+  );
   const out: GqlStatusObject = {
     gqlStatus: String(s.gql_status ?? ''),
     statusDescription: String(s.status_description ?? ''),
-    isNotification: typeof s.neo4j_code === 'string',
+    isNotification,
     severity: severityLevel(diag._severity),
     rawSeverity: rawString(diag._severity),
     classification: classification(diag._classification),
@@ -167,75 +174,19 @@ export function statusToNotification(s: any): Notification {
 }
 
 /**
- * Servers before 5.6: the GQL statuses a 5.6 server would have sent. One outcome (`00000` with
- * records, `02000` no data, `02N42` when that is unknown because the records were discarded
- * unseen, `00001` for a query without result columns) plus each notification
- * as a `01N42` warning or `03N42` information (anything not a warning), ordered as GQL ranks
- * them: no data, warnings, success, informations.
+ * Servers before 5.6: the GQL statuses a 5.6 server would have sent, by `@bolt/parser`'s
+ * `statusesFromNotifications` (the rule our server uses to write them): one outcome (`00000`
+ * with records, `02000` no data, `02N42` when that is unknown because the records were
+ * discarded unseen, `00001` for a query without result columns) plus each notification as a
+ * `01N42` warning or `03N42` information, in GQL order.
  */
 export function polyfillStatuses(
   rawNotifications: unknown[],
   hasRecords: boolean | undefined,
-  metadata: Record<string, any>,
+  metadata: SuccessMetadata,
 ): GqlStatusObject[] {
-  const outcome =
-    Array.isArray(metadata.fields) && metadata.fields.length === 0
-      ? outcomeStatus('00001', 'note: successful completion - omitted result')
-      : hasRecords === true
-        ? outcomeStatus('00000', 'note: successful completion')
-        : hasRecords === false
-          ? outcomeStatus('02000', 'note: no data')
-          : outcomeStatus('02N42', 'note: no data - unknown subcondition');
-  const converted = rawNotifications
-    .filter((n): n is Record<string, unknown> => !!n && typeof n === 'object')
-    .map(notificationStatus);
-  const rank = (s: GqlStatusObject) =>
-    s.gqlStatus.startsWith('02')
-      ? 0
-      : s.gqlStatus.startsWith('01')
-        ? 1
-        : s.gqlStatus.startsWith('00')
-          ? 2
-          : 3;
-  // a stable sort: notifications of one rank keep the server's order
-  return [outcome, ...converted].sort((a, b) => rank(a) - rank(b));
-}
-
-function notificationStatus(n: Record<string, unknown>): GqlStatusObject {
-  const warning = n.severity === 'WARNING';
-  const diag: Record<string, unknown> = { ...DEFAULT_DIAGNOSTIC_RECORD };
-  if (n.severity !== undefined) diag._severity = n.severity;
-  if (n.category !== undefined) diag._classification = n.category;
-  if (n.position !== undefined) diag._position = n.position;
-  const out: GqlStatusObject = {
-    gqlStatus: warning ? '01N42' : '03N42',
-    statusDescription:
-      typeof n.description === 'string'
-        ? n.description
-        : warning
-          ? 'warn: unknown warning'
-          : 'info: unknown notification',
-    isNotification: true,
-    severity: severityLevel(n.severity),
-    rawSeverity: rawString(n.severity),
-    classification: classification(n.category),
-    rawClassification: rawString(n.category),
-    diagnosticRecord: diag,
-  };
-  const pos = toPosition(n.position);
-  if (pos) out.position = pos;
-  return out;
-}
-
-function outcomeStatus(gqlStatus: string, statusDescription: string): GqlStatusObject {
-  return {
-    gqlStatus,
-    statusDescription,
-    isNotification: false,
-    severity: 'UNKNOWN',
-    rawSeverity: undefined,
-    classification: 'UNKNOWN',
-    rawClassification: undefined,
-    diagnosticRecord: { ...DEFAULT_DIAGNOSTIC_RECORD },
-  };
+  const omitted = Array.isArray(metadata.fields) && metadata.fields.length === 0;
+  return statusesFromNotifications(rawNotifications, { hadRecords: hasRecords, omitted }).map((s) =>
+    toGqlStatus(s, isNotificationStatus(s.gql_status)),
+  );
 }

@@ -1,4 +1,4 @@
-import type { BoltVersion } from '@bolt/parser';
+import { type BoltVersion, features, type SuccessMetadata } from '@bolt/parser';
 import {
   type GqlStatusObject,
   type Notification,
@@ -132,7 +132,7 @@ export class ResultSummary {
 
   constructor(
     query: { text: string; parameters: Record<string, unknown> },
-    metadata: Record<string, any>,
+    metadata: SuccessMetadata,
     server: ServerInfo,
     version: BoltVersion,
     /** Whether the query produced records; undefined when it is unknown (the rest was
@@ -141,7 +141,7 @@ export class ResultSummary {
   ) {
     this.query = query;
     this.metadata = metadata;
-    this.queryType = metadata.type;
+    this.queryType = metadata.type as QueryType;
     this.counters = new QueryStatistics(metadata.stats ?? {});
     this.plan = metadata.plan ? toPlan(metadata.plan) : false;
     this.profile = metadata.profile ? toProfile(metadata.profile) : false;
@@ -152,8 +152,8 @@ export class ResultSummary {
     this.bookmark = typeof metadata.bookmark === 'string' ? metadata.bookmark : undefined;
     const statuses = Array.isArray(metadata.statuses) ? metadata.statuses : undefined;
     const notes = Array.isArray(metadata.notifications) ? metadata.notifications : [];
-    if (statuses && (version.major > 5 || (version.major === 5 && version.minor >= 6))) {
-      this.gqlStatusObjects = statuses.map(toGqlStatus);
+    if (statuses && features(version).statuses) {
+      this.gqlStatusObjects = statuses.map((s) => toGqlStatus(s));
       this.notifications = statuses
         .filter((s: any) => typeof s.neo4j_code === 'string')
         .map(statusToNotification);

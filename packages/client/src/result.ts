@@ -106,8 +106,9 @@ export class Result<T extends RecordShape = RecordShape>
     this.runObserver = {
       onSuccess: (md) => {
         Object.assign(this.metadata, md);
-        this._keys = Array.isArray(md.fields) ? md.fields : [];
-        this.index = indexOf(this._keys);
+        const keys = Array.isArray(md.fields) ? md.fields : [];
+        this._keys = keys;
+        this.index = indexOf(keys);
         if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
         for (const w of this.keyWaiters.splice(0)) w();
       },

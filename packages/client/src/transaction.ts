@@ -1,3 +1,4 @@
+import type { SuccessMetadata } from '@bolt/parser';
 import { afterTick } from './after-tick.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
@@ -17,7 +18,7 @@ export interface TransactionContext {
     version: { major: number; minor: number };
   };
   /** Called once when the transaction is over (committed, rolled back, failed). */
-  onClose(outcome: { bookmark?: string; error?: BoltError; metadata?: Record<string, any> }): void;
+  onClose(outcome: { bookmark?: string; error?: BoltError; metadata?: SuccessMetadata }): void;
 }
 
 type TxState = 'open' | 'committing' | 'rolling-back' | 'committed' | 'rolled-back' | 'failed';
@@ -103,7 +104,7 @@ export class Transaction {
       this.finish('failed', { error: err });
       throw err;
     }
-    let md: Record<string, any>;
+    let md: SuccessMetadata;
     try {
       md = await request(this.ctx.conn, 'COMMIT');
     } catch (e) {
@@ -177,7 +178,7 @@ export class Transaction {
 
   private finish(
     state: TxState,
-    outcome: { bookmark?: string; error?: BoltError; metadata?: Record<string, any> },
+    outcome: { bookmark?: string; error?: BoltError; metadata?: SuccessMetadata },
   ): void {
     this.state = state;
     this.ctx.onClose(outcome);
@@ -200,7 +201,7 @@ export class ManagedTransaction {
   }
 }
 
-function request(conn: Connection, type: 'COMMIT' | 'ROLLBACK'): Promise<Record<string, any>> {
+function request(conn: Connection, type: 'COMMIT' | 'ROLLBACK'): Promise<SuccessMetadata> {
   return new Promise((resolve, reject) => {
     const observer = { onSuccess: resolve, onFailure: reject };
     try {

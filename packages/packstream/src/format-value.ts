@@ -1,4 +1,5 @@
 // Cypher-literal-like rendering used by the value classes' toString(). Internal.
+import { hex } from './hex';
 
 export function formatValue(v: unknown, depth = 0): string {
   if (v === null || v === undefined) return 'null';
@@ -15,9 +16,8 @@ export function formatValue(v: unknown, depth = 0): string {
       if (depth > 8) return '…';
       if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, depth + 1)).join(', ')}]`;
       if (v instanceof Uint8Array) {
-        let hex = '';
-        for (let i = 0; i < v.length && i < 64; i++) hex += v[i].toString(16).padStart(2, '0');
-        return `bytes(${hex}${v.length > 64 ? '…' : ''})`;
+        const pairs = hex(v.subarray(0, 64), { separator: '', upperCase: false });
+        return `bytes(${pairs}${v.length > 64 ? '…' : ''})`;
       }
       const proto = Object.getPrototypeOf(v);
       if (proto === Object.prototype || proto === null)

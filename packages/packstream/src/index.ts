@@ -11,6 +11,7 @@ export { Decoder, type DecoderOptions, type IntegerMode } from './decoder';
 export { Duration } from './duration';
 export { Encoder, type EncoderOptions } from './encoder';
 export { Float, float } from './float';
+export { fromHex, type HexOptions, hex } from './hex';
 export { LocalDateTime } from './local-date-time';
 export { LocalTime } from './local-time';
 export { MAX_DEPTH_LIMIT } from './max-depth';

@@ -1,3 +1,4 @@
+import { hex } from './hex.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
 
@@ -106,8 +107,8 @@ function formatValue(
   }
   if (v instanceof Uint8Array) {
     const shown = v.subarray(0, Math.min(v.length, style.maxItems));
-    const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join('');
-    return v.length > shown.length ? `#${hex}…(${v.length} bytes)` : `#${hex}`;
+    const pairs = hex(shown, { separator: '', upperCase: false });
+    return v.length > shown.length ? `#${pairs}…(${v.length} bytes)` : `#${pairs}`;
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return String(v);

@@ -12,17 +12,25 @@ import type { GqlStatus, Notification } from './response.js';
 
 /** What a result's outcome status says. */
 export interface ResultOutcome {
-  /** At least one record was streamed (`00000` successful completion). */
-  hadRecords: boolean;
+  /** At least one record was streamed (`00000` successful completion); undefined when that is
+   *  unknown because the records were discarded unseen (`02N42`). */
+  hadRecords: boolean | undefined;
   /** The query had no result columns (`00001` omitted result, when there were no records). */
   omitted: boolean;
 }
 
-/** The outcome status of a result: `00000`, `00001` or `02000`. */
+/** The outcome status of a result: `00000`, `00001`, `02000` or `02N42`. */
 export function outcomeStatus(outcome: ResultOutcome): GqlStatus {
-  if (outcome.hadRecords) return status('00000', 'note: successful completion');
   if (outcome.omitted) return status('00001', 'note: successful completion - omitted result');
-  return status('02000', 'note: no data');
+  if (outcome.hadRecords === true) return status('00000', 'note: successful completion');
+  if (outcome.hadRecords === false) return status('02000', 'note: no data');
+  return status('02N42', 'note: no data - unknown subcondition');
+}
+
+/** Whether a status is a notification (`01N42`/`03N42` and any other `01`/`03` status) rather
+ *  than a result's outcome. */
+export function isNotificationStatus(gqlStatus: string): boolean {
+  return gqlStatus.startsWith('01') || gqlStatus.startsWith('03');
 }
 
 /** The status a notification stands for. Keys the notification lacks are left out. */

@@ -28,6 +28,7 @@ export {
 export { type BoltFeatures, features } from './features.js';
 export { type FormatMessageOptions, formatMessage, LOG_FORMAT } from './format-message.js';
 export {
+  isNotificationStatus,
   notificationStatus,
   outcomeStatus,
   type ResultOutcome,

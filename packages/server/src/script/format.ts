@@ -10,6 +10,7 @@ import {
   DateTime,
   Duration,
   Float,
+  hex,
   LocalDateTime,
   LocalTime,
   Node,
@@ -45,9 +46,7 @@ export function formatValue(v: unknown, jolt: Jolt): string {
   }
   if (v instanceof Float) return `{"R": "${pythonFloat(v.value)}"}`;
   if (v instanceof Uint8Array) {
-    return `{"#": "${Array.from(v, (b) => b.toString(16).padStart(2, '0'))
-      .join('')
-      .toUpperCase()}"}`;
+    return `{"#": "${hex(v, { separator: '' })}"}`;
   }
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, jolt)).join(', ')}]`;
   if (

@@ -188,9 +188,14 @@ export class Session {
     api: number,
   ): Promise<R> {
     this.ensureUsable();
+    // once the server took TELEMETRY, a retried attempt does not send it again
+    let telemetryApi: number | undefined = api;
+    const telemetrySent = () => {
+      telemetryApi = undefined;
+    };
     return retry(
       async () => {
-        const tx = await this.begin(mode, config, api);
+        const tx = await this.begin(mode, config, telemetryApi, telemetrySent);
         let value: R;
         try {
           value = await work(new ManagedTransaction(tx));
@@ -214,10 +219,13 @@ export class Session {
     return this.ctx.refreshableAuth && e.code === 'Neo.ClientError.Security.TokenExpired';
   }
 
+  /** `api`: the TELEMETRY api value, or undefined to send none; `telemetrySent` is called when
+   *  the server accepted it. */
   private async begin(
     mode: AccessMode,
     config: TransactionConfig,
-    api: number,
+    api: number | undefined,
+    telemetrySent?: () => void,
   ): Promise<Transaction> {
     this.ensureUsable();
     this.txStarting = true;
@@ -228,7 +236,7 @@ export class Session {
       conn = await this.acquire(mode, used, config.signal);
       const extra = buildTxExtra(conn, this.txInput(used, mode, config));
       const c = conn;
-      this.telemetry(c, api);
+      if (api !== undefined) this.telemetry(c, api, telemetrySent);
       const tx: Transaction = new Transaction(
         {
           conn: c,
@@ -256,14 +264,14 @@ export class Session {
 
   /** TELEMETRY (5.4+), pipelined before BEGIN / RUN, when the server asked for it
    *  (`telemetry.enabled` hint) and the driver allows it. Its answer is not waited for. */
-  private telemetry(conn: Connection, api: number): void {
+  private telemetry(conn: Connection, api: number, sent?: () => void): void {
     if (
       this.ctx.telemetryDisabled ||
       !conn.features.telemetry ||
       conn.hints['telemetry.enabled'] !== true
     )
       return;
-    conn.enqueue({ type: 'TELEMETRY', api });
+    conn.enqueue({ type: 'TELEMETRY', api }, sent ? { onSuccess: sent } : undefined);
   }
 
   private acquire(

@@ -80,9 +80,11 @@ export interface ConnectionOptions {
   legacyVersions?: boolean;
   /** Ask 4.3/4.4 servers for the `utc` DateTime patch. Default true. */
   utcPatch?: boolean;
-  /** Give up when connect + handshake + HELLO are not done within this many ms. Default 30000. */
+  /** Give up when the transport (TCP, TLS) is not connected within this many ms; without a
+   *  `signal`, this also bounds the handshake and authentication. Default 30000. */
   connectTimeoutMs?: number;
-  /** Abort opening. */
+  /** Abort opening: connecting, the handshake and authentication (a pool passes its
+   *  acquisition deadline here). */
   signal?: AbortSignal;
   /** Integers come back as `number` when safe and `bigint` beyond (`'auto'`, default), or always `bigint`. */
   integers?: IntegerMode;
@@ -230,7 +232,7 @@ export class Connection {
       ? `[${options.host}]:${options.port}`
       : `${options.host}:${options.port}`;
     const timeoutMs = options.connectTimeoutMs ?? 30_000;
-    const signal = combineSignals(options.signal, timeoutMs);
+    const connectSignal = combineSignals(options.signal, timeoutMs);
     let transport: Transport;
     try {
       transport = await options.netModule.connect({
@@ -238,15 +240,18 @@ export class Connection {
         port: options.port,
         tls: options.tls,
         connectTimeoutMs: timeoutMs,
-        signal,
+        signal: connectSignal,
       });
     } catch (e) {
-      if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
+      if (connectSignal.aborted) throw abortError(connectSignal, `connecting to ${address}`);
       throw new BoltError(
         `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}${whatToCheck(e)}`,
         { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
       );
     }
+    // the connect timeout is the transport's; the handshake and authentication are bounded by
+    // the caller's signal (a pool's acquisition deadline), else by the same connect timeout
+    const signal = options.signal ?? connectSignal;
     const conn = new Connection(transport, options, address);
     try {
       await conn.start(signal);

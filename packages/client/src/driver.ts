@@ -62,14 +62,16 @@ export interface DriverConfig {
   routingTablePurgeDelayMs?: number;
   /** Most connections per server. Default 100. */
   maxConnectionPoolSize?: number;
-  /** How long to wait for a free pooled connection. Default 60000 ms. */
+  /** How long acquiring a connection may take: waiting for a free pooled one, or opening a new
+   *  one (connect, handshake, authentication). Default 60000 ms. */
   connectionAcquisitionTimeoutMs?: number;
   /** Connections older than this are not reused. Default 3600000 ms (1 h). */
   maxConnectionLifetimeMs?: number;
   /** Pooled connections idle longer than this are checked with a RESET before reuse.
    *  Default 60000 ms; 0 = always; negative = never. */
   connectionLivenessCheckTimeoutMs?: number;
-  /** Connect + handshake + authentication timeout. Default 30000 ms. */
+  /** How long connecting the transport (TCP, TLS) may take; the handshake and authentication
+   *  that follow are bounded by `connectionAcquisitionTimeoutMs`. Default 30000 ms. */
   connectionTimeoutMs?: number;
   /** Managed transactions stop retrying after this long. Default 30000 ms. */
   maxTransactionRetryTimeMs?: number;

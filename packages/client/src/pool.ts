@@ -16,8 +16,9 @@ export interface PoolOptions {
   open(signal: AbortSignal | undefined, auth?: AuthToken): Promise<Connection>;
   /** Most connections (idle + in use + opening). Default 100. */
   maxSize?: number;
-  /** How long `acquire()` waits for a free connection before failing with a `pool-exhausted`
-   *  error. Default 60000 ms. */
+  /** How long `acquire()` may take: waiting for a free connection (then it fails with a
+   *  `pool-exhausted` error) or opening a new one, handshake and authentication included (then
+   *  it fails with a `timeout` error). Default 60000 ms. */
   acquisitionTimeoutMs?: number;
   /** Connections older than this are closed instead of reused. Default 3600000 ms (1 h);
    *  0 or negative = no limit. */
@@ -110,10 +111,12 @@ export class Pool {
       }
       if (this.all.size + this.opening < this.maxSize) {
         this.opening++;
+        const deadline = this.openingDeadline(signal);
         let c: Connection;
         try {
-          c = await this.options.open(signal, options.auth);
+          c = await this.options.open(deadline.signal, options.auth);
         } finally {
+          deadline.clear();
           this.opening--;
         }
         if (this.closed) {
@@ -270,6 +273,41 @@ export class Pool {
         else w.reject(e);
       },
     );
+  }
+
+  /** The signal a new connection is opened under: the caller's, and the acquisition timeout
+   *  (handshake and authentication are part of acquiring). */
+  private openingDeadline(signal: AbortSignal | undefined): {
+    signal: AbortSignal;
+    clear(): void;
+  } {
+    const timeoutMs = this.acquisitionTimeoutMs;
+    const ac = new AbortController();
+    const onAbort = () => ac.abort(signal!.reason);
+    if (signal?.aborted) ac.abort(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () =>
+        ac.abort(
+          new BoltError(
+            `opening a connection to ${this.address} took longer than the acquisition timeout (${timeoutMs} ms, connectionAcquisitionTimeoutMs)`,
+            {
+              kind: 'timeout',
+              code: 'Neo.ClientError.Pool.AcquisitionTimeout',
+              classification: 'CLIENT_ERROR',
+              retryable: false,
+            },
+          ),
+        ),
+      timeoutMs,
+    );
+    return {
+      signal: ac.signal,
+      clear: () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      },
+    };
   }
 
   private wait(signal: AbortSignal | undefined): Promise<Connection> {

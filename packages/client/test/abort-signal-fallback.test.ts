@@ -2,8 +2,8 @@ import { memoryNetwork } from '@bolt/net-adapters';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BoltError, Connection } from '../src/index.js';
 
-// Node 20.0–20.2 and older browsers have no AbortSignal.any: opening a connection must still
-// honour both the caller's signal and the connect timeout there.
+// Node 20.0–20.2 and older browsers have no AbortSignal.any: connecting must still honour both
+// the caller's signal and the connect timeout there.
 describe('Connection.open without AbortSignal.any', () => {
   const original = AbortSignal.any;
   beforeEach(() => {
@@ -15,12 +15,20 @@ describe('Connection.open without AbortSignal.any', () => {
   });
 
   async function silentServer() {
-    // accepts the connection and never answers the handshake
+    // a connect that never completes until its signal fires
     const net = memoryNetwork();
     const listener = await net.listener.listen({ port: 7687 }, (t) =>
       t.receive({ onData() {}, onEnd() {} }),
     );
-    return { net, listener };
+    const module = {
+      name: 'hanging',
+      connect: (options: { signal?: AbortSignal }) =>
+        new Promise<never>((_, reject) => {
+          const signal = options.signal!;
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    };
+    return { net: { module }, listener };
   }
 
   it('times out', async () => {

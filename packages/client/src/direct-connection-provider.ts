@@ -1,5 +1,6 @@
 import { formatVersion } from '@bolt/parser';
 import type { AuthToken, AuthTokenProvider } from './auth.js';
+import { BoltError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { AcquireRequest, DriverConnectionProvider } from './connection-provider.js';
 import { acquireAuthenticated, Credentials } from './credentials.js';
@@ -48,6 +49,13 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
 
   onError(connection: Connection | undefined, error: unknown): void {
     this.credentials.onError(connection, error);
+    // an expired authorization is the server's verdict on the credentials every connection
+    // to it holds, not just this one
+    if (
+      BoltError.isInstance(error) &&
+      error.code === 'Neo.ClientError.Security.AuthorizationExpired'
+    )
+      this.pool.expireAuth();
   }
 
   /** Open (or reuse, after a RESET) a connection and report the server. */

@@ -134,6 +134,13 @@ export class Pool {
     }
   }
 
+  /** The server said the authorization of one connection expired (`AuthorizationExpired`):
+   *  every connection of the pool, idle or in use, is re-authenticated (5.1+) or replaced
+   *  before its next use. */
+  expireAuth(): void {
+    for (const c of this.all) c.authExpired = true;
+  }
+
   /** Give a connection back. A RESET is queued on it when it is not cleanly idle (FAILED, in a
    *  transaction, streaming); broken or too old connections are discarded. */
   release(conn: Connection): void {

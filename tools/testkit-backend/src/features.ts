@@ -55,6 +55,8 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Feature:Bolt:5.7',
   'Feature:Bolt:Patch:UTC',
   'Feature:Impersonation',
+  // an expired authorization marks the connection for re-authentication; the error is retryable
+  'AuthorizationExpiredTreatment',
   // TLS versions Node's defaults accept
   'Feature:TLS:1.2',
   'Feature:TLS:1.3',

@@ -1,0 +1,67 @@
+import type { NetModule } from '@bolt/net-adapters';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auth, type Driver, driver } from '../src/index.js';
+import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+
+// AuthorizationExpired is the server's verdict on the credentials, not on one connection: every
+// pooled connection to that server is replaced (before 5.1) or re-authenticated before reuse.
+let drv: Driver | undefined;
+afterEach(async () => {
+  await drv?.close();
+  drv = undefined;
+});
+
+/** A server on Bolt 4.4: one ScriptedPeer per connection; `EXPIRE` fails with AuthorizationExpired. */
+function server() {
+  const peers: ScriptedPeer[] = [];
+  const module: NetModule = {
+    name: 'peers',
+    connect: (options) => {
+      const peer = new ScriptedPeer({ supported: [{ major: 4, minor: 4 }] });
+      let failed = false;
+      peer.onRequest = (req, p) => {
+        if (req.type === 'RESET') {
+          failed = false;
+          p.send(ok());
+        } else if (failed) p.send({ type: 'IGNORED' });
+        else if (req.type === 'HELLO') p.send(ok({ server: 'S/1', connection_id: 'c' }));
+        else if (req.type === 'RUN' && req.query === 'EXPIRE') {
+          failed = true;
+          p.send({
+            type: 'FAILURE',
+            metadata: { code: 'Neo.ClientError.Security.AuthorizationExpired', message: 'x' },
+          });
+        } else if (req.type === 'RUN') p.send(ok({ fields: ['n'] }));
+        else if (req.type === 'PULL') p.send(record(1), ok({ type: 'r' }));
+        else p.send(ok());
+      };
+      peers.push(peer);
+      return peer.module.connect(options);
+    },
+  };
+  return { peers, module };
+}
+
+describe('AuthorizationExpired', () => {
+  it('replaces every pooled connection to the server, not just the one that failed (4.4)', async () => {
+    const s = server();
+    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: s.module });
+    const s1 = drv.session();
+    const s2 = drv.session();
+    const tx1 = await s1.beginTransaction();
+    await tx1.run('RETURN 1 AS n');
+    const err = await s2.run('EXPIRE').then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe('Neo.ClientError.Security.AuthorizationExpired');
+    await tx1.commit();
+    await s1.close();
+    await s2.close();
+    expect(s.peers).toHaveLength(2);
+    await drv.session().run('RETURN 1 AS n');
+    // neither connection of the expired authorization served the new session
+    expect(s.peers).toHaveLength(3);
+    expect(s.peers[2]!.requests.map((r) => r.type)).toContain('RUN');
+  });
+});

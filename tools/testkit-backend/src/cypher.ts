@@ -15,6 +15,7 @@ import {
   Path,
   Point,
   Relationship,
+  Structure,
   Time,
 } from '@bolt/client/node';
 
@@ -213,8 +214,14 @@ export function toCypher(x: unknown): CypherValue {
     for (const [k, v] of Object.entries(x as Record<string, unknown>)) setKey(m, k, toCypher(v));
     return value('CypherMap', m);
   }
+  // a structure the client left undecoded (e.g. a DateTime in a zone it does not know): say
+  // what it holds, so the error names the zone
+  const shown =
+    x instanceof Structure
+      ? `Structure(0x${x.tag.toString(16)}: ${x.fields.map((f) => (typeof f === 'string' ? JSON.stringify(f) : String(f))).join(', ')})`
+      : String(x);
   throw new CypherConversionError(
-    `the backend has no testkit shape for ${(x as object).constructor?.name ?? typeof x}: ${String(x)}`,
+    `the backend has no testkit shape for ${(x as object).constructor?.name ?? typeof x}: ${shown}`,
   );
 }
 

@@ -80,6 +80,8 @@ export class Result<T extends RecordShape = RecordShape>
   private recordsSeen = 0;
   /** A DISCARD ended the stream: with no record seen, whether the query had any is unknown. */
   private discarded = false;
+  /** The user asked for something of this result (its failure, if any, reached them). */
+  private observed = false;
   /** Pending `next()` calls (several when called without waiting), woken in call order. */
   private readonly wakers: (() => void)[] = [];
   private readonly doneWaiters: (() => void)[] = [];
@@ -179,6 +181,16 @@ export class Result<T extends RecordShape = RecordShape>
     return this.whenDone();
   }
 
+  /** @internal The session closes: discard the rest, and report a failure nobody was told of
+   *  (a query run and never read must not fail silently). */
+  async _closeUnread(): Promise<void> {
+    await this._discard();
+    if (this.error && !this.observed) {
+      this.observed = true;
+      throw this.error;
+    }
+  }
+
   /** @internal */
   get _ended(): boolean {
     return this.phase === 'done' || this.phase === 'failed';
@@ -188,6 +200,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   /** The column names (waits for the RUN answer). */
   async keys(options: WaitOptions = {}): Promise<string[]> {
+    this.observed = true;
     if (this._keys) return this._keys;
     await this.abortable(
       new Promise<void>((resolve) => {
@@ -203,6 +216,7 @@ export class Result<T extends RecordShape = RecordShape>
   /** The summary, once the stream has ended. Does not discard: records not read yet stay
    *  readable (they are kept in memory). Use `consume()` to drop them. */
   async summary(options: WaitOptions = {}): Promise<ResultSummary> {
+    this.observed = true;
     await this.abortable(this._finish(), options.signal);
     if (this.error) throw this.error;
     return this.buildSummary();
@@ -210,6 +224,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   /** Discard whatever was not read (DISCARD on the server) and return the summary. */
   async consume(options: WaitOptions = {}): Promise<ResultSummary> {
+    this.observed = true;
     await this.abortable(this._discard(), options.signal);
     if (this.error) throw this.error;
     return this.buildSummary();
@@ -217,6 +232,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   /** Every record, in one PULL (the fastest way to get a whole result). */
   async records(options: WaitOptions = {}): Promise<Record<T>[]> {
+    this.observed = true;
     if (this.mode === 'unknown') this.mode = 'all';
     await this.abortable(this._finish(), options.signal);
     if (this.error) throw this.error;
@@ -290,6 +306,7 @@ export class Result<T extends RecordShape = RecordShape>
   iterate(
     options: { signal?: AbortSignal } = {},
   ): AsyncIterator<Record<T>> & AsyncIterable<Record<T>> {
+    this.observed = true;
     if (this.mode === 'unknown') this.mode = 'stream';
     const signal = options.signal;
     // one listener per iteration (removed when the stream ends), not one per wait

@@ -166,12 +166,14 @@ export class Session {
   }
 
   /** Finish open work (an open transaction is rolled back; an open result is discarded) and
-   *  release the connection. Idempotent. */
+   *  release the connection. Idempotent. Rejects with the failure of the last query when that
+   *  query failed and its result was never read (the session is closed all the same). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.tx?.isOpen()) await this.tx.close().catch(() => {});
-    if (this.last) await this.last._discard();
+    // the last result's failure, when it was never read, is reported here
+    if (this.last) await this.last._closeUnread();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

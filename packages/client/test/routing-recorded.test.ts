@@ -64,6 +64,26 @@ describe('routing against recorded conversations', () => {
     await cluster.done(9010);
   });
 
+  it('close() reports the failure of a query whose result was never read, not of one that was', async () => {
+    cluster = new StubCluster();
+    await cluster.start(9000, 'router-adb-v5x0.script');
+    await cluster.start(9010, 'reader-exit-on-pull-v5x0.script');
+    await cluster.start(9011, 'reader-exit-on-pull-v5x0.script');
+    const d = cluster.driver();
+    const unread = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
+    unread.run('RETURN 1 AS n');
+    const e = await rejection(unread.close());
+    expect(BoltError.isInstance(e) && e.code).toBe('SessionExpired');
+    const read = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
+    const seen = await rejection(read.run('RETURN 1 AS n').consume());
+    expect(BoltError.isInstance(seen) && seen.code).toBe('SessionExpired');
+    await read.close(); // told once: not again
+    await d.close();
+    await cluster.done(9000);
+    await cluster.done(9010);
+    await cluster.done(9011);
+  });
+
   describe('the routing table on every routing-capable version', () => {
     it('3.0: the cluster procedure, no routing context in HELLO', async () => {
       cluster = new StubCluster();

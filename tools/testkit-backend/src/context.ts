@@ -31,6 +31,8 @@ export interface TxEntry {
   sessionId: number;
   /** Managed transactions: finish the work function (RetryablePositive / RetryableNegative). */
   settle?: { resolve(): void; reject(e: unknown): void };
+  /** Managed transactions: the results the work started (see `TransactionCommit`). */
+  results?: Result<any>[];
 }
 
 /** A result handed to testkit, with the iterator `ResultNext` reads from. */

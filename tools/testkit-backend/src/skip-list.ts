@@ -29,6 +29,30 @@ const CONSUMED_RESULT =
 const USER_SWITCHING = 'stub.authorization.test_user_switching.TestUserSwitchingV5x0.';
 const RESULT_SCOPE = 'stub.iteration.test_result_scope.TestResultScope.';
 
+/** testkit's routing classes: most routing tests exist once per protocol generation. */
+const ROUTING_CLASSES = [
+  'stub.routing.test_routing_v3.RoutingV3',
+  'stub.routing.test_routing_v4x1.RoutingV4x1',
+  'stub.routing.test_routing_v4x3.RoutingV4x3',
+  'stub.routing.test_routing_v4x4.RoutingV4x4',
+  'stub.routing.test_routing_v5x0.RoutingV5x0',
+];
+
+const inEveryRoutingClass = (method: string, reason: string): SkipEntry[] =>
+  ROUTING_CLASSES.map((c) => ({ test: `${c}.${method}`, reason }));
+
+const LAZY_TX_RUN =
+  'expects tx.run() itself to raise the failure of its RUN: the client runs lazily and reports ' +
+  'it at the first read or the commit, as the official JavaScript driver does (testkit skips ' +
+  "the same expectation for JavaScript in tx_run's test_raises_error_on_tx_run)";
+const NO_DNS_RESOLVER =
+  'needs a domain name resolver (host name to IP addresses) between the address resolver and ' +
+  'the dial: the client has no such option';
+const MINIMAL_RESETS_UNCLAIMED =
+  'the script expects a RESET when a connection returns to the pool after COMMIT unless ' +
+  'Optimization:MinimalResets is claimed; the pool sends none there (minimal resets), but the ' +
+  "backend does not claim the flag yet (it changes other folders' scripts too)";
+
 export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   {
     test: 'stub.summary.test_summary.TestSummaryNotifications4x4.test_no_notifications',
@@ -60,6 +84,26 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
     test: 'stub.iteration.test_result_single.TestResultSingle.test_result_single_with_disconnect',
     reason: NO_JS_ERROR_MAPPING,
   },
+  ...inEveryRoutingClass(
+    'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_using_tx_run',
+    LAZY_TX_RUN,
+  ),
+  ...inEveryRoutingClass(
+    'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_on_run_using_tx_run',
+    LAZY_TX_RUN,
+  ),
+  ...inEveryRoutingClass(
+    'test_should_request_rt_from_all_initial_routers_until_successful_on_unknown_failure',
+    NO_DNS_RESOLVER,
+  ),
+  ...inEveryRoutingClass(
+    'test_should_request_rt_from_all_initial_routers_until_successful_on_authorization_expired',
+    NO_DNS_RESOLVER,
+  ),
+  ...inEveryRoutingClass(
+    'test_should_drop_connections_failing_liveness_check',
+    MINIMAL_RESETS_UNCLAIMED,
+  ),
 ]);
 
 /** The reason to skip `testName`, or undefined to run it. */

@@ -60,6 +60,22 @@ describe('testkit backend', () => {
     expect(r.name).toBe('RunTest');
   });
 
+  it('asks testkit to skip a listed test, in every routing class, with its reason', async () => {
+    h = await Harness.start(echo);
+    for (const cls of ['test_routing_v3.RoutingV3', 'test_routing_v5x0.RoutingV5x0']) {
+      const r = await h.request('StartTest', {
+        testName: `stub.routing.${cls}.test_should_drop_connections_failing_liveness_check`,
+      });
+      expect(r.name).toBe('SkipTest');
+      expect(r.data?.reason).toMatch(/MinimalResets/);
+    }
+    const other = await h.request('StartTest', {
+      testName:
+        'stub.routing.test_routing_v5x0.RoutingV5x0.test_should_successfully_get_routing_table',
+    });
+    expect(other.name).toBe('RunTest');
+  });
+
   it('runs a query and streams its record, then the end, then the summary', async () => {
     h = await Harness.start(echo);
     const { driverId, sessionId } = await driverAndSession(h);
@@ -188,6 +204,32 @@ describe('testkit backend', () => {
     expect((await h.next()).name).toBe('RetryableDone');
     const bm = await h.expect('SessionLastBookmarks', { sessionId }, 'Bookmarks');
     expect(bm.bookmarks).toEqual(['bookmark:1']);
+  });
+
+  it("reports a managed transaction's failed query when its work commits, refuses the commit otherwise", async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    h.send('SessionWriteTransaction', { sessionId });
+    const t = await h.next();
+    expect(t.name).toBe('RetryableTry');
+    // lazily run: the failure is not known when TransactionRun answers
+    await h.expect('TransactionRun', { txId: t.data?.id, cypher: 'FAIL', params: {} }, 'Result');
+    const err = await h.expect('TransactionCommit', { txId: t.data?.id }, 'DriverError');
+    expect(err.code).toBe('Neo.ClientError.Statement.SyntaxError');
+    h.send('RetryableNegative', { sessionId, errorId: err.id });
+    expect((await h.next()).data?.code).toBe('Neo.ClientError.Statement.SyntaxError');
+
+    h.send('SessionWriteTransaction', { sessionId });
+    const t2 = await h.next();
+    await h.expect(
+      'TransactionRun',
+      { txId: t2.data?.id, cypher: 'RETURN 1', params: {} },
+      'Result',
+    );
+    const refused = await h.expect('TransactionCommit', { txId: t2.data?.id }, 'BackendError');
+    expect(refused.msg).toMatch(/managed transaction cannot commit/);
+    h.send('RetryablePositive', { sessionId });
+    expect((await h.next()).name).toBe('RetryableDone');
   });
 
   it('answers FrontendError when the test code fails its transaction function', async () => {

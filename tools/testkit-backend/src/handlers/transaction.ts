@@ -6,8 +6,9 @@ import { BackendError } from '../errors.js';
 type Data = Record<string, any>;
 
 export function TransactionRun(ctx: Context, d: Data): void {
-  const { tx } = ctx.tx(d.txId);
-  const result = tx.run(d.cypher, mapToNative(d.params) ?? {});
+  const entry = ctx.tx(d.txId);
+  const result = entry.tx.run(d.cypher, mapToNative(d.params) ?? {});
+  if (!(entry.tx instanceof Transaction)) (entry.results ??= []).push(result);
   const id = ctx.id();
   ctx.results.set(id, { result });
   ctx.write('Result', { id, keys: null });
@@ -22,7 +23,17 @@ function explicit(ctx: Context, txId: unknown, what: string): Transaction {
   return tx;
 }
 
+/**
+ * `TransactionCommit`. In a managed transaction's work (testkit's tests of lazily failing
+ * drivers end their work with it) there is nothing to commit, the client does that when the
+ * work returns; what the test waits for is a failure of the work's queries, which a JavaScript
+ * work function sees when it awaits them. So: the work's results are awaited to their end and
+ * their failure reported; without one, the request is refused.
+ */
 export async function TransactionCommit(ctx: Context, d: Data): Promise<void> {
+  const entry = ctx.tx(d.txId);
+  if (!(entry.tx instanceof Transaction))
+    for (const result of entry.results ?? []) await result.consume();
   await explicit(ctx, d.txId, 'commit').commit();
   ctx.write('Transaction', { id: d.txId });
 }

@@ -22,6 +22,7 @@ beforeAll(async () => {
         if (token.scheme === 'basic' && token.credentials !== 'pass') {
           throw new BoltError('wrong password', { code: 'Neo.ClientError.Security.Unauthorized' });
         }
+        if (token.scheme === 'bearer') return `bearer:${token.credentials}`;
         return token.principal ?? 'anonymous';
       },
       run(query, parameters, context) {
@@ -31,6 +32,24 @@ beforeAll(async () => {
             fields: [],
             records: [],
             summary: { stats: { 'nodes-created': 2, 'properties-set': 3 } },
+          };
+        }
+        if (query === 'MATCH (a), (b) RETURN 1 AS n') {
+          return {
+            fields: ['n'],
+            records: [],
+            summary: {
+              notifications: [
+                {
+                  code: 'Neo.ClientNotification.Statement.CartesianProduct',
+                  title: 'This query builds a cartesian product',
+                  description: 'A cartesian product between disconnected patterns',
+                  severity: 'WARNING',
+                  category: 'PERFORMANCE',
+                  position: { offset: 0, line: 1, column: 1 },
+                },
+              ],
+            },
           };
         }
         if (query === 'BOOM') {
@@ -129,6 +148,26 @@ describe('bolt query', () => {
       'pass',
     ]);
     expect(stdout).toContain('nodesCreated: 2, propertiesSet: 3');
+  });
+
+  it('shows the notifications with their position', async () => {
+    const { code, stdout } = await runBolt(['query', uri, 'MATCH (a), (b) RETURN 1 AS n'], {
+      BOLT_USER: 'neo4j',
+      BOLT_PASSWORD: 'pass',
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'WARNING Neo.ClientNotification.Statement.CartesianProduct: A cartesian product between disconnected patterns (line 1, column 1)',
+    );
+  });
+
+  it('sends a bearer token from --bearer or the environment', async () => {
+    expect((await runBolt(['query', uri, 'RETURN 1', '--bearer', 'tok-1'])).code).toBe(0);
+    expect(seen.at(-1)?.user).toBe('bearer:tok-1');
+    expect((await runBolt(['query', uri, 'RETURN 1'], { BOLT_BEARER_TOKEN: 'tok-2' })).code).toBe(
+      0,
+    );
+    expect(seen.at(-1)?.user).toBe('bearer:tok-2');
   });
 
   it('prints a failed query with its Neo4j code and exits 1', async () => {

@@ -27,10 +27,16 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  for (const p of running.splice(0)) p.kill();
+  // the processes first (their connections to the servers end with them), then the servers
+  await Promise.all(
+    running.splice(0).map((p) => {
+      p.kill();
+      return p.exited;
+    }),
+  );
   await Promise.all(servers.map((s) => s.close({ graceMs: 0 })));
   servers = [];
-});
+}, 60_000);
 
 /** `@bolt/server` answering every query with one row { n: 1 }, on a free port (every Bolt
  *  version, or TLS with the given certificate). */

@@ -1,8 +1,26 @@
 import { boltStructs, LATEST_BOLT_VERSION } from './bolt-structs';
+import { Checker } from './checker';
+import {
+  checkInput,
+  fieldCount,
+  hex,
+  hydrationFailed,
+  invalidMapKey,
+  invalidUtf8,
+  overLimit,
+  reserved,
+  tooDeep,
+  tooFewBytes,
+  trailing,
+  truncated,
+  uuidNotAllowed,
+} from './decode-errors';
+import { KeyCache, MAX_KEY } from './key-cache';
 import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
 import type { ResolvedSpec, StructRegistry } from './struct-registry';
 import { Structure } from './structure';
+import { asciiString, orBytes, utf8ToUnits } from './utf8';
 import { Uuid } from './uuid';
 
 /** How decoded integers come back: `auto` = number when safe (±2^53−1), bigint beyond;
@@ -43,12 +61,9 @@ const MiB = 1024 * 1024;
 const SHORT_STRING = 40;
 // Multibyte strings up to this many bytes are decoded in JS (faster than TextDecoder there).
 const JS_UTF8_MAX = 16384;
-// From this many bytes on, the JS decoder writes into a Uint16Array and builds the string with
-// one UTF-16LE TextDecoder call (below it, fromCharCode.apply on an array is faster).
+// The JS decoder writes UTF-16 units into a reused Uint16Array; up to this many bytes they become
+// a string through fromCharCode, beyond it through one UTF-16LE TextDecoder call (faster there).
 const UTF16_MIN = 64;
-// Map keys up to this many bytes are interned (records repeat the same keys).
-const MAX_KEY = 40;
-const KEY_SLOTS = 4096;
 // Keys of maps with at most this many entries are interned.
 const INTERN_MAX_ENTRIES = 32;
 // String runs (consecutive string values, e.g. a list of strings or a map of string to string)
@@ -78,10 +93,10 @@ export class Decoder {
   readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   // only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
   readonly #utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
-  // scratch buffers, grown on need (to 1024 items, then to their maximum)
-  #units = new Uint16Array(0);
-  // interned ASCII map keys, by hash slot
-  readonly #keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
+  // scratch buffer of the UTF-8 decoder, grown on need (to 1024 units, then to JS_UTF8_MAX)
+  #units = EMPTY_UNITS;
+  readonly #keys = new KeyCache();
+  #checker: Checker | undefined;
 
   #b: Uint8Array = new Uint8Array(0);
   // FLOAT_64 is read by copying its 8 bytes here (no DataView per input)
@@ -154,18 +169,33 @@ export class Decoder {
     }
   }
 
+  /**
+   * Check one value spanning `bytes[offset, end)` exactly as `decode()` would (markers, sizes,
+   * limits, depth, UTF-8, and a registered structure's field count and hydrator: such a
+   * structure is decoded and dropped) and throw the same PackStreamError, building nothing
+   * else. Returns the PackStream containers it holds (lists, maps, structures, byte arrays,
+   * UUIDs): 0 for a scalar, 1 for a list or map of scalars. Checked bytes can be kept and
+   * decoded later.
+   */
+  check(bytes: Uint8Array, offset = 0, end = bytes.length): number {
+    this.#checker ??= new Checker(this);
+    return this.#checker.check(bytes, offset, end);
+  }
+
+  /** The item count of the list whose marker is at `bytes[offset]`, or -1 when the value there
+   *  is not a list (or its header is cut short). */
+  listLength(bytes: Uint8Array, offset = 0): number {
+    const m = bytes[offset];
+    if (m >= 0x90 && m <= 0x9f) return m & 0x0f;
+    const width = m === 0xd4 ? 1 : m === 0xd5 ? 2 : m === 0xd6 ? 4 : 0;
+    if (width === 0 || offset + 1 + width > bytes.length) return -1;
+    let n = 0;
+    for (let i = 1; i <= width; i++) n = n * 256 + bytes[offset + i];
+    return n;
+  }
+
   #setup(bytes: Uint8Array, offset: number, end: number): void {
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('decode() needs a Uint8Array');
-    if (!(offset >= 0 && end <= bytes.length && offset <= end)) {
-      throw new RangeError(`invalid range [${offset}, ${end}) for ${bytes.length} bytes`);
-    }
-    if (end - offset > this.maxMessageBytes) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `input of ${end - offset} bytes exceeds maxMessageBytes ${this.maxMessageBytes}`,
-        offset,
-      );
-    }
+    checkInput(bytes, offset, end, this.maxMessageBytes);
     this.#b = bytes;
     this.#pos = offset;
     this.#end = end;
@@ -182,30 +212,17 @@ export class Decoder {
   }
 
   #trailing(): never {
-    throw new PackStreamError(
-      'TRAILING_BYTES',
-      `expected the value to end at offset ${this.#pos}, but ${this.#end - this.#pos} more byte(s) follow`,
-      this.#pos,
-    );
+    throw trailing(this.#pos, this.#end - this.#pos);
   }
 
   #truncated(at: number, what: string): never {
-    throw new PackStreamError(
-      'TRUNCATED',
-      `expected ${what} at offset ${at}, but the input ends at offset ${this.#end}`,
-      at,
-    );
+    throw truncated(at, what, this.#end);
   }
 
   /** Require n more bytes after the cursor (for the value whose marker is at `start`). */
   #need(n: number, start: number, what: string): void {
-    if (this.#pos + n > this.#end) {
-      throw new PackStreamError(
-        'TRUNCATED',
-        `expected ${what} (${n} byte(s) from offset ${this.#pos}) for the value at offset ${start}, but only ${this.#end - this.#pos} remain`,
-        start,
-      );
-    }
+    const pos = this.#pos;
+    if (pos + n > this.#end) throw tooFewBytes(n, pos, start, what, this.#end - pos);
   }
 
   #value(): unknown {
@@ -286,11 +303,7 @@ export class Decoder {
       case 0xe0:
         return this.#uuidValue(pos);
       default:
-        throw new PackStreamError(
-          'RESERVED_MARKER',
-          `marker ${hex(m)} at offset ${pos} is reserved in PackStream v1`,
-          pos,
-        );
+        throw reserved(m, pos);
     }
   }
 
@@ -339,13 +352,8 @@ export class Decoder {
   }
 
   #bytes(len: number, start: number): Uint8Array {
-    if (len > this.maxBytesLength) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `byte array of ${len} bytes at offset ${start} exceeds maxBytesLength ${this.maxBytesLength}`,
-        start,
-      );
-    }
+    if (len > this.maxBytesLength)
+      throw overLimit(`byte array of ${len} bytes`, start, 'maxBytesLength', this.maxBytesLength);
     // the message is built only on failure
     if (this.#pos + len > this.#end) this.#need(len, start, `${len} bytes of a BYTES value`);
     const p = this.#pos;
@@ -354,13 +362,8 @@ export class Decoder {
   }
 
   #string(len: number, start: number): string {
-    if (len > this.maxStringBytes) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `string of ${len} bytes at offset ${start} exceeds maxStringBytes ${this.maxStringBytes}`,
-        start,
-      );
-    }
+    if (len > this.maxStringBytes)
+      throw overLimit(`string of ${len} bytes`, start, 'maxStringBytes', this.maxStringBytes);
     // the message is built only on failure
     if (this.#pos + len > this.#end) this.#need(len, start, `${len} UTF-8 bytes of a string`);
     const p = this.#pos;
@@ -381,7 +384,7 @@ export class Decoder {
       return run.slice(i, i + len);
     }
     if (len <= SHORT_STRING) {
-      const s = shortString(b, p, len);
+      const s = this.#short(p, len);
       if (s !== null) return s;
       return this.#invalidUtf8(start);
     }
@@ -389,7 +392,7 @@ export class Decoder {
       // TextDecoder is fastest for ASCII; for multibyte text a JS loop is faster at this size.
       // Both are strict; peeking at the first bytes only chooses the faster path.
       if (orBytes(b, p, p + 16) & 0x80) {
-        const s = len <= UTF16_MIN ? utf8Short(b, p, p + len) : this.#utf8Long(p, p + len);
+        const s = this.#utf8(p, p + len);
         if (s !== null) return s;
         return this.#invalidUtf8(start);
       }
@@ -468,22 +471,36 @@ export class Decoder {
     return s;
   }
 
-  /** Strict UTF-8 decode of a multibyte string of UTF16_MIN..JS_UTF8_MAX bytes: UTF-16 units
-   *  into a reused Uint16Array, then one UTF-16LE TextDecoder call. Null if malformed. */
-  #utf8Long(start: number, end: number): string | null {
-    let units = this.#units;
-    const len = end - start;
-    if (units.length < len) units = this.#units = new Uint16Array(bufferSize(len, JS_UTF8_MAX));
+  /** b[p, p+len), len <= SHORT_STRING: ASCII through one fromCharCode call, anything else
+   *  through the strict UTF-8 decoder. Null if malformed. */
+  #short(p: number, len: number): string | null {
+    const b = this.#b;
+    if (orBytes(b, p, p + len) & 0x80) return this.#utf8(p, p + len);
+    return asciiString(b, p, len);
+  }
+
+  /**
+   * Strict UTF-8 decode of b[start, end) (at most JS_UTF8_MAX bytes): UTF-16 units into the
+   * reused buffer, then a string from them through fromCharCode (up to UTF16_MIN bytes) or one
+   * UTF-16LE TextDecoder call. Null if malformed.
+   */
+  #utf8(start: number, end: number): string | null {
+    const units = this.#unitsFor(end - start);
     const n = utf8ToUnits(this.#b, start, end, units);
-    return n < 0 ? null : this.#utf16Decoder.decode(units.subarray(0, n));
+    if (n < 0) return null;
+    const u = units.subarray(0, n);
+    return end - start <= UTF16_MIN ? fcc.apply(null, u as never) : this.#utf16Decoder.decode(u);
+  }
+
+  /** The units buffer, grown to hold `len` units (len <= JS_UTF8_MAX). */
+  #unitsFor(len: number): Uint16Array {
+    const units = this.#units;
+    if (units.length >= len) return units;
+    return (this.#units = new Uint16Array(bufferSize(len, JS_UTF8_MAX)));
   }
 
   #invalidUtf8(start: number): never {
-    throw new PackStreamError(
-      'INVALID_UTF8',
-      `the string at offset ${start} is not valid UTF-8`,
-      start,
-    );
+    throw invalidUtf8(start);
   }
 
   /** A map key: short ones are interned when `intern`; anything not a string is INVALID_MAP_KEY. */
@@ -494,7 +511,7 @@ export class Decoder {
     if (m >= 0x80 && m <= 0x8f) {
       const len = m & 0x0f;
       this.#pos = pos + 1;
-      if (pos + 1 + len > this.#end) this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
+      this.#keyBytes(len, pos);
       if (intern) return this.#internedKey(pos + 1, len, pos);
       return this.#string(len, pos);
     }
@@ -502,9 +519,7 @@ export class Decoder {
       this.#pos = pos + 1;
       const len = this.#size(1, pos);
       if (len <= MAX_KEY) {
-        if (this.#pos + len > this.#end) {
-          this.#need(len, pos, `${len} UTF-8 bytes of a map key`);
-        }
+        this.#keyBytes(len, pos);
         return this.#internedKey(this.#pos, len, pos);
       }
       this.#pos = pos;
@@ -512,51 +527,35 @@ export class Decoder {
     if (m === 0xd0 || m === 0xd1 || m === 0xd2) {
       return this.#value() as string;
     }
-    throw new PackStreamError(
-      'INVALID_MAP_KEY',
-      `expected a string map key at offset ${pos}, got marker ${hex(m)}`,
-      pos,
-    );
+    throw invalidMapKey(m, pos);
+  }
+
+  /** A map key of `len` bytes (marker at `start`): within maxStringBytes, and all there. */
+  #keyBytes(len: number, start: number): void {
+    if (len > this.maxStringBytes)
+      throw overLimit(`string of ${len} bytes`, start, 'maxStringBytes', this.maxStringBytes);
+    if (this.#pos + len > this.#end) this.#need(len, start, `${len} UTF-8 bytes of a map key`);
   }
 
   #internedKey(p: number, len: number, start: number): string {
-    const b = this.#b;
     this.#pos = p + len;
     if (len === 0) return '';
-    let h = len;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ b[p + i], 0x01000193);
-    const slot = (h ^ (h >>> 15)) & (KEY_SLOTS - 1);
-    const cached = this.#keys[slot];
-    if (cached !== undefined && cached.length === len) {
-      // cached keys are ASCII, so UTF-16 units equal bytes
-      let i = 0;
-      while (i < len && cached.charCodeAt(i) === b[p + i]) i++;
-      if (i === len) return cached;
-    }
-    const s = shortString(b, p, len);
+    const keys = this.#keys;
+    const cached = keys.get(this.#b, p, len);
+    if (cached !== undefined) return cached;
+    const s = this.#short(p, len);
     if (s === null) return this.#invalidUtf8(start);
-    if (s.length === len) this.#keys[slot] = s; // ASCII only
+    keys.put(this.#b, p, len, s);
     return s;
   }
 
   #enter(start: number): void {
-    if (++this.#depth > this.maxDepth) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `value at offset ${start} nests deeper than maxDepth ${this.maxDepth}`,
-        start,
-      );
-    }
+    if (++this.#depth > this.maxDepth) throw tooDeep(start, this.maxDepth);
   }
 
   #list(n: number, start: number): unknown[] {
-    if (n > this.maxListLength) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `list of ${n} items at offset ${start} exceeds maxListLength ${this.maxListLength}`,
-        start,
-      );
-    }
+    if (n > this.maxListLength)
+      throw overLimit(`list of ${n} items`, start, 'maxListLength', this.maxListLength);
     // every item takes at least one byte: reject impossible counts before allocating
     if (n > this.#end - this.#pos) this.#need(n, start, `${n} list items`);
     this.#enter(start);
@@ -567,13 +566,8 @@ export class Decoder {
   }
 
   #map(n: number, start: number): Record<string, unknown> {
-    if (n > this.maxMapEntries) {
-      throw new PackStreamError(
-        'LIMIT_EXCEEDED',
-        `map of ${n} entries at offset ${start} exceeds maxMapEntries ${this.maxMapEntries}`,
-        start,
-      );
-    }
+    if (n > this.maxMapEntries)
+      throw overLimit(`map of ${n} entries`, start, 'maxMapEntries', this.maxMapEntries);
     if (n * 2 > this.#end - this.#pos) this.#need(n * 2, start, `${n} map entries`);
     this.#enter(start);
     const out: Record<string, unknown> = {};
@@ -614,34 +608,17 @@ export class Decoder {
     const spec = this.#byTag[tag];
     if (spec === undefined) return new Structure(tag, fields);
     const counts = spec.counts;
-    if (counts.length === 1 ? counts[0] !== n : !counts.includes(n)) {
-      throw new PackStreamError(
-        'INVALID_STRUCT',
-        `structure 0x${tag.toString(16).toUpperCase().padStart(2, '0')} at offset ${start} has ${n} fields, expected ${counts.join(' or ')}`,
-        start,
-      );
-    }
+    if (counts.length === 1 ? counts[0] !== n : !counts.includes(n))
+      throw fieldCount(tag, start, n, counts);
     try {
       return spec.hydrate(fields);
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new PackStreamError(
-        'INVALID_STRUCT',
-        `structure 0x${tag.toString(16).toUpperCase().padStart(2, '0')} at offset ${start}: ${detail}`,
-        start,
-        { cause: e },
-      );
+      throw hydrationFailed(tag, start, e);
     }
   }
 
   #uuidValue(start: number): Uuid {
-    if (!this.#uuid) {
-      throw new PackStreamError(
-        'UNSUPPORTED_IN_VERSION',
-        `marker E0 (UUID) at offset ${start} needs Bolt 6.1 or later`,
-        start,
-      );
-    }
+    if (!this.#uuid) throw uuidNotAllowed(start);
     this.#need(16, start, 'the 16 bytes of a UUID');
     const p = this.#pos;
     this.#pos = p + 16;
@@ -650,6 +627,7 @@ export class Decoder {
 }
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_UNITS = new Uint16Array(0);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Size of a scratch buffer that must hold `n` items: 1024, or `max` beyond that. */
@@ -657,1026 +635,4 @@ function bufferSize(n: number, max: number): number {
   return n <= 1024 ? 1024 : max;
 }
 
-function hex(m: number): string {
-  return m.toString(16).toUpperCase().padStart(2, '0');
-}
-
 const fcc = String.fromCharCode;
-
-/**
- * Decode b[p, p+len) (len <= SHORT_STRING): ASCII through ONE fromCharCode call with
- * explicit arguments (a flat string, no concatenation; several times faster than a loop or
- * TextDecoder at these lengths), anything else through the strict UTF-8 loop. Null if malformed.
- */
-function shortString(b: Uint8Array, p: number, len: number): string | null {
-  if (orBytes(b, p, p + len) & 0x80) return utf8Short(b, p, p + len);
-  return asciiString(b, p, len);
-}
-
-/** The bitwise OR of b[start, end): 4 bytes a step (~1.5x faster than one at a time). */
-function orBytes(b: Uint8Array, start: number, end: number): number {
-  let or = 0;
-  let i = start;
-  for (const end4 = end - 3; i < end4; i += 4) or |= b[i] | b[i + 1] | b[i + 2] | b[i + 3];
-  for (; i < end; i++) or |= b[i];
-  return or;
-}
-
-/** ASCII bytes b[p, p+len) as a string: one fromCharCode call with explicit arguments up to
- *  40 bytes. Callers stay within SHORT_STRING / MAX_KEY (40); the default branch only keeps a
- *  larger limit correct (40 at a time). */
-function asciiString(b: Uint8Array, p: number, len: number): string {
-  switch (len) {
-    case 0:
-      return '';
-    case 1:
-      return fcc(b[p]);
-    case 2:
-      return fcc(b[p], b[p + 1]);
-    case 3:
-      return fcc(b[p], b[p + 1], b[p + 2]);
-    case 4:
-      return fcc(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    case 5:
-      return fcc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
-    case 6:
-      return fcc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
-    case 7:
-      return fcc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
-    case 8:
-      return fcc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
-    case 9:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-      );
-    case 10:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-      );
-    case 11:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-      );
-    case 12:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-      );
-    case 13:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-      );
-    case 14:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-      );
-    case 15:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-      );
-    case 16:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-      );
-    case 17:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-      );
-    case 18:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-      );
-    case 19:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-      );
-    case 20:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-      );
-    case 21:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-      );
-    case 22:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-      );
-    case 23:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-      );
-    case 24:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-      );
-    case 25:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-      );
-    case 26:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-      );
-    case 27:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-      );
-    case 28:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-      );
-    case 29:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-      );
-    case 30:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-      );
-    case 31:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-      );
-    case 32:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-      );
-    case 33:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-      );
-    case 34:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-      );
-    case 35:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-      );
-    case 36:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-        b[p + 35],
-      );
-    case 37:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-        b[p + 35],
-        b[p + 36],
-      );
-    case 38:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-        b[p + 35],
-        b[p + 36],
-        b[p + 37],
-      );
-    case 39:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-        b[p + 35],
-        b[p + 36],
-        b[p + 37],
-        b[p + 38],
-      );
-    case 40:
-      return fcc(
-        b[p],
-        b[p + 1],
-        b[p + 2],
-        b[p + 3],
-        b[p + 4],
-        b[p + 5],
-        b[p + 6],
-        b[p + 7],
-        b[p + 8],
-        b[p + 9],
-        b[p + 10],
-        b[p + 11],
-        b[p + 12],
-        b[p + 13],
-        b[p + 14],
-        b[p + 15],
-        b[p + 16],
-        b[p + 17],
-        b[p + 18],
-        b[p + 19],
-        b[p + 20],
-        b[p + 21],
-        b[p + 22],
-        b[p + 23],
-        b[p + 24],
-        b[p + 25],
-        b[p + 26],
-        b[p + 27],
-        b[p + 28],
-        b[p + 29],
-        b[p + 30],
-        b[p + 31],
-        b[p + 32],
-        b[p + 33],
-        b[p + 34],
-        b[p + 35],
-        b[p + 36],
-        b[p + 37],
-        b[p + 38],
-        b[p + 39],
-      );
-    default: {
-      let s = '';
-      let i = p;
-      const end = p + len;
-      while (end - i > 40) {
-        s += asciiString(b, i, 40);
-        i += 40;
-      }
-      return s + asciiString(b, i, end - i);
-    }
-  }
-}
-
-/**
- * Strict UTF-8 decode of b[start, end) with a JS loop. Returns null on malformed input
- * (overlong forms, surrogates, truncated sequences, > U+10FFFF).
- */
-function utf8Short(b: Uint8Array, start: number, end: number): string | null {
-  const units: number[] = [];
-  let i = start;
-  while (i < end) {
-    const c = b[i++];
-    if (c < 0x80) {
-      units.push(c);
-    } else if (c >= 0xc2 && c < 0xe0) {
-      if (i >= end) return null;
-      const c2 = b[i++];
-      if ((c2 & 0xc0) !== 0x80) return null;
-      units.push(((c & 0x1f) << 6) | (c2 & 0x3f));
-    } else if (c >= 0xe0 && c < 0xf0) {
-      if (i + 1 >= end) return null;
-      const c2 = b[i++];
-      const c3 = b[i++];
-      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return null;
-      const cp = ((c & 0x0f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
-      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return null;
-      units.push(cp);
-    } else if (c >= 0xf0 && c < 0xf5) {
-      if (i + 2 >= end) return null;
-      const c2 = b[i++];
-      const c3 = b[i++];
-      const c4 = b[i++];
-      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80 || (c4 & 0xc0) !== 0x80) return null;
-      const cp = ((c & 0x07) << 18) | ((c2 & 0x3f) << 12) | ((c3 & 0x3f) << 6) | (c4 & 0x3f);
-      if (cp < 0x10000 || cp > 0x10ffff) return null;
-      const u = cp - 0x10000;
-      units.push(0xd800 | (u >> 10), 0xdc00 | (u & 0x3ff));
-    } else {
-      return null;
-    }
-  }
-  return String.fromCharCode.apply(null, units);
-}
-
-/**
- * Strict UTF-8 decode of b[start, end) into UTF-16 units (`out` holds at least end - start).
- * Returns the number of units, or -1 on malformed input (as utf8Short).
- */
-function utf8ToUnits(b: Uint8Array, start: number, end: number, out: Uint16Array): number {
-  let j = 0;
-  let i = start;
-  while (i < end) {
-    const c = b[i++];
-    if (c < 0x80) {
-      out[j++] = c;
-    } else if (c >= 0xc2 && c < 0xe0) {
-      if (i >= end) return -1;
-      const c2 = b[i++];
-      if ((c2 & 0xc0) !== 0x80) return -1;
-      out[j++] = ((c & 0x1f) << 6) | (c2 & 0x3f);
-    } else if (c >= 0xe0 && c < 0xf0) {
-      if (i + 1 >= end) return -1;
-      const c2 = b[i++];
-      const c3 = b[i++];
-      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return -1;
-      const cp = ((c & 0x0f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
-      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
-      out[j++] = cp;
-    } else if (c >= 0xf0 && c < 0xf5) {
-      if (i + 2 >= end) return -1;
-      const c2 = b[i++];
-      const c3 = b[i++];
-      const c4 = b[i++];
-      if ((c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80 || (c4 & 0xc0) !== 0x80) return -1;
-      const cp = ((c & 0x07) << 18) | ((c2 & 0x3f) << 12) | ((c3 & 0x3f) << 6) | (c4 & 0x3f);
-      if (cp < 0x10000 || cp > 0x10ffff) return -1;
-      const u = cp - 0x10000;
-      out[j++] = 0xd800 | (u >> 10);
-      out[j++] = 0xdc00 | (u & 0x3ff);
-    } else {
-      return -1;
-    }
-  }
-  return j;
-}

@@ -5,6 +5,7 @@ import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
 import type { StructRegistry } from './struct-registry';
 import { Structure } from './structure';
+import { utf8Write } from './utf8';
 import { Uuid } from './uuid';
 
 /** Options of `Encoder`. */
@@ -324,32 +325,8 @@ export class Encoder {
         this.#pos = p;
         return;
       }
-      // Non-ASCII: continue with a strict UTF-8 loop after the ASCII prefix.
-      for (; i < n; i++) {
-        let c = s.charCodeAt(i);
-        if (c < 0x80) b[p++] = c;
-        else if (c < 0x800) {
-          b[p++] = 0xc0 | (c >> 6);
-          b[p++] = 0x80 | (c & 0x3f);
-        } else {
-          if (c >= 0xd800 && c <= 0xdfff) {
-            const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-            if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-              c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-              i++;
-              b[p++] = 0xf0 | (c >> 18);
-              b[p++] = 0x80 | ((c >> 12) & 0x3f);
-              b[p++] = 0x80 | ((c >> 6) & 0x3f);
-              b[p++] = 0x80 | (c & 0x3f);
-              continue;
-            }
-            c = 0xfffd; // lone surrogate: replaced, as TextEncoder does
-          }
-          b[p++] = 0xe0 | (c >> 12);
-          b[p++] = 0x80 | ((c >> 6) & 0x3f);
-          b[p++] = 0x80 | (c & 0x3f);
-        }
-      }
+      // Non-ASCII: continue in UTF-8 after the ASCII prefix.
+      p = utf8Write(s, i, b, p);
       const headerGuess = n < 16 ? 1 : 2;
       const bodyStart = start + headerGuess;
       const len = p - bodyStart;

@@ -67,6 +67,19 @@ describe('impossible lengths are rejected before allocating', () => {
     expect(err(() => small.decode(hexToBytes('A2 81 61 01 81 62 02'))).code).toBe('LIMIT_EXCEEDED');
     expect(err(() => small.decode(new Uint8Array(101))).code).toBe('LIMIT_EXCEEDED');
   });
+
+  it('maxStringBytes bounds map keys too, in every key form, before their bytes are needed', () => {
+    const small = new ps.Decoder({ maxStringBytes: 2 });
+    // tiny and STRING_8 keys of a small map (interned), then of a 40-entry map (not interned);
+    // each key claims 3 bytes of which only 1 is there
+    const big = Array.from({ length: 40 }, () => '81 61 01').join(' ');
+    for (const hex of ['A1 83 61', 'A1 D0 03 61', `D8 29 ${big} 83 61`, `D8 29 ${big} D0 03 61`]) {
+      const e = err(() => small.decode(hexToBytes(hex)));
+      expect(e.code).toBe('LIMIT_EXCEEDED');
+      expect(e.message).toMatch(/string of 3 bytes .* exceeds maxStringBytes 2/);
+    }
+    expect(small.decode(hexToBytes('A1 82 61 62 01'))).toEqual({ ab: 1 });
+  });
 });
 
 describe('depth bombs', () => {

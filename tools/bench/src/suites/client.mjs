@@ -2,8 +2,12 @@
 //
 // One @bolt/server process answers from memory over TCP. Every measurement runs in a fresh
 // child process (so each client's peak RSS is its own): ours and theirs alternate, each run
-// measures for a fixed time after a warm-up, and the median of the runs is reported.
-// The raw-socket ceiling reads the very bytes of the 100k-row answer without decoding them.
+// measures for a fixed time after a warm-up, and the median of the runs is reported. The
+// throughput workloads read every value of every record once (`get(i)` for each column), so a
+// client that decodes lazily pays for its decoding inside the measurement.
+// Two ceilings are measured in the same run, alternating with ours: the raw socket reads the very
+// bytes of the 100k-row answer without decoding them, and the raw ping-pong sends the bytes of
+// RUN "RETURN 1" + PULL and waits for the bytes of its answer, one query at a time.
 //
 //   pnpm bench client                     (builds, then runs this suite)
 //   node tools/bench/src/suites/client.mjs --server       (the server alone; prints its port)
@@ -17,6 +21,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1500);
 const WARMUP_MS = 500;
 const CONCURRENCY = 20;
+const STREAM_ROWS = Number(process.env.BENCH_STREAM_ROWS ?? 10_000_000);
+const STREAM_RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 1);
+/** Allowed client RSS growth while streaming STREAM_ROWS rows (issue target). */
+const STREAM_RSS_LIMIT_MB = 20;
 
 // ---------------------------------------------------------------------------------------------
 // server process
@@ -33,13 +41,18 @@ async function serveForever() {
     agent: 'Neo4j/5.26.0',
     handler: {
       authenticate: () => ({ username: 'bench' }),
-      run(query) {
+      run(query, parameters) {
         if (query === 'ROWS') return { fields: ['i', 's', 'f'], records: table };
         if (query === 'NODES') return { fields: ['n'], records: nodes };
+        if (query === 'STREAM') return { fields: ['i', 's', 'f'], records: stream(parameters.n) };
         return { fields: ['x'], records: [[1]] };
       },
     },
   });
+  // rows made as they are pulled: the server holds none of them
+  function* stream(n) {
+    for (let i = 0; i < n; i++) yield [i, `name-${i}`, i * 1.5];
+  }
   const listener = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ port: listener.address.port })}\n`);
   process.on('SIGTERM', () => server.close({ graceMs: 0 }).then(() => process.exit(0)));
@@ -48,14 +61,36 @@ async function serveForever() {
 // ---------------------------------------------------------------------------------------------
 // client processes: one workload, one client, warm-up + one timed measurement
 
+/** Read every value of a record once (both drivers: `length` and `get(i)`). */
+function readValues(r) {
+  let n = 0;
+  for (let i = 0; i < r.length; i++) if (r.get(i) !== undefined) n++;
+  return n;
+}
+
+function readAll(records) {
+  for (let i = 0; i < records.length; i++) readValues(records[i]);
+  return records.length;
+}
+
 async function ours(port) {
   const { driver, auth } = await import('@bolt/client/node');
   const d = driver(`bolt://127.0.0.1:${port}`, { auth: auth.basic('neo4j', 'pw') });
   return {
-    all: async (q) => (await d.session().run(q)).records.length,
-    iterate: async (q) => {
+    all: async (q) => readAll((await d.session().run(q)).records),
+    records: async (q) => {
+      const s = d.session();
+      const { records } = await s.run(q);
+      await s.close();
+      return records;
+    },
+    iterate: async (q, parameters, onCount) => {
       let n = 0;
-      for await (const _ of d.session().run(q)) n++;
+      for await (const r of d.session().run(q, parameters)) {
+        readValues(r);
+        n++;
+        onCount?.(n);
+      }
       return n;
     },
     session: () => {
@@ -77,12 +112,22 @@ async function theirs(port) {
       const s = d.session();
       const r = await s.run(q);
       await s.close();
-      return r.records.length;
+      return readAll(r.records);
     },
-    iterate: async (q) => {
+    records: async (q) => {
+      const s = d.session();
+      const r = await s.run(q);
+      await s.close();
+      return r.records;
+    },
+    iterate: async (q, parameters, onCount) => {
       const s = d.session();
       let n = 0;
-      for await (const _ of s.run(q)) n++;
+      for await (const r of s.run(q, parameters)) {
+        readValues(r);
+        n++;
+        onCount?.(n);
+      }
       await s.close();
       return n;
     },
@@ -108,9 +153,12 @@ async function timed(fn, ms) {
   return units / (elapsed / 1000);
 }
 
-async function rawCeiling(port) {
-  // The same bytes as the ROWS answer, read without decoding: learn their length once through
-  // our client's wire, then time RUN+PULL round trips that only count bytes.
+/**
+ * A raw Bolt 5.8 connection (handshake, HELLO, LOGON done) that reads answers without decoding
+ * them: it only walks the chunk headers to count whole messages (an answer's size in bytes
+ * varies from run to run, e.g. with the timings in its summary).
+ */
+async function rawConnection(port) {
   const net = await import('node:net');
   const { ChunkWriter } = await import('@bolt/chunking');
   const { MessageCodec, ClientHandshake } = await import('@bolt/parser');
@@ -119,28 +167,53 @@ async function rawCeiling(port) {
   await new Promise((r) => socket.once('connect', r));
   const hs = new ClientHandshake({ proposals: [{ major: 5, minor: 8, range: 8 }] });
   socket.write(hs.hello);
-  let waiting;
-  let received = 0;
-  let target = 0;
+  // messages: whole messages received; left: bytes left of the current chunk (-1: in the
+  // middle of a chunk header, whose first byte is `high`)
+  const state = { messages: 0, target: 0, waiting: undefined, left: 0, high: -1 };
   let handshake = true;
-  let leftover;
+  let negotiated;
+  const walk = (chunk) => {
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (state.left > 0) {
+        const take = Math.min(state.left, n - i);
+        state.left -= take;
+        i += take;
+        continue;
+      }
+      let size;
+      if (state.high >= 0) {
+        size = (state.high << 8) | chunk[i++];
+        state.high = -1;
+      } else if (i + 1 < n) {
+        size = (chunk[i] << 8) | chunk[i + 1];
+        i += 2;
+      } else {
+        state.high = chunk[i++];
+        continue;
+      }
+      if (size === 0) state.messages++;
+      else state.left = size;
+    }
+  };
   socket.on('data', (chunk) => {
     if (handshake) {
       const r = hs.push(chunk);
       if (r) {
         handshake = false;
-        leftover = r;
-        waiting?.();
+        negotiated = r;
+        state.waiting?.();
       }
       return;
     }
-    received += chunk.length;
-    if (target > 0 && received >= target) waiting?.();
+    walk(chunk);
+    if (state.target > 0 && state.messages >= state.target) state.waiting?.();
   });
   await new Promise((r) => {
-    waiting = r;
+    state.waiting = r;
   });
-  const codec = new MessageCodec({ version: leftover.version });
+  const codec = new MessageCodec({ version: negotiated.version });
   const w = new ChunkWriter();
   codec.encodeRequest(
     { type: 'HELLO', extra: { user_agent: 'raw/1', bolt_agent: { product: 'raw/1' } } },
@@ -152,32 +225,109 @@ async function rawCeiling(port) {
   );
   socket.write(w.flush());
   await new Promise((r) => setTimeout(r, 100));
-  received = 0;
-  codec.encodeRequest({ type: 'RUN', query: 'ROWS', parameters: {}, extra: {} }, w);
-  codec.encodeRequest({ type: 'PULL', extra: { n: -1 } }, w);
-  const request = w.flush();
-  // learn the answer's size: wait until the stream goes quiet
-  socket.write(request);
-  let last = -1;
-  while (received !== last) {
-    last = received;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const size = received;
-  const once = () =>
+  state.messages = 0;
+  /** The bytes of RUN `query` + PULL all. */
+  const request = (query) => {
+    codec.encodeRequest({ type: 'RUN', query, parameters: {}, extra: {} }, w);
+    codec.encodeRequest({ type: 'PULL', extra: { n: -1 } }, w);
+    return w.flush();
+  };
+  /** Learn how many messages answer `bytes`: send once, wait until the stream goes quiet. */
+  const answerSize = async (bytes) => {
+    state.messages = 0;
+    socket.write(bytes);
+    let last = -1;
+    while (state.messages !== last) {
+      last = state.messages;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return state.messages;
+  };
+  /** Send `bytes`, resolve with `units` once `count` messages came back. */
+  const roundTrip = (bytes, count, units) =>
     new Promise((resolve) => {
-      received = 0;
-      target = size;
-      waiting = () => {
-        target = 0;
-        resolve(ROWS);
+      state.messages = 0;
+      state.target = count;
+      state.waiting = () => {
+        state.target = 0;
+        resolve(units);
       };
-      socket.write(request);
+      socket.write(bytes);
     });
+  return { request, answerSize, roundTrip, close: () => socket.destroy() };
+}
+
+async function rawCeiling(port) {
+  // The same bytes as the ROWS answer, read without decoding: time RUN+PULL round trips that
+  // only count bytes.
+  const raw = await rawConnection(port);
+  const request = raw.request('ROWS');
+  const messages = await raw.answerSize(request);
+  if (messages !== ROWS + 2) throw new Error(`ROWS answered with ${messages} messages`);
+  const once = () => raw.roundTrip(request, messages, ROWS);
   await timed(once, WARMUP_MS);
   const rate = await timed(once, MEASURE_MS);
-  socket.destroy();
-  return { rate, bytes: size };
+  raw.close();
+  return { rate };
+}
+
+async function rawPingPong(port) {
+  // The bytes of one RETURN 1 query and its answer, one at a time: the round-trip ceiling of the
+  // sequential workload on this machine, in this run.
+  const raw = await rawConnection(port);
+  const request = raw.request('RETURN 1');
+  const messages = await raw.answerSize(request);
+  if (messages !== 3) throw new Error(`RETURN 1 answered with ${messages} messages`);
+  const once = () => raw.roundTrip(request, messages, 1);
+  await timed(once, WARMUP_MS);
+  const rate = await timed(once, MEASURE_MS);
+  raw.close();
+  return { rate };
+}
+
+/** Bytes the heap (and array buffers) hold, after full collections. */
+async function liveBytes() {
+  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 3; i++) globalThis.gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * Retained bytes per held record: heap + array buffers after full GCs with one whole result
+ * referenced, minus the same measure before it (after two warm-up queries were dropped).
+ * `read`: every value is read once before measuring (a lazily decoding client may keep more).
+ */
+async function retained(c, query, read) {
+  readAll(await c.records(query));
+  readAll(await c.records(query));
+  const before = await liveBytes();
+  const held = await c.records(query);
+  if (read) readAll(held);
+  const after = await liveBytes();
+  if (held.length !== ROWS) throw new Error(`expected ${ROWS} records, got ${held.length}`);
+  return (after - before) / held.length;
+}
+
+/**
+ * One result of STREAM_ROWS rows through the iterator, every value read: the growth of the
+ * client's RSS from the first 10% of the stream (the steady state) to the highest sample.
+ */
+async function streamRss(c) {
+  const step = 100_000;
+  let base = 0;
+  let peak = 0;
+  let n = 0;
+  const t0 = performance.now();
+  await c.iterate('STREAM', { n: STREAM_ROWS }, (count) => {
+    if (count % step !== 0) return;
+    const rss = process.memoryUsage.rss();
+    if (count === STREAM_ROWS / 10) base = rss;
+    if (count >= STREAM_ROWS / 10) peak = Math.max(peak, rss);
+    n = count;
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return { growthMb: (peak - base) / 2 ** 20, rowsPerSecond: n / seconds };
 }
 
 async function clientMain(which, workload, port) {
@@ -187,7 +337,18 @@ async function clientMain(which, workload, port) {
   if (workload === 'all') fn = () => c.all('ROWS');
   else if (workload === 'iterate') fn = () => c.iterate('ROWS');
   else if (workload === 'nodes') fn = () => c.all('NODES');
-  else if (workload === 'memory' || workload === 'memory-iterate') {
+  else if (workload.startsWith('retained')) {
+    const query = workload.includes('nodes') ? 'NODES' : 'ROWS';
+    const bytes = await retained(c, query, workload.endsWith('-read'));
+    await c.close();
+    process.stdout.write(`${JSON.stringify({ rate: bytes })}\n`);
+    return;
+  } else if (workload === 'stream') {
+    const r = await streamRss(c);
+    await c.close();
+    process.stdout.write(`${JSON.stringify({ rate: r.growthMb, ...r })}\n`);
+    return;
+  } else if (workload === 'memory' || workload === 'memory-iterate') {
     // fixed work (not a timed loop, where the faster client would do more): 10 queries of 100k
     // rows, one after the other, all at once or through the iterator; the result is the peak
     // RSS of the process
@@ -209,11 +370,17 @@ async function clientMain(which, workload, port) {
     close = () => Promise.all(sessions.map((s) => s.close()));
   } else throw new Error(`unknown workload ${workload}`);
   await timed(fn, WARMUP_MS);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const rate = await timed(fn, MEASURE_MS);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await close();
   await c.close();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ rate, peakRssMb })}\n`);
+  // cpuRate: units per CPU-second of this process (a shared machine's load aside)
+  const cpuRate = (rate * wall) / ((cpu.user + cpu.system) / 1e6);
+  process.stdout.write(`${JSON.stringify({ rate, cpuRate, peakRssMb })}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,7 +388,9 @@ async function clientMain(which, workload, port) {
 
 function child(args) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--expose-gc', SELF, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (d) => {
       out += d;
@@ -245,7 +414,13 @@ function startServer() {
 export async function run() {
   const { port, proc } = await startServer();
   const rows = [];
+  const only = process.env.BENCH_WORKLOADS?.split(',');
+  const wanted = (w) => !only || only.includes(w);
+  const measure = async (args) => (await child([...args, `--port=${port}`])).rate;
   try {
+    // throughput, ours vs the official driver; `all` and `sequential` also alternate with
+    // their raw ceiling
+    const ceilings = { all: ['--raw'], sequential: ['--ping-pong'] };
     const workloads = [
       ['all', '100k rows [int, string, float], all at once', 'records/s'],
       ['iterate', '100k rows [int, string, float], async iterator', 'records/s'],
@@ -253,69 +428,119 @@ export async function run() {
       ['sequential', 'RETURN 1, sequential, one session', 'queries/s'],
       ['concurrent', `RETURN 1, ${CONCURRENCY} concurrent sessions`, 'queries/s'],
     ];
-    const only = process.env.BENCH_WORKLOADS?.split(',');
     for (const [w, label, unit] of workloads) {
-      if (only && !only.includes(w)) continue;
+      if (!wanted(w)) continue;
       const a = [];
       const b = [];
+      const c = [];
       for (let i = 0; i < RUNS; i++) {
-        const x = await child(['--client=ours', `--workload=${w}`, `--port=${port}`]);
-        const y = await child(['--client=theirs', `--workload=${w}`, `--port=${port}`]);
-        a.push(x.rate);
-        b.push(y.rate);
+        a.push(await measure(['--client=ours', `--workload=${w}`]));
+        b.push(await measure(['--client=theirs', `--workload=${w}`]));
+        if (ceilings[w]) c.push(await measure(ceilings[w]));
       }
+      const ours = median(a);
       rows.push(
         row({
           suite: 'client',
           workload: label,
           op: w,
           unit,
-          ours: median(a),
+          ours,
           peer: 'neo4j-driver',
           theirs: median(b),
         }),
       );
+      if (w === 'all')
+        rows.push(
+          row({
+            suite: 'client',
+            workload: '100k rows, all at once vs the raw socket ceiling (same bytes, not decoded)',
+            op: 'raw-ceiling',
+            unit,
+            ours,
+            peer: 'raw socket',
+            theirs: median(c),
+          }),
+        );
+      if (w === 'sequential')
+        rows.push(
+          row({
+            suite: 'client',
+            workload: 'RETURN 1, sequential vs the raw ping-pong ceiling (same bytes, not decoded)',
+            op: 'ping-pong-ceiling',
+            unit,
+            ours,
+            peer: 'raw ping-pong',
+            theirs: median(c),
+          }),
+        );
     }
-    if (only && !only.includes('memory')) return rows;
-    for (const [w, label] of [
-      ['memory', '10 x 100k rows all at once: peak RSS of the client process'],
-      ['memory-iterate', '10 x 100k rows through the iterator: peak RSS of the client process'],
-    ]) {
-      const ma = [];
-      const mb = [];
+    // memory: bytes per held record, then peak RSS of fixed work (lower is better)
+    const memory = [
+      ['retained', 'bytes per held record, 100k rows [int, string, float]', 'B/record'],
+      [
+        'retained-read',
+        'bytes per held record, 100k rows [int, string, float], every value read',
+        'B/record',
+      ],
+      ['retained-nodes', 'bytes per held record, 100k rows holding a Node', 'B/record'],
+      [
+        'retained-nodes-read',
+        'bytes per held record, 100k rows holding a Node, every value read',
+        'B/record',
+      ],
+      ['memory', '10 x 100k rows all at once: peak RSS of the client process', 'MB'],
+      [
+        'memory-iterate',
+        '10 x 100k rows through the iterator: peak RSS of the client process',
+        'MB',
+      ],
+    ];
+    for (const [w, label, unit] of memory) {
+      if (!wanted(w)) continue;
+      const a = [];
+      const b = [];
       for (let i = 0; i < RUNS; i++) {
-        ma.push((await child(['--client=ours', `--workload=${w}`, `--port=${port}`])).peakRssMb);
-        mb.push((await child(['--client=theirs', `--workload=${w}`, `--port=${port}`])).peakRssMb);
+        a.push(await measure(['--client=ours', `--workload=${w}`]));
+        b.push(await measure(['--client=theirs', `--workload=${w}`]));
       }
+      const op = w === 'memory' ? 'peak-rss' : w === 'memory-iterate' ? 'peak-rss-iterate' : w;
       rows.push(
         row({
           suite: 'client',
           workload: label,
-          op: w === 'memory' ? 'peak-rss' : 'peak-rss-iterate',
-          unit: 'MB',
-          ours: median(ma),
+          op,
+          unit,
+          ours: median(a),
           peer: 'neo4j-driver',
-          theirs: median(mb),
+          theirs: median(b),
           higherIsBetter: false,
         }),
       );
     }
-    if (only && !only.includes('raw')) return rows;
-    const raw = [];
-    for (let i = 0; i < RUNS; i++) raw.push((await child(['--raw', `--port=${port}`])).rate);
-    const ceiling = median(raw);
-    const ours = rows.find((r) => r.op === 'all')?.ours ?? Number.NaN;
-    rows.push(
-      row({
-        suite: 'client',
-        workload: '100k rows: raw socket ceiling (same bytes, no decoding) vs ours all at once',
-        op: 'raw-ceiling',
-        unit: 'records/s',
-        ours,
-        peer: 'raw socket',
-        theirs: ceiling,
-      }),
-    );
+    // scale: one long result through both ends; the reference is the allowed growth
+    if (wanted('stream')) {
+      const g = [];
+      for (let i = 0; i < STREAM_RUNS; i++) {
+        const r = await child(['--client=ours', '--workload=stream', `--port=${port}`]);
+        console.error(
+          `stream: ${STREAM_ROWS} rows at ${Math.round(r.rowsPerSecond)} rows/s, RSS +${r.growthMb.toFixed(1)} MB`,
+        );
+        g.push(r.growthMb);
+      }
+      rows.push(
+        row({
+          suite: 'client',
+          workload: `one result of ${STREAM_ROWS / 1e6}M rows through the iterator: client RSS growth after the first 10%`,
+          op: 'stream-rss',
+          unit: 'MB',
+          ours: Math.max(median(g), 0.1),
+          peer: 'limit',
+          theirs: STREAM_RSS_LIMIT_MB,
+          higherIsBetter: false,
+        }),
+      );
+    }
   } finally {
     proc.kill('SIGTERM');
   }
@@ -327,6 +552,9 @@ if (process.argv[1] === SELF) {
   if (process.argv.includes('--server')) await serveForever();
   else if (process.argv.includes('--raw')) {
     const r = await rawCeiling(Number(arg('port')));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else if (process.argv.includes('--ping-pong')) {
+    const r = await rawPingPong(Number(arg('port')));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   } else if (arg('client')) await clientMain(arg('client'), arg('workload'), Number(arg('port')));
 }

@@ -1,5 +1,8 @@
 // Codec suite: @bolt/packstream (+ @bolt/chunking) vs the official neo4j-driver packstream and vs
 // msgpackr on the closest equivalent shape. Same data for all; encode and decode; median of runs.
+// Every workload that holds strings is also measured against the string FLOOR: only its strings,
+// turned from their UTF-8 bytes into strings (decode) or back (encode) by the platform's fastest
+// primitive, one call per string (see stringFloor()).
 // Usage: pnpm bench codec   (builds the packages first; the suite imports the BUILT dist)
 import { createRequire } from 'node:module';
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
@@ -69,6 +72,119 @@ function official() {
   };
 }
 
+// ------------------------------------------------------------------------------------------
+// the string floor
+
+/** Every string a PackStream value carries (map keys included), in wire order. */
+function stringsOf(value, out = []) {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringsOf(v, out);
+  else if (value instanceof Node) {
+    stringsOf(value.labels, out);
+    stringsOf(value.properties, out);
+    out.push(value.elementId);
+  } else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      stringsOf(v, out);
+    }
+  return out;
+}
+
+/**
+ * The floor of a workload's string work: its strings alone, through the platform's primitives
+ * with nothing else to do (no markers, no values around them, offsets known in advance). Decode:
+ * `TextDecoder#decode`, Node's `Buffer#utf8Slice`, or `latin1Slice` for the ASCII strings and
+ * `utf8Slice` for the others. Encode: `TextEncoder#encodeInto`, `Buffer#utf8Write`, or
+ * `latin1Write`/`utf8Write` the same way. Each variant is timed briefly and the fastest is
+ * the floor (its name is the row's peer). Returns [op, name, fn] with fn returning `units`.
+ */
+async function stringFloor(strings, units) {
+  const te = new TextEncoder();
+  const td = new TextDecoder();
+  const parts = strings.map((s) => te.encode(s));
+  const total = parts.reduce((n, b) => n + b.length, 0);
+  const bytes = Buffer.alloc(total);
+  const offsets = new Int32Array(parts.length + 1);
+  let p = 0;
+  parts.forEach((b, i) => {
+    offsets[i] = p;
+    bytes.set(b, p);
+    p += b.length;
+  });
+  offsets[parts.length] = p;
+  const ascii = Uint8Array.from(strings, (s, i) => (parts[i].length === s.length ? 1 : 0));
+  const out = Buffer.alloc(total + 64);
+  const n = strings.length;
+  const decoders = [
+    [
+      'TextDecoder',
+      () => {
+        for (let i = 0; i < n; i++) td.decode(bytes.subarray(offsets[i], offsets[i + 1]));
+        return units;
+      },
+    ],
+    [
+      'Buffer#utf8Slice',
+      () => {
+        for (let i = 0; i < n; i++) bytes.utf8Slice(offsets[i], offsets[i + 1]);
+        return units;
+      },
+    ],
+    [
+      'Buffer#latin1Slice/utf8Slice',
+      () => {
+        for (let i = 0; i < n; i++)
+          if (ascii[i] === 1) bytes.latin1Slice(offsets[i], offsets[i + 1]);
+          else bytes.utf8Slice(offsets[i], offsets[i + 1]);
+        return units;
+      },
+    ],
+  ];
+  const encoders = [
+    [
+      'TextEncoder#encodeInto',
+      () => {
+        let q = 0;
+        for (let i = 0; i < n; i++) q += te.encodeInto(strings[i], out.subarray(q)).written;
+        return units;
+      },
+    ],
+    [
+      'Buffer#utf8Write',
+      () => {
+        let q = 0;
+        for (let i = 0; i < n; i++) q += out.utf8Write(strings[i], q);
+        return units;
+      },
+    ],
+    [
+      'Buffer#latin1Write/utf8Write',
+      () => {
+        let q = 0;
+        for (let i = 0; i < n; i++)
+          q += ascii[i] === 1 ? out.latin1Write(strings[i], q) : out.utf8Write(strings[i], q);
+        return units;
+      },
+    ],
+  ];
+  const fastest = async (variants) => {
+    let best;
+    for (const [name, fn] of variants) {
+      await cpuThroughput(fn, 100);
+      const rate = await cpuThroughput(fn, 200);
+      if (!best || rate > best.rate) best = { name, fn, rate };
+    }
+    return best;
+  };
+  const d = await fastest(decoders);
+  const e = await fastest(encoders);
+  return [
+    ['encode', e.name, e.fn],
+    ['decode', d.name, d.fn],
+  ];
+}
+
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false });
 
@@ -113,6 +229,7 @@ function workloads() {
       name: '100k records [int,str20,float,bool,null]',
       unit: 'records/s',
       perItem: true,
+      strings: true,
       build() {
         const ours = [];
         const theirs = [];
@@ -131,6 +248,7 @@ function workloads() {
       name: '100k records [Node{id,2 labels,5 props}]',
       unit: 'records/s',
       perItem: true,
+      strings: true,
       build() {
         const ours = [];
         const theirs = [];
@@ -182,6 +300,7 @@ function workloads() {
     {
       name: '10k-entry map of strings',
       unit: 'MB/s',
+      strings: true,
       build() {
         const map = {};
         for (let i = 0; i < 10_000; i++)
@@ -192,6 +311,7 @@ function workloads() {
     {
       name: '1 MB ASCII strings',
       unit: 'MB/s',
+      strings: true,
       build() {
         const v = [strings(ASCII)];
         return { ours: v, theirs: v, plain: v };
@@ -200,6 +320,7 @@ function workloads() {
     {
       name: '1 MB multibyte strings',
       unit: 'MB/s',
+      strings: true,
       build() {
         const v = [strings(MULTI)];
         return { ours: v, theirs: v, plain: v };
@@ -290,12 +411,29 @@ export async function run() {
       return units;
     };
 
+    const floors = w.strings
+      ? await stringFloor(
+          w.ours.flatMap((v) => stringsOf(v)),
+          units,
+        )
+      : [];
     for (const [op, ours, theirs, mp] of [
       ['encode', encOurs, encTheirs, encMsgpackr],
       ['decode', decOurs, decTheirs, decMsgpackr],
     ]) {
       await cmp({ workload: w.name, op, unit: w.unit, ours, theirs, peer: 'neo4j-driver' });
       await cmp({ workload: w.name, op, unit: w.unit, ours, theirs: mp, peer: 'msgpackr' });
+      for (const [fop, name, floor] of floors) {
+        if (fop !== op) continue;
+        await cmp({
+          workload: w.name,
+          op,
+          unit: w.unit,
+          ours,
+          theirs: floor,
+          peer: `floor: ${name}`,
+        });
+      }
     }
   }
 

@@ -38,7 +38,7 @@ const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: hung`)), ms)),
   ]);
 
-describe('review: pool', () => {
+describe('pool', () => {
   it('a waiter that timed out while a replacement connection was opening does not leak the slot', async () => {
     fx = await memoryServer(testHandler(newSeen()));
     const f = fx;
@@ -68,7 +68,7 @@ describe('review: pool', () => {
   });
 });
 
-describe('review: Bolt 3 streams', () => {
+describe('Bolt 3 streams', () => {
   it('iterating with fetchSize -1 on Bolt 3 reads every record', async () => {
     const { d } = await setup({ versions: [{ major: 3, minor: 0 }], config: { fetchSize: -1 } });
     const s = d.session();
@@ -105,7 +105,7 @@ describe('review: Bolt 3 streams', () => {
   });
 });
 
-describe('review: results', () => {
+describe('results', () => {
   it('summary() in the middle of an iteration keeps the unread records readable by the iterator', async () => {
     const { d } = await setup({ config: { fetchSize: 10 } });
     const s = d.session();
@@ -121,7 +121,7 @@ describe('review: results', () => {
   });
 });
 
-describe('review: results (2)', () => {
+describe('results (2)', () => {
   it('starting the next query of a session while iterating keeps the rest for the iterator', async () => {
     const { d } = await setup({ config: { fetchSize: 10 } });
     const s = d.session();
@@ -137,7 +137,7 @@ describe('review: results (2)', () => {
   });
 });
 
-describe('review: TLS settings', () => {
+describe('TLS settings', () => {
   function recorder() {
     const seen: any[] = [];
     const netModule = {
@@ -174,7 +174,7 @@ describe('review: TLS settings', () => {
   });
 });
 
-describe('review: abort listeners', () => {
+describe('abort listeners', () => {
   it('a long-lived signal keeps no listeners after many operations', async () => {
     const { d } = await setup({ config: { fetchSize: 5, maxConnectionPoolSize: 2 } });
     const ac = new AbortController();
@@ -196,7 +196,7 @@ describe('review: abort listeners', () => {
   });
 });
 
-describe('review: liveness check', () => {
+describe('liveness check', () => {
   it('connectionLivenessCheckTimeoutMs 0 checks every reuse, however soon', async () => {
     const lines: string[] = [];
     const { d } = await setup({
@@ -211,7 +211,7 @@ describe('review: liveness check', () => {
   });
 });
 
-describe('review: aborts and closing', () => {
+describe('aborts and closing', () => {
   it('an auto-commit query aborted before it was sent is not run at all', async () => {
     const { d, seen } = await setup();
     const s = d.session();
@@ -250,7 +250,7 @@ describe('review: aborts and closing', () => {
   });
 });
 
-describe('review: routing context in neo4j:// URLs', () => {
+describe('routing context in neo4j:// URLs', () => {
   it('rejects duplicated, empty and value-less parameters instead of guessing', async () => {
     const { parseUrl } = await import('../src/index.js');
     expect(() => parseUrl('neo4j://db?region=eu&region=us')).toThrow(/duplicated.*region/i);
@@ -265,7 +265,7 @@ describe('review: routing context in neo4j:// URLs', () => {
   });
 });
 
-describe('review: a request that times out', () => {
+describe('a request that times out', () => {
   it('fails the requests queued behind it with a retryable connection-lost error, not its timeout', async () => {
     const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
     peer.onRequest = (req, p) => {
@@ -284,7 +284,7 @@ describe('review: a request that times out', () => {
   });
 });
 
-describe('review: concurrent next()', () => {
+describe('concurrent next()', () => {
   it('two next() calls made without waiting both resolve, in order', async () => {
     const { d } = await setup({ config: { fetchSize: 2 } });
     const s = d.session();
@@ -298,7 +298,7 @@ describe('review: concurrent next()', () => {
   });
 });
 
-describe('review: a BEGIN that cannot be encoded', () => {
+describe('a BEGIN that cannot be encoded', () => {
   it('beginTransaction rejects with a usage error; nothing runs outside a transaction; the connection is released', async () => {
     const { d, seen } = await setup();
     const s = d.session();
@@ -315,7 +315,7 @@ describe('review: a BEGIN that cannot be encoded', () => {
   });
 });
 
-describe('review: per-session credentials that cannot be encoded', () => {
+describe('per-session credentials that cannot be encoded', () => {
   it('fail that session with a usage error and leave the pool usable', async () => {
     const { d } = await setup();
     const bad = { scheme: 'basic', principal: 'x', credentials: Symbol('x') } as any;

@@ -3,7 +3,7 @@
 // request, in order; no RECORD outside a PULL; nothing after the connection closed; no internal
 // error; every transaction that began ends exactly once (commit or rollback). A safety net over
 // many interleavings: the precise races fixed in this review have their own tests
-// (review-interrupt), which random timing rarely hits.
+// (reset-interrupts.test.ts), which random timing rarely hits.
 
 import type { Request } from '@bolt/parser';
 import fc from 'fast-check';

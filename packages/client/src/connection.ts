@@ -1,11 +1,6 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
-import type {
-  FailedMessageWriter,
-  NetModule,
-  TlsClientOptions,
-  Transport,
-} from '@bolt/net-adapters';
-import { boltStructs, Decoder, type IntegerMode, type StructSpec } from '@bolt/packstream';
+import type { Transport } from '@bolt/net-adapters';
+import { boltStructs, Decoder } from '@bolt/packstream';
 import {
   type BoltFeatures,
   type BoltVersion,
@@ -16,14 +11,12 @@ import {
   interrupt,
   LOG_FORMAT,
   MessageCodec,
-  ProtocolError,
   type Request,
   type ServerState,
   type StructsFor,
   SUPPORTED_VERSIONS,
   type SuccessMetadata,
   transition,
-  type VersionProposal,
 } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
 import {
@@ -35,90 +28,30 @@ import {
   SESSION_EXPIRED,
   usageError,
 } from './bolt-error.js';
+import {
+  combineSignals,
+  refused,
+  whatToCheck,
+  wrongFailure,
+  wrongSuccess,
+} from './connection-checks.js';
+import {
+  CLIENT_PRODUCT,
+  CLIENT_PROPOSALS,
+  type ConnectionOptions,
+  LEGACY_PROPOSALS,
+  type ResponseObserver,
+} from './connection-options.js';
 import type { Logger } from './logger.js';
-import { hasFilter, type NotificationFilter, notificationExtra } from './notification-filter.js';
-import { VERSION } from './version.js';
+import { hasFilter, notificationExtra } from './notification-filter.js';
 
-/** The product name sent in `bolt_agent` and the default `user_agent`: `bolt-client/<version>`. */
-export const CLIENT_PRODUCT = `bolt-client/${VERSION}`;
-
-/** Receives the responses to one request, in order: RECORDs, then exactly one summary. */
-export interface ResponseObserver {
-  /** A RECORD (only PULL / PULL_ALL produce them). `fields` is owned by the receiver. */
-  onRecord?(fields: unknown[]): void;
-  /** The SUCCESS summary. */
-  onSuccess?(metadata: SuccessMetadata): void;
-  /** FAILURE; IGNORED (with the failure that caused it, or an `aborted` error after a RESET);
-   *  or the connection dying before the summary came. */
-  onFailure?(error: BoltError): void;
-}
-
-/** Options of {@link Connection.open}. */
-export interface ConnectionOptions {
-  /** How to reach the server (tcp, tls, websocket, memory, ...). Required. */
-  netModule: NetModule;
-  /** Server host name or IP address. Required. */
-  host: string;
-  /** Server port (Bolt's usual port is 7687). Required. */
-  port: number;
-  /** TLS settings handed to the net module. Default: none. */
-  tls?: TlsClientOptions;
-  /** Credentials, sent in LOGON (5.1+), HELLO (3–5.0) or INIT (1–2). Default `{scheme: 'none'}`. */
-  auth?: AuthToken;
-  /** `user_agent` (application identity, "Name/Version"). Default `CLIENT_PRODUCT`. */
-  userAgent?: string;
-  /** `bolt_agent` (driver identity, 5.3+). Default `{product: CLIENT_PRODUCT, language: 'JavaScript'}`. */
-  boltAgent?: { product: string; platform?: string; language?: string; language_details?: string };
-  /** `routing` in HELLO (4.1+): the routing context for `neo4j://`. Default: not sent (direct). */
-  routing?: Record<string, unknown> | null;
-  /** Driver-wide notification filter (HELLO, 5.2+). Default: server default. */
-  notificationFilter?: NotificationFilter;
-  /** The four handshake slots. Default: manifest v1, [5.8–5.0], [4.4–4.0], 3.0 (or, with
-   *  `legacyVersions`, [4.4–4.0], 3.0, 2.0, 1.0). */
-  protocolVersions?: readonly VersionProposal[];
-  /** Offer Bolt 1 and 2 (old servers such as asyncbolt's). Default false. */
-  legacyVersions?: boolean;
-  /** Ask 4.3/4.4 servers for the `utc` DateTime patch. Default true. */
-  utcPatch?: boolean;
-  /** Give up when the transport (TCP, TLS) is not connected within this many ms; without a
-   *  `signal`, this also bounds the handshake and authentication. Default 30000. */
-  connectTimeoutMs?: number;
-  /** Abort opening: connecting, the handshake and authentication (a pool passes its
-   *  acquisition deadline here). */
-  signal?: AbortSignal;
-  /** Integers come back as `number` when safe and `bigint` beyond (`'auto'`, default), or always `bigint`. */
-  integers?: IntegerMode;
-  /** Honour the server's `connection.recv_timeout_seconds` hint. Default true. */
-  honourRecvTimeout?: boolean;
-  /** Largest message accepted from the server, in bytes. Default 64 MiB. */
-  maxMessageSize?: number;
-  /** Custom structure types: specs (tag, field count, `hydrate`, and `type` + `dehydrate` to
-   *  send your class) added over the Bolt types of the negotiated version, or a `StructsFor`
-   *  from `customStructs(specs)` (`@bolt/parser`). Default: the Bolt types only (unknown tags
-   *  come back as `Structure`). */
-  structs?: readonly StructSpec<any>[] | StructsFor;
-  /** Where messages from the server that fail to decode are written (raw bytes and a report):
-   *  a `failedMessageWriter()` of `@bolt/net-adapters`. Default: none. */
-  failedMessages?: FailedMessageWriter;
-  /** Logger; with `debug`, every message sent and received is logged (credentials redacted). */
-  logger?: Logger;
-}
-
-/** Default slots: manifest (reaches 5.7+/6.x), [5.8–5.0], [4.4–4.0] (servers that ignore the
- *  range byte see exactly 4.4), 3.0. */
-export const CLIENT_PROPOSALS: readonly VersionProposal[] = Object.freeze([
-  { manifest: 1 },
-  { major: 5, minor: 8, range: 8 },
-  { major: 4, minor: 4, range: 4 },
-  { major: 3, minor: 0 },
-]);
-/** With `legacyVersions`: [4.4–4.0], 3.0, 2.0, 1.0. */
-export const LEGACY_PROPOSALS: readonly VersionProposal[] = Object.freeze([
-  { major: 4, minor: 4, range: 4 },
-  { major: 3, minor: 0 },
-  { major: 2, minor: 0 },
-  { major: 1, minor: 0 },
-]);
+export {
+  CLIENT_PRODUCT,
+  CLIENT_PROPOSALS,
+  type ConnectionOptions,
+  LEGACY_PROPOSALS,
+  type ResponseObserver,
+} from './connection-options.js';
 
 const NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
 
@@ -1001,107 +934,3 @@ export class Connection {
 }
 
 const NO_OBSERVER: ResponseObserver = {};
-
-/** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
- *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const t = AbortSignal.timeout(timeoutMs);
-  if (!signal) return t;
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, t]);
-  const combined = new AbortController();
-  if (signal.aborted) {
-    combined.abort(signal.reason);
-    return combined.signal;
-  }
-  const onSignal = () => combined.abort(signal.reason);
-  const onTimeout = () => combined.abort(t.reason);
-  signal.addEventListener('abort', onSignal, { once: true });
-  t.addEventListener('abort', onTimeout, { once: true });
-  // Leave nothing behind on a long-lived caller signal once either side has fired.
-  combined.signal.addEventListener(
-    'abort',
-    () => {
-      signal.removeEventListener('abort', onSignal);
-      t.removeEventListener('abort', onTimeout);
-    },
-    { once: true },
-  );
-  return combined.signal;
-}
-
-/** The hint a failed connect ends with: what to check, by transport error code. */
-function whatToCheck(e: unknown): string {
-  switch ((e as { code?: unknown })?.code) {
-    case 'CONNECT_REFUSED':
-      return '. Check that the server is running and listens on this host and port (Bolt is usually 7687)';
-    case 'CONNECT_TIMEOUT':
-      return '. Check the host and port, and that no firewall drops the connection';
-    case 'CONNECT_FAILED':
-      return '. Check the host name and port, and that the server is reachable from here';
-    case 'TLS':
-      return /may not speak TLS/.test(String((e as Error).message))
-        ? ''
-        : ". Check the server's certificate and the trust settings (bolt+s:// trusts the system CAs, bolt+ssc:// any certificate, tls.ca a custom CA)";
-    default:
-      return '';
-  }
-}
-
-/** The query types a summary may name (`type`): read, write, read-write, schema. */
-const QUERY_TYPES = new Set(['r', 'w', 'rw', 's']);
-
-/** What is wrong with a SUCCESS answering `type`, or undefined: the fields a client relies on
- *  must have their documented types. */
-function wrongSuccess(type: Request['type'], md: Record<string, unknown>): string | undefined {
-  if (type === 'RUN' && md.fields !== undefined) {
-    const f = md.fields;
-    if (!Array.isArray(f) || !f.every((k) => typeof k === 'string'))
-      return `fields is ${describeValue(f)}, not a list of strings`;
-  }
-  if (md.has_more !== undefined && typeof md.has_more !== 'boolean')
-    return `has_more is ${describeValue(md.has_more)}, not a boolean`;
-  if (md.bookmark !== undefined && typeof md.bookmark !== 'string')
-    return `bookmark is ${describeValue(md.bookmark)}, not a string`;
-  if (md.type !== undefined && !QUERY_TYPES.has(md.type as string))
-    return `type is ${describeValue(md.type)}, not one of "r", "w", "rw", "s"`;
-  return undefined;
-}
-
-/** What is wrong with a FAILURE, or undefined: its code and message must be strings. */
-function wrongFailure(md: Record<string, unknown>): string | undefined {
-  for (const key of ['neo4j_code', 'code', 'message'])
-    if (md[key] !== undefined && typeof md[key] !== 'string')
-      return `${key} is ${describeValue(md[key])}, not a string`;
-  return undefined;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'object') return 'a map';
-  return `${typeof v} ${String(v)}`;
-}
-
-function refused(e: unknown, address: string): BoltError {
-  if (ProtocolError.isInstance(e)) {
-    const what =
-      e.code === 'HTTP_SERVER'
-        ? 'is an HTTP server, not Bolt'
-        : e.code === 'NO_COMMON_VERSION'
-          ? 'supports no Bolt version this client offers'
-          : 'answered the Bolt handshake with invalid bytes';
-    return new BoltError(`${address} ${what}: ${e.message}`, {
-      kind: 'protocol-refused',
-      code: PROTOCOL_ERROR,
-      retryable: false,
-      cause: e,
-    });
-  }
-  return new BoltError(`handshake with ${address} failed: ${(e as Error).message}`, {
-    kind: 'protocol-refused',
-    code: PROTOCOL_ERROR,
-    retryable: false,
-    cause: e,
-  });
-}

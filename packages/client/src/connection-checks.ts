@@ -1,0 +1,113 @@
+import { ProtocolError, type Request } from '@bolt/parser';
+import { BoltError, PROTOCOL_ERROR } from './bolt-error.js';
+
+// Helpers of Connection that hold no connection state: the combined abort signal of opening,
+// the hint a failed connect ends with, the checks on a server's SUCCESS and FAILURE, and the
+// error for a refused handshake.
+
+/** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
+ *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */
+export function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const t = AbortSignal.timeout(timeoutMs);
+  if (!signal) return t;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, t]);
+  const combined = new AbortController();
+  if (signal.aborted) {
+    combined.abort(signal.reason);
+    return combined.signal;
+  }
+  const onSignal = () => combined.abort(signal.reason);
+  const onTimeout = () => combined.abort(t.reason);
+  signal.addEventListener('abort', onSignal, { once: true });
+  t.addEventListener('abort', onTimeout, { once: true });
+  // Leave nothing behind on a long-lived caller signal once either side has fired.
+  combined.signal.addEventListener(
+    'abort',
+    () => {
+      signal.removeEventListener('abort', onSignal);
+      t.removeEventListener('abort', onTimeout);
+    },
+    { once: true },
+  );
+  return combined.signal;
+}
+
+/** The hint a failed connect ends with: what to check, by transport error code. */
+export function whatToCheck(e: unknown): string {
+  switch ((e as { code?: unknown })?.code) {
+    case 'CONNECT_REFUSED':
+      return '. Check that the server is running and listens on this host and port (Bolt is usually 7687)';
+    case 'CONNECT_TIMEOUT':
+      return '. Check the host and port, and that no firewall drops the connection';
+    case 'CONNECT_FAILED':
+      return '. Check the host name and port, and that the server is reachable from here';
+    case 'TLS':
+      return /may not speak TLS/.test(String((e as Error).message))
+        ? ''
+        : ". Check the server's certificate and the trust settings (bolt+s:// trusts the system CAs, bolt+ssc:// any certificate, tls.ca a custom CA)";
+    default:
+      return '';
+  }
+}
+
+/** The query types a summary may name (`type`): read, write, read-write, schema. */
+const QUERY_TYPES = new Set(['r', 'w', 'rw', 's']);
+
+/** What is wrong with a SUCCESS answering `type`, or undefined: the fields a client relies on
+ *  must have their documented types. */
+export function wrongSuccess(
+  type: Request['type'],
+  md: Record<string, unknown>,
+): string | undefined {
+  if (type === 'RUN' && md.fields !== undefined) {
+    const f = md.fields;
+    if (!Array.isArray(f) || !f.every((k) => typeof k === 'string'))
+      return `fields is ${describeValue(f)}, not a list of strings`;
+  }
+  if (md.has_more !== undefined && typeof md.has_more !== 'boolean')
+    return `has_more is ${describeValue(md.has_more)}, not a boolean`;
+  if (md.bookmark !== undefined && typeof md.bookmark !== 'string')
+    return `bookmark is ${describeValue(md.bookmark)}, not a string`;
+  if (md.type !== undefined && !QUERY_TYPES.has(md.type as string))
+    return `type is ${describeValue(md.type)}, not one of "r", "w", "rw", "s"`;
+  return undefined;
+}
+
+/** What is wrong with a FAILURE, or undefined: its code and message must be strings. */
+export function wrongFailure(md: Record<string, unknown>): string | undefined {
+  for (const key of ['neo4j_code', 'code', 'message'])
+    if (md[key] !== undefined && typeof md[key] !== 'string')
+      return `${key} is ${describeValue(md[key])}, not a string`;
+  return undefined;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'a map';
+  return `${typeof v} ${String(v)}`;
+}
+
+export function refused(e: unknown, address: string): BoltError {
+  if (ProtocolError.isInstance(e)) {
+    const what =
+      e.code === 'HTTP_SERVER'
+        ? 'is an HTTP server, not Bolt'
+        : e.code === 'NO_COMMON_VERSION'
+          ? 'supports no Bolt version this client offers'
+          : 'answered the Bolt handshake with invalid bytes';
+    return new BoltError(`${address} ${what}: ${e.message}`, {
+      kind: 'protocol-refused',
+      code: PROTOCOL_ERROR,
+      retryable: false,
+      cause: e,
+    });
+  }
+  return new BoltError(`handshake with ${address} failed: ${(e as Error).message}`, {
+    kind: 'protocol-refused',
+    code: PROTOCOL_ERROR,
+    retryable: false,
+    cause: e,
+  });
+}

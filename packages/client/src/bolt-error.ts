@@ -8,7 +8,7 @@ import {
   failureFromMetadata,
   GENERAL_GQL_STATUS,
   isRetryable,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 
 const MARKER = Symbol.for('@bolt/client/BoltError');
 

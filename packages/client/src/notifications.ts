@@ -9,7 +9,7 @@ import {
   isNotificationStatus,
   type SuccessMetadata,
   statusesFromNotifications,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 
 export interface InputPosition {
   offset: number;

@@ -9,7 +9,7 @@ import {
   ProtocolError,
   type Request,
   type Response,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { framed } from './support.js';
 
 function collect(options: Omit<BoltFeedParserOptions, 'onMessage'>) {

@@ -18,7 +18,7 @@ import {
   MessageCodec,
   type Request,
   SUPPORTED_VERSIONS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import vectors from './fixtures/vectors.json';
 import { unframe } from './support.js';
 

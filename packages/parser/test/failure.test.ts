@@ -9,7 +9,7 @@ import {
   isRetryable,
   MessageCodec,
   SUPPORTED_VERSIONS,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const PRE_GQL = { gqlErrors: false };
 const GQL = { gqlErrors: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessage, LOG_FORMAT } from '../src/index.js';
+import { formatMessage, LOG_FORMAT } from '../src/internal.js';
 
 describe('formatMessage', () => {
   it('hides credentials, passwords, tokens and tickets at any depth, in any case', () => {

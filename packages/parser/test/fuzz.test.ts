@@ -11,7 +11,7 @@ import {
   type Request,
   ServerHandshake,
   SUPPORTED_VERSIONS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import vectors from './fixtures/vectors.json';
 import { unframe } from './support.js';
 

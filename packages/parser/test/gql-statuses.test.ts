@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationStatus, outcomeStatus, statusesFromNotifications } from '../src/index.js';
+import { notificationStatus, outcomeStatus, statusesFromNotifications } from '../src/internal.js';
 
 const DEFAULTS = { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' };
 

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BoltVersion, hex, ServerHandshake } from '../src/index.js';
+import { type BoltVersion, hex, ServerHandshake } from '../src/internal.js';
 
 const require = createRequire(import.meta.url);
 

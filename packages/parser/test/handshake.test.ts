@@ -16,7 +16,7 @@ import {
   ServerHandshake,
   SUPPORTED_VERSIONS,
   type VersionProposal,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const v = (major: number, minor = 0): BoltVersion => ({ major, minor });
 const r = (major: number, minor: number, range: number): VersionProposal => ({

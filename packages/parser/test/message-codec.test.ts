@@ -8,7 +8,7 @@ import {
   MessageCodec,
   ProtocolError,
   type Request,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { framed, unframe } from './support.js';
 
 const v = (major: number, minor = 0): BoltVersion => ({ major, minor });

@@ -8,7 +8,7 @@ import {
   type Request,
   type Response,
   SUPPORTED_VERSIONS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import vectors from './fixtures/vectors.json';
 import { framed, unframe, versionsIn } from './support.js';
 

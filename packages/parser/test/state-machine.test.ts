@@ -10,7 +10,7 @@ import {
   type ServerState,
   SUPPORTED_VERSIONS,
   transition,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 // The transition tables of BOLT.md §7.2 (5.1+) and its notes for older versions, written out
 // row by row. A state missing from a row is a protocol violation ("viol." in the spec).

@@ -1,5 +1,5 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
-import { atLeast, type BoltVersion, fromHex, SUPPORTED_VERSIONS } from '../src/index.js';
+import { atLeast, type BoltVersion, fromHex, SUPPORTED_VERSIONS } from '../src/internal.js';
 
 /**
  * Supported versions in a range like "3-" (3.0 and later), "1-2" (1.x to 2.x), "4.3-4.4".

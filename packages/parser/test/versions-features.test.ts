@@ -7,7 +7,7 @@ import {
   isForbiddenVersion,
   parseVersion,
   SUPPORTED_VERSIONS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { versionsIn } from './support.js';
 
 describe('versions', () => {

@@ -10,7 +10,7 @@ import {
   isRetryable,
   MAX_CAUSE_DEPTH,
   UNKNOWN_ERROR_CODE,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 
 export { type ErrorClassification, type FailureShape, GENERAL_GQL_STATUS, UNKNOWN_ERROR_CODE };
 

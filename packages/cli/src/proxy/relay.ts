@@ -16,7 +16,7 @@ import {
   LOG_FORMAT,
   type Request,
   type Response,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 import { ScriptRecorder } from './script-recorder.js';
 
 export interface RelayOptions {

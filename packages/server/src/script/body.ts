@@ -23,7 +23,7 @@ import {
   REQUEST_TYPES,
   type RequestType,
   requestInVersion,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 import type { Fail } from './errors.js';
 import { compilePython, parseHex } from './head.js';
 import { readJsonValues } from './json.js';

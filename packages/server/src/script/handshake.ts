@@ -5,7 +5,7 @@
  * server expands ranges too. A 4.2 script also accepts a client that offers 4.1 (they are the
  * same protocol). The answer is `00 00 minor major`, or `00 00 00 00` when nothing fits.
  */
-import { type BoltVersion, encodeVersion, features, isVersionIn } from '@bolt/parser';
+import { type BoltVersion, encodeVersion, features, isVersionIn } from '@bolt/parser/internal';
 
 /** The version to answer, or undefined when none of the 16 proposal bytes fits the script. */
 export function chooseVersion(proposals: Uint8Array, script: BoltVersion): BoltVersion | undefined {

@@ -17,7 +17,7 @@ import {
   requestInVersion,
   ServerHandshake,
   SIGNATURE,
-} from '@bolt/parser';
+} from '@bolt/parser/internal';
 import type { ServerAction } from './body.js';
 import { ScriptFailure, type ScriptFailureCode } from './errors.js';
 import { formatScriptLine, formatValue, pythonFloat } from './format.js';

@@ -6,7 +6,7 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
 import { memoryPair, type Transport } from '@bolt/net-adapters';
 import { Decoder, Encoder, StructRegistry } from '@bolt/packstream';
-import { encodeClientHandshake, SIGNATURE } from '@bolt/parser';
+import { encodeClientHandshake, SIGNATURE } from '@bolt/parser/internal';
 import {
   parseScript,
   ScriptFailure,

@@ -84,93 +84,27 @@ export function recording<M extends NetModule | ListenerModule>(
   inner: M,
   options: RecordingOptions = {},
 ): Recorded<M> {
-  const maxEvents = options.maxEvents ?? 10_000;
-  const copy = options.copyBytes ?? true;
+  const events = new EventRing(options.maxEvents ?? 10_000, options.sink);
   const now = options.now ?? Date.now;
-  const ring: RecordedEvent[] = [];
-  let head = 0; // index of the oldest event once the ring is full
-  let dropped = 0;
+  const copy = options.copyBytes ?? true;
   let nextConnection = 1;
   let lastFailed: FailedMessage | undefined;
-
-  const record = (event: RecordedEvent) => {
-    if (options.sink) {
-      try {
-        options.sink(event);
-      } catch {
-        // A logging failure must not break the connection.
-      }
-    }
-    if (maxEvents <= 0) {
-      dropped++;
-      return;
-    }
-    if (ring.length < maxEvents) {
-      ring.push(event);
-    } else {
-      ring[head] = event;
-      head = (head + 1) % maxEvents;
-      dropped++;
-    }
-  };
-  const bytesOf = (chunk: Uint8Array) => (copy ? chunk.slice() : chunk);
-
-  const wrap = (transport: Transport, side: 'client' | 'server' = 'client'): Transport => {
-    const connection = nextConnection++;
-    const remoteAddress = transport.remoteAddress;
-    const base = () => ({ connection, side, remoteAddress, at: now() });
-    record({ ...base(), kind: 'open' });
-    void transport.closed.then((error) => record({ ...base(), kind: 'close', error }));
-    const wrapped: Transport = {
-      get remoteAddress() {
-        return transport.remoteAddress;
-      },
-      get localAddress() {
-        return transport.localAddress;
-      },
-      get encrypted() {
-        return transport.encrypted;
-      },
-      closed: transport.closed,
-      receive(handler: ReceiveHandler) {
-        transport.receive({
-          onData(chunk) {
-            record({ ...base(), kind: 'in', bytes: bytesOf(chunk) });
-            handler.onData(chunk);
-          },
-          onEnd(error) {
-            record({ ...base(), kind: 'end-in', error });
-            handler.onEnd(error);
-          },
-        });
-      },
-      write(chunk) {
-        const ok = transport.write(chunk);
-        record({ ...base(), kind: 'out', bytes: bytesOf(chunk) });
-        return ok;
-      },
-      drained: () => transport.drained(),
-      pause: () => transport.pause(),
-      resume: () => transport.resume(),
-      end() {
-        record({ ...base(), kind: 'end-out' });
-        transport.end();
-      },
-      destroy(error) {
-        record({ ...base(), kind: 'destroy', error });
-        transport.destroy(error);
-      },
-    };
-    return wrapped;
-  };
+  const wrap = (transport: Transport, side: 'client' | 'server' = 'client'): Transport =>
+    recordedTransport(transport, {
+      connection: nextConnection++,
+      side,
+      now,
+      copy,
+      record: (e) => events.record(e),
+    });
 
   const recorder: Recorder & { name: string } & Partial<NetModule & ListenerModule> = {
     name: `recording(${inner.name})`,
     get log() {
-      return ring.length < maxEvents ? ring.slice() : [...ring.slice(head), ...ring.slice(0, head)];
+      return events.inOrder();
     },
     get dropped() {
-      return dropped;
+      return events.dropped;
     },
     get lastFailed() {
       return lastFailed;
@@ -190,9 +124,7 @@ export function recording<M extends NetModule | ListenerModule>(
     },
     wrap,
     clear() {
-      ring.length = 0;
-      head = 0;
-      dropped = 0;
+      events.clear();
     },
   };
   if ('connect' in inner && typeof inner.connect === 'function') {
@@ -209,4 +141,108 @@ export function recording<M extends NetModule | ListenerModule>(
       module.listen(listen, (transport) => onConnection(wrap(transport, 'server')));
   }
   return recorder as unknown as Recorded<M>;
+}
+
+/** The kept events: a bounded ring (the oldest dropped first, counted) and an optional sink. */
+class EventRing {
+  private readonly ring: RecordedEvent[] = [];
+  /** Index of the oldest event once the ring is full. */
+  private head = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly sink: ((event: RecordedEvent) => void) | undefined,
+  ) {}
+
+  record(event: RecordedEvent): void {
+    if (this.sink) {
+      try {
+        this.sink(event);
+      } catch {
+        // A logging failure must not break the connection.
+      }
+    }
+    if (this.maxEvents <= 0) {
+      this.dropped++;
+    } else if (this.ring.length < this.maxEvents) {
+      this.ring.push(event);
+    } else {
+      this.ring[this.head] = event;
+      this.head = (this.head + 1) % this.maxEvents;
+      this.dropped++;
+    }
+  }
+
+  inOrder(): RecordedEvent[] {
+    const { ring, head } = this;
+    return ring.length < this.maxEvents
+      ? ring.slice()
+      : [...ring.slice(head), ...ring.slice(0, head)];
+  }
+
+  clear(): void {
+    this.ring.length = 0;
+    this.head = 0;
+    this.dropped = 0;
+  }
+}
+
+interface RecordedTransportOptions {
+  connection: number;
+  side: 'client' | 'server';
+  now: () => number;
+  /** Record copies of the bytes (the caller may reuse its buffers). */
+  copy: boolean;
+  record(event: RecordedEvent): void;
+}
+
+/** `transport`, behaving exactly as before, with every byte and lifecycle step recorded. */
+function recordedTransport(transport: Transport, o: RecordedTransportOptions): Transport {
+  const { connection, side, now, record } = o;
+  const remoteAddress = transport.remoteAddress;
+  const base = () => ({ connection, side, remoteAddress, at: now() });
+  const bytesOf = (chunk: Uint8Array) => (o.copy ? chunk.slice() : chunk);
+  record({ ...base(), kind: 'open' });
+  void transport.closed.then((error) => record({ ...base(), kind: 'close', error }));
+  return {
+    get remoteAddress() {
+      return transport.remoteAddress;
+    },
+    get localAddress() {
+      return transport.localAddress;
+    },
+    get encrypted() {
+      return transport.encrypted;
+    },
+    closed: transport.closed,
+    receive(handler: ReceiveHandler) {
+      transport.receive({
+        onData(chunk) {
+          record({ ...base(), kind: 'in', bytes: bytesOf(chunk) });
+          handler.onData(chunk);
+        },
+        onEnd(error) {
+          record({ ...base(), kind: 'end-in', error });
+          handler.onEnd(error);
+        },
+      });
+    },
+    write(chunk) {
+      const ok = transport.write(chunk);
+      record({ ...base(), kind: 'out', bytes: bytesOf(chunk) });
+      return ok;
+    },
+    drained: () => transport.drained(),
+    pause: () => transport.pause(),
+    resume: () => transport.resume(),
+    end() {
+      record({ ...base(), kind: 'end-out' });
+      transport.end();
+    },
+    destroy(error) {
+      record({ ...base(), kind: 'destroy', error });
+      transport.destroy(error);
+    },
+  };
 }

@@ -38,35 +38,9 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
       const ws = await loadWs('websocketListener()', 'LISTEN_FAILED');
       const host = listen.host ?? '127.0.0.1';
       const encrypted = Boolean(listen.tls);
-      let server: Server;
-      try {
-        server = listen.tls
-          ? createHttpsServer({ cert: listen.tls.cert, key: listen.tls.key })
-          : createHttpServer();
-      } catch (error) {
-        throw new TransportError(
-          'LISTEN_FAILED',
-          `websocket listener cannot use the given cert/key: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-      const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-      // TCP connections still in their TLS/WebSocket handshake, by remote "host:port".
-      const pending = new Map<string, { socket: Socket; timer: ReturnType<typeof setTimeout> }>();
-      const track = (socket: Socket) => {
-        socket.on('error', () => {});
-        const key = formatAddress(socket.remoteAddress, socket.remotePort);
-        const timer = setTimeout(() => {
-          pending.delete(key);
-          socket.destroy();
-        }, handshakeTimeoutMs);
-        pending.set(key, { socket, timer });
-        socket.once('close', () => {
-          clearTimeout(timer);
-          if (pending.get(key)?.socket === socket) pending.delete(key);
-        });
-      };
-      server.on('connection', track);
+      const server = httpServer(listen);
+      const pending = new HandshakeDeadlines(options.handshakeTimeoutMs ?? 10_000);
+      server.on('connection', (socket: Socket) => pending.track(socket));
       server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
       server.on('request', (_req, res) => {
         res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
@@ -81,9 +55,7 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
       wss.on('error', () => {}); // the HTTP server's errors are reported by listen()
       wss.on('connection', (socket, request: IncomingMessage) => {
         const raw = request.socket;
-        const key = formatAddress(raw.remoteAddress, raw.remotePort);
-        clearTimeout(pending.get(key)?.timer);
-        pending.delete(key);
+        pending.done(raw);
         raw.setNoDelay(true);
         handOver(
           onConnection,
@@ -97,28 +69,7 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
         );
       });
 
-      await new Promise<void>((resolve, reject) => {
-        if (listen.signal?.aborted) {
-          reject(new TransportError('ABORTED', `listen on ${host}:${listen.port ?? 0} aborted`));
-          return;
-        }
-        const onError = (error: Error) =>
-          reject(
-            new TransportError(
-              'LISTEN_FAILED',
-              `websocket cannot listen on ${host}:${listen.port ?? 0}: ${error.message}`,
-              { cause: error },
-            ),
-          );
-        server.once('error', onError);
-        server.listen(listen.port ?? 0, host, () => {
-          server.off('error', onError);
-          server.on('error', () => {});
-          resolve();
-        });
-      });
-      const bound = server.address();
-      const port = typeof bound === 'object' && bound ? bound.port : (listen.port ?? 0);
+      const port = await listenOn(server, host, listen);
       let closing: Promise<void> | undefined;
       const close = () => {
         closing ??= new Promise<void>((done) => {
@@ -126,11 +77,7 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
           // Stop accepting; connections already handed out stay open (they are the owner's).
           wss.close();
           if (server.listening) server.close();
-          for (const { socket, timer } of pending.values()) {
-            clearTimeout(timer);
-            socket.destroy();
-          }
-          pending.clear();
+          pending.dropAll();
           done();
         });
         return closing;
@@ -140,4 +87,85 @@ export function websocketListener(options: WebSocketListenerOptions = {}): Liste
       return { name: 'websocket', address: { host, port }, close };
     },
   };
+}
+
+/** The HTTP(S) server the WebSocket server upgrades on; a bad cert/key is LISTEN_FAILED. */
+function httpServer(listen: ListenOptions): Server {
+  try {
+    return listen.tls
+      ? createHttpsServer({ cert: listen.tls.cert, key: listen.tls.key })
+      : createHttpServer();
+  } catch (error) {
+    throw new TransportError(
+      'LISTEN_FAILED',
+      `websocket listener cannot use the given cert/key: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Binds `server`; resolves the port bound, rejects LISTEN_FAILED or ABORTED. */
+async function listenOn(server: Server, host: string, listen: ListenOptions): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    if (listen.signal?.aborted) {
+      reject(new TransportError('ABORTED', `listen on ${host}:${listen.port ?? 0} aborted`));
+      return;
+    }
+    const onError = (error: Error) =>
+      reject(
+        new TransportError(
+          'LISTEN_FAILED',
+          `websocket cannot listen on ${host}:${listen.port ?? 0}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    server.once('error', onError);
+    server.listen(listen.port ?? 0, host, () => {
+      server.off('error', onError);
+      server.on('error', () => {});
+      resolve();
+    });
+  });
+  const bound = server.address();
+  return typeof bound === 'object' && bound ? bound.port : (listen.port ?? 0);
+}
+
+/** TCP connections still in their TLS/WebSocket handshake, by remote "host:port": each is
+ *  dropped unless it completes within the deadline. */
+class HandshakeDeadlines {
+  private readonly pending = new Map<
+    string,
+    { socket: Socket; timer: ReturnType<typeof setTimeout> }
+  >();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  track(socket: Socket): void {
+    socket.on('error', () => {});
+    const key = formatAddress(socket.remoteAddress, socket.remotePort);
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      socket.destroy();
+    }, this.timeoutMs);
+    this.pending.set(key, { socket, timer });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      if (this.pending.get(key)?.socket === socket) this.pending.delete(key);
+    });
+  }
+
+  /** The handshake of `socket` completed: no deadline any more. */
+  done(socket: Socket): void {
+    const key = formatAddress(socket.remoteAddress, socket.remotePort);
+    clearTimeout(this.pending.get(key)?.timer);
+    this.pending.delete(key);
+  }
+
+  dropAll(): void {
+    for (const { socket, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.pending.clear();
+  }
 }

@@ -76,28 +76,9 @@ export async function proxy(argv: string[], out: Output = defaultOutput()): Prom
         key: readFileSync(values['listen-key'] as string, 'utf8'),
       }
     : undefined;
-  const targetTls: TlsClientOptions | undefined =
-    values['target-tls'] || values['target-ca'] || values['target-trust-all']
-      ? values['target-trust-all']
-        ? { enabled: true, trust: 'all' }
-        : values['target-ca']
-          ? { enabled: true, trust: 'custom', ca: readFileSync(values['target-ca'], 'utf8') }
-          : { enabled: true, trust: 'system' }
-      : undefined;
+  const targetTls = targetTlsOf(values);
   const connector: NetModule = targetTls ? tls() : tcp();
-
-  const paint = painter(out.stdout);
-  const log = values.quiet
-    ? (line: string) => {
-        if (!/^\[#\d+\] [CS]: /.test(line)) out.stdout.write(`${line}\n`);
-      }
-    : (line: string) => {
-        const m = /^(\[#\d+\] )([CS]): (.*)$/.exec(line);
-        const text = m
-          ? `${paint('dim', m[1])}${paint(m[2] === 'C' ? 'cyan' : 'green', `${m[2]}:`)} ${m[3]}`
-          : line;
-        out.stdout.write(`${text}\n`);
-      };
+  const log = messageLog(out, values.quiet === true);
 
   let connections = 0;
   const relays = new Set<Promise<void>>();
@@ -139,6 +120,35 @@ export async function proxy(argv: string[], out: Output = defaultOutput()): Prom
   // let the connections in flight end (and their recordings be written), for a while
   await Promise.race([Promise.all(relays), new Promise((r) => setTimeout(r, 2000))]);
   return 0;
+}
+
+/** TLS towards the target, from `--target-tls`, `--target-ca` and `--target-trust-all`. */
+function targetTlsOf(values: {
+  'target-tls'?: boolean;
+  'target-ca'?: string;
+  'target-trust-all'?: boolean;
+}): TlsClientOptions | undefined {
+  if (values['target-trust-all']) return { enabled: true, trust: 'all' };
+  if (values['target-ca'])
+    return { enabled: true, trust: 'custom', ca: readFileSync(values['target-ca'], 'utf8') };
+  if (values['target-tls']) return { enabled: true, trust: 'system' };
+  return undefined;
+}
+
+/** Prints the relay's lines; message lines (`[#n] C: …`) coloured, or left out when quiet. */
+function messageLog(out: Output, quiet: boolean): (line: string) => void {
+  if (quiet)
+    return (line) => {
+      if (!/^\[#\d+\] [CS]: /.test(line)) out.stdout.write(`${line}\n`);
+    };
+  const paint = painter(out.stdout);
+  return (line) => {
+    const m = /^(\[#\d+\] )([CS]): (.*)$/.exec(line);
+    const text = m
+      ? `${paint('dim', m[1])}${paint(m[2] === 'C' ? 'cyan' : 'green', `${m[2]}:`)} ${m[3]}`
+      : line;
+    out.stdout.write(`${text}\n`);
+  };
 }
 
 /** A non-negative integer option, or undefined when absent. */

@@ -47,6 +47,57 @@ export const STUB_EXIT = {
 } as const;
 
 export async function stub(argv: string[], out: Output = defaultOutput()): Promise<number> {
+  const args = stubArgs(argv);
+  if (args.help) {
+    out.stdout.write(STUB_HELP);
+    return STUB_EXIT.ok;
+  }
+  const { address, file } = args;
+  const script = loadScript(file, out);
+  if (typeof script === 'number') return script;
+  let player: ScriptPlayer;
+  try {
+    player = new ScriptPlayer(script, {
+      idleTimeoutMs: 0,
+      log: args.verbose ? verboseLog(out) : undefined,
+    });
+  } catch (e) {
+    out.stderr.write(`Error while starting ${file}:\n${(e as Error).message}\n`);
+    return STUB_EXIT.badScript;
+  }
+  // from here on, an interrupt is ours to handle (before "Listening" is printed: testkit may
+  // interrupt as soon as it reads that line)
+  const interrupts = { count: 0, handle: (): void => {} };
+  const sigint = () => {
+    interrupts.count++;
+    interrupts.handle();
+  };
+  process.on('SIGINT', sigint);
+  try {
+    await player.listen(tcp(), address);
+  } catch (e) {
+    process.off('SIGINT', sigint);
+    out.stderr.write(`cannot listen on ${address.host}:${address.port}: ${(e as Error).message}\n`);
+    return STUB_EXIT.cannotListen;
+  }
+  const single = !script.allowRestart && !script.allowConcurrent;
+  const verdict = playVerdict(player, single ? args.timeoutS * 1000 : undefined, interrupts, out);
+  out.stdout.write('Listening\n');
+  const { forced, timedOut } = await verdict;
+  if (forced !== undefined) return forced;
+  await player.close();
+  return finalReport(player, file, timedOut, out);
+}
+
+interface StubArgs {
+  help: false;
+  verbose: boolean;
+  address: { host: string; port: number };
+  timeoutS: number;
+  file: string;
+}
+
+function stubArgs(argv: string[]): StubArgs | { help: true } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -57,10 +108,7 @@ export async function stub(argv: string[], out: Output = defaultOutput()): Promi
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    out.stdout.write(STUB_HELP);
-    return STUB_EXIT.ok;
-  }
+  if (values.help) return { help: true };
   if (positionals.length !== 1) throw new UsageError('expected exactly one SCRIPT');
   const address = parseAddress(
     values['listen-addr'] ?? process.env.BOLT_LISTEN_ADDR ?? ':17687',
@@ -69,11 +117,13 @@ export async function stub(argv: string[], out: Output = defaultOutput()): Promi
   const timeoutS = values.timeout === undefined ? 30 : Number(values.timeout);
   if (!(timeoutS > 0))
     throw new UsageError(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
+  return { help: false, verbose: values.verbose === true, address, timeoutS, file: positionals[0] };
+}
 
-  const file = positionals[0];
-  let script: Script;
+/** The parsed script, or the exit code after reporting why it cannot be read. */
+function loadScript(file: string, out: Output): Script | number {
   try {
-    script = parseScript(readFileSync(file, 'utf8'), { source: file });
+    return parseScript(readFileSync(file, 'utf8'), { source: file });
   } catch (e) {
     const message = ScriptSyntaxError.isInstance(e)
       ? e.message
@@ -81,75 +131,60 @@ export async function stub(argv: string[], out: Output = defaultOutput()): Promi
     out.stderr.write(`Error while parsing ${file}:\n${message}\n`);
     return STUB_EXIT.badScript;
   }
+}
 
+/** `--verbose`: each line of the conversation, stamped and labelled with both ports. */
+function verboseLog(out: Output): (line: string, c: ScriptConnection) => void {
   const paint = painter(out.stdout);
-  const log = values.verbose
-    ? (line: string, c: ScriptConnection) => {
-        if (line.startsWith('!! ')) return; // failures are reported at the end
-        out.stdout.write(
-          `${paint('dim', clock())}  [#${portHex(c.remoteAddress)}>#${portHex(c.localAddress)}]  ${line}\n`,
-        );
-      }
-    : undefined;
-  let player: ScriptPlayer;
-  try {
-    player = new ScriptPlayer(script, { idleTimeoutMs: 0, log });
-  } catch (e) {
-    out.stderr.write(`Error while starting ${file}:\n${(e as Error).message}\n`);
-    return STUB_EXIT.badScript;
-  }
-  // from here on, an interrupt is ours to handle (before "Listening" is printed: testkit may
-  // interrupt as soon as it reads that line)
-  let onInterrupt = (): void => {};
-  let interrupts = 0;
-  const sigint = () => {
-    interrupts++;
-    onInterrupt();
+  return (line, c) => {
+    if (line.startsWith('!! ')) return; // failures are reported at the end
+    out.stdout.write(
+      `${paint('dim', clock())}  [#${portHex(c.remoteAddress)}>#${portHex(c.localAddress)}]  ${line}\n`,
+    );
   };
-  process.on('SIGINT', sigint);
-  try {
-    await player.listen(tcp(), address);
-  } catch (e) {
-    process.off('SIGINT', sigint);
-    out.stderr.write(`cannot listen on ${address.host}:${address.port}: ${(e as Error).message}\n`);
-    return STUB_EXIT.cannotListen;
-  }
+}
 
-  const single = !script.allowRestart && !script.allowConcurrent;
-  let timedOut = false;
-  const verdict = new Promise<number | undefined>((resolve) => {
-    void player.ended.then(() => resolve(undefined));
-    const timer = single
-      ? setTimeout(() => {
-          if (player.connections === 0) {
-            timedOut = true;
-            resolve(undefined);
-          }
-        }, timeoutS * 1000)
-      : undefined;
+/**
+ * Settles when the run is over: the script ended, nobody connected within `timeoutMs` (single
+ * runs only), or SIGINTs (1st: finish the running scripts, 2nd: close all connections, 3rd: exit
+ * at once with `forced`).
+ */
+function playVerdict(
+  player: ScriptPlayer,
+  timeoutMs: number | undefined,
+  interrupts: { count: number; handle: () => void },
+  out: Output,
+): Promise<{ forced?: number; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    void player.ended.then(() => resolve({ timedOut: false }));
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (player.connections === 0) resolve({ timedOut: true });
+          }, timeoutMs);
     void player.ended.then(() => clearTimeout(timer));
-    onInterrupt = () => {
-      if (interrupts === 1) {
+    interrupts.handle = () => {
+      if (interrupts.count === 1) {
         out.stdout.write('1st SIGINT received. Trying to finish all running scripts.\n');
         void player
           .skipToEnd()
           .then(() => player.idle())
-          .then(() => resolve(undefined));
-      } else if (interrupts === 2) {
+          .then(() => resolve({ timedOut: false }));
+      } else if (interrupts.count === 2) {
         out.stdout.write('2nd SIGINT received. Closing all connections.\n');
-        void player.close().then(() => resolve(undefined));
+        void player.close().then(() => resolve({ timedOut: false }));
       } else {
         out.stdout.write('3rd SIGINT received. Hard exit.\n');
-        resolve(STUB_EXIT.interrupted);
+        resolve({ forced: STUB_EXIT.interrupted, timedOut: false });
       }
     };
-    if (interrupts > 0) onInterrupt(); // one arrived while binding
+    if (interrupts.count > 0) interrupts.handle(); // one arrived while binding
   });
-  out.stdout.write('Listening\n');
-  const forced = await verdict;
-  if (forced !== undefined) return forced;
-  await player.close();
+}
 
+/** Prints the mismatches (or why nothing ran) and picks the exit code. */
+function finalReport(player: ScriptPlayer, file: string, timedOut: boolean, out: Output): number {
   for (const failure of player.failures) {
     out.stdout.write(`Script mismatch in '${file}':\n${failure.message}\n\n`);
   }

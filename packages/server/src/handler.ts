@@ -4,7 +4,7 @@
  * (see {@link QueryFunction}).
  */
 
-import type { AuthToken } from '@bolt/parser';
+import type { AuthToken, RoutingServer, RoutingTable as WireRoutingTable } from '@bolt/parser';
 
 /** An authentication token as the client sent it (LOGON, or inline in HELLO/INIT up to 5.0):
  *  `scheme` (`'none'`, `'basic'`, `'bearer'`, `'kerberos'` or custom), `principal`,
@@ -110,13 +110,12 @@ export type RunReturn = RunResult | readonly Record<string, unknown>[];
 /** Role of a server in a routing table. */
 export type RoutingRole = 'ROUTE' | 'READ' | 'WRITE';
 
-/** The answer to ROUTE (4.3+) and to the routing procedures of older clients. */
-export interface RoutingTable {
+/** The answer to ROUTE (4.3+) and to the routing procedures of older clients: the wire's
+ *  routing table (`@bolt/parser`'s `RoutingTable`), narrowed to what a handler returns. */
+export interface RoutingTable extends Pick<WireRoutingTable, 'db'> {
   /** Seconds the client may cache the table. */
   ttl: number;
-  /** Database the table is for (sent to 4.4+). */
-  db?: string;
-  servers: { addresses: string[]; role: RoutingRole }[];
+  servers: (Pick<RoutingServer, 'addresses'> & { role: RoutingRole })[];
 }
 
 /** What `route` receives. */

@@ -1,4 +1,3 @@
-import type { RoutingTable as RouteTable } from '@bolt/parser';
 import { BoltError } from '../bolt-error.js';
 import type { RouteContext, RoutingTable, RunResult } from '../handler.js';
 import { readTransactionOptions, WorkContext } from '../query-context.js';
@@ -45,7 +44,7 @@ export class Routing {
         s.fail('ROUTE', badTable());
         return;
       }
-      const rt: RouteTable = { ttl: table.ttl, servers: servers(table) };
+      const rt: RoutingTable = { ttl: table.ttl, servers: servers(table) };
       if (s.features!.routeExtraMap)
         rt.db = table.db ?? routeContext.database ?? s.results.defaultDatabase();
       s.succeed('ROUTE', { rt });
@@ -109,7 +108,7 @@ export class Routing {
   }
 }
 
-function servers(t: RoutingTable): RouteTable['servers'] {
+function servers(t: RoutingTable): RoutingTable['servers'] {
   return t.servers.map((s) => ({ addresses: s.addresses, role: s.role }));
 }
 

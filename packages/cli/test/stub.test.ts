@@ -5,12 +5,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RECORDED_DIR } from '@bolt/test-support';
 import neo4j from 'neo4j-driver';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BoltProcess, boltBinary, freePort, runBolt } from './support.js';
 
-const recorded = fileURLToPath(new URL('../../client/test/recorded/', import.meta.url));
+const recorded = RECORDED_DIR;
 const dir = mkdtempSync(join(tmpdir(), 'bolt-stub-test-'));
 let binary: string;
 const running: BoltProcess[] = [];

@@ -2,8 +2,8 @@
  * Runs the `bolt` command as a process, built from the current source (the workspace packages
  * bundled in through their "source" entries, so no stale build is ever tested).
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,33 +113,4 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A self-signed certificate for 127.0.0.1 made with the `openssl` command, or why not (then
- *  the TLS test skips with that reason). */
-export function selfSignedCert(): { cert: string; key: string } | { skip: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'bolt-cli-tls-'));
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-      ].concat(
-        ['-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'],
-        ['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-      ),
-      { stdio: 'pipe', timeout: 20_000 },
-    );
-    return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') return { skip: 'no openssl command' };
-    throw e;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { selfSignedCert } from '@bolt/test-support';

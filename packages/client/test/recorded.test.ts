@@ -1,15 +1,15 @@
 /**
- * Recorded conversations: each script in ./recorded/ is a Neo4j exchange written in the
- * conformance suite's stub-script format, modelled on a named testkit script (see the first
- * line of each). The same scripts are replayed to the official `neo4j-driver` in
- * packages/server/test/script/player-drivers.test.ts, which proves they are what real drivers do.
- * Here our client plays the client side over TCP: the player fails on the first message our
- * client sends that the script does not allow, and our client must understand every answer.
+ * Recorded conversations: each script of `@bolt/test-support` (tools/test-support/recorded/) is a
+ * Neo4j exchange written in the conformance suite's stub-script format, modelled on a named
+ * testkit script (see the first line of each). The same scripts are replayed to the official
+ * `neo4j-driver` in packages/server/test/script/player-drivers.test.ts, which proves they are what
+ * real drivers do. Here our client plays the client side over TCP: the player fails on the first
+ * message our client sends that the script does not allow, and our client must understand every
+ * answer.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tcp } from '@bolt/net-adapters/node';
 import { parseScript, ScriptFailure, ScriptPlayer } from '@bolt/server/script';
+import { recordedScript } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AuthToken,
@@ -30,8 +30,6 @@ import {
   Time,
 } from '../src/index.js';
 
-const dir = fileURLToPath(new URL('./recorded/', import.meta.url));
-
 let players: ScriptPlayer[] = [];
 afterEach(async () => {
   await Promise.all(players.map((p) => p.close()));
@@ -45,7 +43,7 @@ async function play(
   options: { auth?: AuthToken; config?: Partial<DriverConfig> } = {},
 ): Promise<ScriptPlayer> {
   const lines: string[] = [];
-  const script = parseScript(readFileSync(`${dir}${name}`, 'utf8'), { source: name });
+  const script = parseScript(recordedScript(name), { source: name });
   const player = new ScriptPlayer(script, { idleTimeoutMs: 5000, log: (l) => lines.push(l) });
   players.push(player);
   const listener = await player.listen(tcp(), { port: 0 });

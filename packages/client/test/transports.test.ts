@@ -1,14 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Listener, tcp, tls, websocketListener, websocketNode } from '@bolt/net-adapters/node';
 import { type BoltServer, createServer } from '@bolt/server';
+import { selfSignedCert } from '@bolt/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, driver } from '../src/node.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
 
-let dir: string;
 let cert: string;
 let key: string;
 let server: BoltServer;
@@ -16,30 +12,9 @@ let seen: Seen;
 const listeners: Listener[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bolt-client-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  const made = selfSignedCert();
+  if ('skip' in made) throw new Error(made.skip);
+  ({ cert, key } = made);
   seen = newSeen();
   server = createServer({ handler: testHandler(seen) });
 });
@@ -47,7 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const l of listeners) await l.close();
   await server.close({ graceMs: 0 });
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function exercise(url: string, config: Parameters<typeof driver>[1] = {}) {

@@ -1,9 +1,9 @@
 import { connect as netConnect } from 'node:net';
+import { selfSignedCert } from '@bolt/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Listener, Transport } from '../src/index.js';
 import { tls } from '../src/node.js';
 import { collect, fnv1a, transportSuite, within } from '../src/testing.js';
-import { selfSignedCert } from './self-signed.js';
 import { silentListener } from './silent-listener.js';
 
 const made = selfSignedCert();

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
+import { selfSignedCert } from '@bolt/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import { type Listener, type Transport, TransportError, websocket } from '../src/index.js';
 import { websocketListener, websocketNode } from '../src/node.js';
 import { collect, transportSuite, within } from '../src/testing.js';
-import { selfSignedCert } from './self-signed.js';
 import { silentListener } from './silent-listener.js';
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -1,12 +1,12 @@
 // The official driver over TLS (bolt+ssc://, a self-signed certificate made with the openssl
 // CLI) and over WebSocket (the driver's browser bundle in headless Chromium), with TCP, TLS and
 // WebSocket listeners served by one server at the same time.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tcp, tls, websocketListener } from '@bolt/net-adapters/node';
+import { selfSignedCert } from '@bolt/test-support';
 import neo4j6 from 'neo4j-driver';
 import neo4j4 from 'neo4j-driver-4';
 import neo4j5 from 'neo4j-driver-5';
@@ -17,33 +17,13 @@ import { demoHandler, PASSWORD } from './support/demo-handler.js';
 const CHROMIUM = '/usr/bin/chromium';
 
 let server: BoltServer;
-let dir: string;
 const ports: Record<string, number> = {};
 const seen: { listener: string; encrypted: boolean; version: string | undefined }[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bolt-server-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  const made = selfSignedCert();
+  if ('skip' in made) throw new Error(made.skip);
+  const { cert, key } = made;
   const base = demoHandler();
   server = createServer({
     handler: {
@@ -71,7 +51,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close({ graceMs: 100 });
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('TLS (bolt+ssc://)', () => {

@@ -1,17 +1,15 @@
 /**
  * Several script players standing in for the members of a cluster, on one in-memory network:
  * each listens on a fixed port (9000 routers, 9010 readers, 9020 writers, as in the
- * conformance suite) and plays a script from test/recorded/routing/. A player of a script
- * without `!: ALLOW RESTART` takes one connection, and later connections are refused, as the
- * suite's stub server exits after its one conversation.
+ * conformance suite) and plays a script from the recorded conversations' routing/ folder
+ * (`@bolt/test-support`). A player of a script without `!: ALLOW RESTART` takes one connection,
+ * and later connections are refused, as the suite's stub server exits after its one
+ * conversation.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type ListenerModule, type MemoryNetwork, memoryNetwork } from '@bolt/net-adapters';
 import { parseScript, ScriptPlayer } from '@bolt/server/script';
+import { recordedScript } from '@bolt/test-support';
 import { auth, type Driver, type DriverConfig, driver } from '../../src/index.js';
-
-const dir = fileURLToPath(new URL('../recorded/routing/', import.meta.url));
 
 export const HOST = '127.0.0.1';
 /** The routing context of {@link StubCluster.driver}'s URL, as it travels in HELLO and ROUTE. */
@@ -26,7 +24,7 @@ export class StubCluster {
   /** Play `script` on `port`; `vars` add to the standard substitutions. */
   async start(port: number, script: string, vars: Record<string, string> = {}): Promise<void> {
     await this.stop(port);
-    const parsed = parseScript(readFileSync(`${dir}${script}`, 'utf8'), {
+    const parsed = parseScript(recordedScript(`routing/${script}`), {
       source: script,
       substitutions: { '#ROUTINGCTX#': ROUTING_CONTEXT, '#HOST#': HOST, ...vars },
     });

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   Date as BoltDate,
   DateTime,
@@ -24,9 +23,10 @@ import {
   type ScriptBlock,
   ScriptSyntaxError,
 } from '@bolt/server/script';
+import { RECORDED_DIR } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 
-const recorded = fileURLToPath(new URL('../../../client/test/recorded/', import.meta.url));
+const recorded = RECORDED_DIR;
 const scripts = readdirSync(recorded).filter((f) => f.endsWith('.script'));
 
 /** The fields of a one-line client script (patterns). */

@@ -1,22 +1,20 @@
 /**
- * The script player driven by the official Neo4j drivers over TCP. Each recorded script (kept
- * with the client's tests, which replay the same conversations through our client) is served
- * by the player, and a real `neo4j-driver` runs the scenario the script records. The player
- * fails on any message the script does not allow, so a pass proves the scripts are faithful to
- * what real drivers send, and the driver's assertions prove the player sends what Neo4j would.
+ * The script player driven by the official Neo4j drivers over TCP. Each recorded script (in
+ * `@bolt/test-support`; the client's tests replay the same conversations through our client) is
+ * served by the player, and a real `neo4j-driver` runs the scenario the script records. The
+ * player fails on any message the script does not allow, so a pass proves the scripts are
+ * faithful to what real drivers send, and the driver's assertions prove the player sends what
+ * Neo4j would.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tcp } from '@bolt/net-adapters/node';
 import { parseScript, type Script, ScriptFailure, ScriptPlayer } from '@bolt/server/script';
+import { recordedScript } from '@bolt/test-support';
 import neo4j6 from 'neo4j-driver';
 import neo4j4 from 'neo4j-driver-4';
 import neo4j5 from 'neo4j-driver-5';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const recorded = fileURLToPath(new URL('../../../client/test/recorded/', import.meta.url));
-const load = (name: string) =>
-  parseScript(readFileSync(`${recorded}${name}`, 'utf8'), { source: name });
+const load = (name: string) => parseScript(recordedScript(name), { source: name });
 
 // the three majors are API-compatible for everything used here
 type Neo4j = typeof neo4j6;

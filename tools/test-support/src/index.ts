@@ -1,0 +1,2 @@
+export { RECORDED_DIR, recordedScript, recordedScripts } from './recorded.js';
+export { selfSignedCert } from './self-signed.js';

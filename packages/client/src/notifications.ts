@@ -107,21 +107,40 @@ function toPosition(p: any): InputPosition | undefined {
 
 /** A notification of a pre-5.6 summary. */
 export function toNotification(n: any): Notification {
-  const cat = classification(n.category);
-  const rawCat = rawString(n.category);
-  const out: Notification = {
+  return notification({
     code: String(n.code ?? ''),
-    title: String(n.title ?? ''),
-    description: String(n.description ?? ''),
-    severity: String(n.severity ?? 'UNKNOWN'),
-    severityLevel: severityLevel(n.severity),
-    rawSeverityLevel: rawString(n.severity),
+    title: n.title,
+    description: n.description,
+    severity: n.severity,
+    category: n.category,
+    position: n.position,
+  });
+}
+
+/** The one shape both summary generations map to: raw wire fields in, a `Notification` out. */
+function notification(f: {
+  code: string;
+  title: unknown;
+  description: unknown;
+  severity: unknown;
+  category: unknown;
+  position: unknown;
+}): Notification {
+  const cat = classification(f.category);
+  const rawCat = rawString(f.category);
+  const out: Notification = {
+    code: f.code,
+    title: String(f.title ?? ''),
+    description: String(f.description ?? ''),
+    severity: String(f.severity ?? 'UNKNOWN'),
+    severityLevel: severityLevel(f.severity),
+    rawSeverityLevel: rawString(f.severity),
     category: cat,
     rawCategory: rawCat,
     classification: cat,
     rawClassification: rawCat,
   };
-  const pos = toPosition(n.position);
+  const pos = toPosition(f.position);
   if (pos) out.position = pos;
   return out;
 }
@@ -154,23 +173,14 @@ export function toGqlStatus(
 /** The notification a 5.6+ status stands for (statuses with a `neo4j_code`). */
 export function statusToNotification(s: any): Notification {
   const diag = s.diagnostic_record ?? {};
-  const cat = classification(diag._classification);
-  const rawCat = rawString(diag._classification);
-  const out: Notification = {
+  return notification({
     code: s.neo4j_code,
-    title: String(s.title ?? ''),
-    description: String(s.description ?? s.status_description ?? ''),
-    severity: String(diag._severity ?? 'UNKNOWN'),
-    severityLevel: severityLevel(diag._severity),
-    rawSeverityLevel: rawString(diag._severity),
-    category: cat,
-    rawCategory: rawCat,
-    classification: cat,
-    rawClassification: rawCat,
-  };
-  const pos = toPosition(diag._position);
-  if (pos) out.position = pos;
-  return out;
+    title: s.title,
+    description: s.description ?? s.status_description,
+    severity: diag._severity,
+    category: diag._classification,
+    position: diag._position,
+  });
 }
 
 /**

@@ -49,6 +49,40 @@ export function joinEpochSeconds(days: number, secondOfDay: number): number | bi
   return Number.isSafeInteger(v) ? v : BigInt(days) * 86400n + BigInt(secondOfDay);
 }
 
+/** The wall-clock fields of epoch seconds taken as UTC: year, month, day, hour, minute, second. */
+export type WallClock = [number, number, number, number, number, number];
+
+/** {@link WallClock} fields of local epoch seconds (number or bigint). */
+export function wallClockOf(seconds: number | bigint): WallClock {
+  const [days, sod] = splitEpochSeconds(seconds);
+  const [y, m, d] = civilFromDays(days);
+  return [y, m, d, Math.floor(sod / 3600), Math.floor((sod % 3600) / 60), sod % 60];
+}
+
+/** {@link WallClock} fields of a JS Date in the host's local time. */
+export function wallClockOfDate(d: globalThis.Date): WallClock {
+  return [
+    d.getFullYear(),
+    d.getMonth() + 1,
+    d.getDate(),
+    d.getHours(),
+    d.getMinutes(),
+    d.getSeconds(),
+  ];
+}
+
+/** Wall-clock fields as epoch seconds taken as UTC (number when safe, else bigint). */
+export function epochSecondsOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number | bigint {
+  return joinEpochSeconds(daysFromCivil(year, month, day), hour * 3600 + minute * 60 + second);
+}
+
 export function pad(n: number, width: number): string {
   const s = String(Math.abs(n));
   return (n < 0 ? '-' : '') + (s.length >= width ? s : '0'.repeat(width - s.length) + s);

@@ -1,12 +1,13 @@
 import {
-  civilFromDays,
   daysFromCivil,
+  epochSecondsOf,
   isoOffset,
   isoTime,
   isoYear,
   joinEpochSeconds,
   pad,
-  splitEpochSeconds,
+  wallClockOf,
+  wallClockOfDate,
 } from './civil';
 import { offsetForLocal } from './time-zone';
 
@@ -31,10 +32,7 @@ export class DateTime {
 
   /** Local wall-clock seconds since the epoch, as if UTC. */
   toLocalEpochSeconds(): number | bigint {
-    return joinEpochSeconds(
-      daysFromCivil(this.year, this.month, this.day),
-      this.hour * 3600 + this.minute * 60 + this.second,
-    );
+    return epochSecondsOf(this.year, this.month, this.day, this.hour, this.minute, this.second);
   }
 
   /**
@@ -60,30 +58,13 @@ export class DateTime {
     timeZoneOffsetSeconds?: number,
     timeZoneId?: string,
   ): DateTime {
-    const [days, sod] = splitEpochSeconds(seconds);
-    const [y, m, d] = civilFromDays(days);
-    return new DateTime(
-      y,
-      m,
-      d,
-      Math.floor(sod / 3600),
-      Math.floor((sod % 3600) / 60),
-      sod % 60,
-      nanosecond,
-      timeZoneOffsetSeconds,
-      timeZoneId,
-    );
+    return new DateTime(...wallClockOf(seconds), nanosecond, timeZoneOffsetSeconds, timeZoneId);
   }
 
   /** The instant of a JS Date, in the host's local offset at that instant. */
   static fromStandardDate(d: globalThis.Date): DateTime {
     return new DateTime(
-      d.getFullYear(),
-      d.getMonth() + 1,
-      d.getDate(),
-      d.getHours(),
-      d.getMinutes(),
-      d.getSeconds(),
+      ...wallClockOfDate(d),
       d.getMilliseconds() * 1e6,
       -d.getTimezoneOffset() * 60,
     );

@@ -1,6 +1,5 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
 import type { Transport } from '@bolt/net-adapters';
-import { boltStructs, Decoder } from '@bolt/packstream';
 import {
   type BoltFeatures,
   type BoltVersion,
@@ -11,6 +10,7 @@ import {
   interrupt,
   LOG_FORMAT,
   MessageCodec,
+  openingRequests,
   type Request,
   type ServerState,
   type StructsFor,
@@ -95,8 +95,6 @@ export class Connection {
   private readonly transport: Transport;
   private readonly options: ConnectionOptions;
   private codec!: MessageCodec;
-  /** Decodes RECORD bodies straight to their field list (the hot path: no message object). */
-  private recordDecoder!: Decoder;
   private handshake:
     | {
         shake: ClientHandshake;
@@ -590,16 +588,12 @@ export class Connection {
   private onMessage(body: Uint8Array): void {
     if (this.dead) return;
     const p = this.pending[this.head];
-    // RECORD fast path: B1 71 <list>; decoded without building a message object.
-    if (body[1] === 0x71 && body[0] === 0xb1 && p !== undefined) {
-      const fields = this.recordDecoder.decode(body, 2, body.length);
-      if (!Array.isArray(fields)) {
-        this.fail('protocol', `a RECORD from ${this.address} does not hold a list`);
-        return;
-      }
+    // RECORD fast path: decoded without building a message object.
+    const fields = p === undefined ? undefined : this.codec.decodeRecord(body);
+    if (fields !== undefined) {
       if (this.wire)
         this.log!.debug!(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
-      this.deliverRecord(p, fields);
+      this.deliverRecord(p!, fields);
       return;
     }
     const res = this.codec.decodeResponse(body);
@@ -772,36 +766,29 @@ export class Connection {
       structs: this.structsFor,
     });
     this.features = this.codec.features;
-    this.recordDecoder = this.newRecordDecoder();
     this.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
     const manifestChoice = negotiated.send;
     const rest = negotiated.rest;
     const f = this.features;
-    const authToken = this.auth;
-    const userAgent = options.userAgent ?? CLIENT_PRODUCT;
     if (manifestChoice.length > 0) this.transport.write(manifestChoice);
-    let helloDone: Promise<SuccessMetadata>;
-    if (!f.hasHello) {
-      helloDone = this.request({ type: 'INIT', userAgent, authToken }, { signal });
-    } else {
-      const extra: Record<string, unknown> = { user_agent: userAgent };
-      if (f.hasHelloAuth) Object.assign(extra, authToken);
-      if (f.routingInHello && options.routing !== undefined) extra.routing = options.routing;
-      if (f.utcPatch && options.utcPatch !== false) extra.patch_bolt = ['utc'];
-      if (f.notifFilter && options.notificationFilter)
-        Object.assign(extra, notificationExtra(options.notificationFilter, f));
-      else if (options.notificationFilter && hasFilter(options.notificationFilter))
-        throw usageError(
-          `notification filters need Bolt 5.2+; the server speaks ${formatVersion(this.version)}`,
-        );
-      if (f.boltAgent)
-        extra.bolt_agent = options.boltAgent ?? { product: CLIENT_PRODUCT, language: 'JavaScript' };
-      helloDone = this.request({ type: 'HELLO', extra } as Request, { signal });
-      if (f.hasLogon) {
-        const logon = this.request({ type: 'LOGON', auth: authToken } as Request, { signal });
-        logon.catch(() => {});
-        helloDone = Promise.all([helloDone, logon]).then(([h]) => h);
-      }
+    const filter = options.notificationFilter;
+    if (filter && !f.notifFilter && hasFilter(filter))
+      throw usageError(
+        `notification filters need Bolt 5.2+; the server speaks ${formatVersion(this.version)}`,
+      );
+    const { hello, logon } = openingRequests(f, {
+      userAgent: options.userAgent ?? CLIENT_PRODUCT,
+      auth: this.auth,
+      routing: options.routing,
+      utcPatch: options.utcPatch,
+      notifications: filter && f.notifFilter ? notificationExtra(filter, f) : undefined,
+      boltAgent: options.boltAgent ?? { product: CLIENT_PRODUCT, language: 'JavaScript' },
+    });
+    let helloDone = this.request(hello, { signal });
+    if (logon) {
+      const loggedOn = this.request(logon, { signal });
+      loggedOn.catch(() => {});
+      helloDone = Promise.all([helloDone, loggedOn]).then(([h]) => h);
     }
     this.flush();
     if (rest.length > 0) this.receiveBytes(rest);
@@ -812,7 +799,6 @@ export class Connection {
     if (Array.isArray(md.patch_bolt) && md.patch_bolt.includes('utc') && f.utcPatch) {
       this.codec.enableUtcPatch();
       this.features = this.codec.features;
-      this.recordDecoder = this.newRecordDecoder();
     }
     const rt = this.hints['connection.recv_timeout_seconds'];
     const seconds = typeof rt === 'bigint' ? Number(rt) : rt;
@@ -824,13 +810,6 @@ export class Connection {
     )
       this.recvTimeoutMs = seconds * 1000;
     this.state = 'READY';
-  }
-
-  private newRecordDecoder(): Decoder {
-    return new Decoder({
-      integers: this.options.integers ?? 'auto',
-      structs: (this.structsFor ?? boltStructs)(this.version, { utc: this.features.utcDateTime }),
-    });
   }
 
   // ---- failure ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ export {
   MANIFEST_V1,
   type VersionProposal,
 } from './handshake-bytes.js';
+export { type Introduction, openingRequests } from './hello.js';
 export { fromHex, hex } from './hex.js';
 export { consoleLogger, type Logger, type LogLevel } from './logger.js';
 export { MessageCodec, type MessageCodecOptions, type StructsFor } from './message-codec.js';

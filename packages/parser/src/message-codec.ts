@@ -272,6 +272,19 @@ export class MessageCodec {
     }
   }
 
+  /**
+   * The fields of a RECORD body (`B1 71` + list), decoded straight from the bytes with no
+   * message object (a client's hot path), with the same structures as `decodeResponse` (the utc
+   * patch included); undefined for any other response, which `decodeResponse` then reads. A
+   * RECORD that does not hold a list is a ProtocolError BAD_FIELD.
+   */
+  decodeRecord(body: Uint8Array): unknown[] | undefined {
+    if (body[1] !== SIGNATURE.RECORD || body[0] !== 0xb1) return undefined;
+    const fields = this.#decoder.decode(body, 2, body.length);
+    if (!Array.isArray(fields)) throw badField('RECORD data', 'a list', fields);
+    return fields;
+  }
+
   /** Decode one response body (one dechunked message). */
   decodeResponse(body: Uint8Array): Response {
     const { tag, count } = header(body);

@@ -1,9 +1,12 @@
-import { ProtocolError, type Request } from '@bolt/parser';
-import { BoltError, PROTOCOL_ERROR } from './bolt-error.js';
+import type { Transport } from '@bolt/net-adapters';
+import { type BoltFeatures, ProtocolError, type Request } from '@bolt/parser';
+import { abortError, BoltError, PROTOCOL_ERROR, SERVICE_UNAVAILABLE } from './bolt-error.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 // Helpers of Connection that hold no connection state: the combined abort signal of opening,
-// the hint a failed connect ends with, the checks on a server's SUCCESS and FAILURE, and the
-// error for a refused handshake.
+// the hint a failed connect ends with, the checks on a server's SUCCESS and FAILURE, the errors
+// of a refused handshake and of a closed connection, the receive timeout a HELLO's hints ask
+// for, and the version-dependent shapes of PULL, DISCARD and the transaction requests.
 
 /** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
  *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */
@@ -110,4 +113,89 @@ export function refused(e: unknown, address: string): BoltError {
     retryable: false,
     cause: e,
   });
+}
+
+/** PULL {n, qid} (4.0+) or PULL_ALL. A qid of -1 (the last result) is left out. */
+export function pullRequest(f: BoltFeatures, n: number, qid: number | bigint | undefined): Request {
+  if (!f.pullN) return { type: 'PULL_ALL' };
+  const extra: { n: number; qid?: number | bigint } = { n };
+  if (qid !== undefined && qid !== -1) extra.qid = qid;
+  return { type: 'PULL', extra };
+}
+
+/** DISCARD {n: -1, qid} (4.0+) or DISCARD_ALL. */
+export function discardRequest(f: BoltFeatures, qid: number | bigint | undefined): Request {
+  if (!f.pullN) return { type: 'DISCARD_ALL' };
+  const extra: { n: number; qid?: number | bigint } = { n: -1 };
+  if (qid !== undefined && qid !== -1) extra.qid = qid;
+  return { type: 'DISCARD', extra };
+}
+
+/** BEGIN / COMMIT / ROLLBACK (3+), or on 1–2 their `RUN "BEGIN"` (bookmarks as a parameter)
+ *  + PULL_ALL. */
+export function txRequests(
+  f: BoltFeatures,
+  type: 'BEGIN' | 'COMMIT' | 'ROLLBACK',
+  extra: Record<string, unknown> = {},
+): Request[] {
+  if (f.explicitTx) return [type === 'BEGIN' ? ({ type, extra } as Request) : { type }];
+  const bookmarks = extra.bookmarks;
+  const parameters =
+    type === 'BEGIN' && Array.isArray(bookmarks) && bookmarks.length > 0 ? { bookmarks } : {};
+  return [{ type: 'RUN', query: type, parameters, extra: {} } as Request, { type: 'PULL_ALL' }];
+}
+
+/** What requests get on a connection closed on this side (close(), destroy(), driver.close()):
+ *  retrying cannot help. */
+export function closedByClient(address: string): BoltError {
+  return new BoltError(`the connection to ${address} was closed by the client`, {
+    kind: 'connection-lost',
+    code: SERVICE_UNAVAILABLE,
+    retryable: false,
+  });
+}
+
+/** What the other outstanding requests get when a request's own wait was given up (its answer
+ *  might still come, so the connection must close): a retryable connection loss, not the
+ *  caller's timeout or abort. */
+export function abandonedFor(address: string, type: Request['type'], reason: BoltError): BoltError {
+  return new BoltError(
+    `the connection to ${address} was closed: waiting for the answer to ${type} was given up (${reason.message})`,
+    { kind: 'connection-lost', code: SERVICE_UNAVAILABLE, retryable: true, cause: reason },
+  );
+}
+
+/** The receive timeout (ms) of a HELLO SUCCESS's `connection.recv_timeout_seconds` hint; 0 when
+ *  absent, not a positive whole number, or not honoured. */
+export function recvTimeoutOf(hints: Record<string, unknown>, honour: boolean): number {
+  const rt = hints['connection.recv_timeout_seconds'];
+  const seconds = typeof rt === 'bigint' ? Number(rt) : rt;
+  return honour && typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0
+    ? seconds * 1000
+    : 0;
+}
+
+/** The transport to `address` through the connection's network module; a failure is a
+ *  `could-not-connect` BoltError (with a hint of what to check), or `aborted` / `timeout` when
+ *  `signal` fired. */
+export async function connectTransport(
+  options: ConnectionOptions,
+  address: string,
+  signal: AbortSignal,
+): Promise<Transport> {
+  try {
+    return await options.netModule.connect({
+      host: options.host,
+      port: options.port,
+      tls: options.tls,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      signal,
+    });
+  } catch (e) {
+    if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
+    throw new BoltError(
+      `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}${whatToCheck(e)}`,
+      { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
+    );
+  }
 }

@@ -7,7 +7,6 @@ import {
   customStructs,
   formatMessage,
   formatVersion,
-  interrupt,
   LOG_FORMAT,
   MessageCodec,
   openingRequests,
@@ -16,7 +15,6 @@ import {
   type StructsFor,
   SUPPORTED_VERSIONS,
   type SuccessMetadata,
-  transition,
 } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
 import {
@@ -29,11 +27,13 @@ import {
   usageError,
 } from './bolt-error.js';
 import {
+  closedByClient,
   combineSignals,
-  refused,
-  whatToCheck,
-  wrongFailure,
-  wrongSuccess,
+  connectTransport,
+  discardRequest,
+  pullRequest,
+  recvTimeoutOf,
+  txRequests,
 } from './connection-checks.js';
 import {
   CLIENT_PRODUCT,
@@ -42,8 +42,12 @@ import {
   LEGACY_PROPOSALS,
   type ResponseObserver,
 } from './connection-options.js';
+import { HandshakeWait } from './handshake-wait.js';
 import type { Logger } from './logger.js';
 import { hasFilter, notificationExtra } from './notification-filter.js';
+import { RecvTimer } from './recv-timer.js';
+import { ResponseDispatcher } from './response-dispatch.js';
+import { summaryOf } from './summary-wait.js';
 
 export {
   CLIENT_PRODUCT,
@@ -53,15 +57,7 @@ export {
   type ResponseObserver,
 } from './connection-options.js';
 
-const NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
-
-interface Pending {
-  type: Request['type'];
-  observer: ResponseObserver;
-  /** PULL n: the most RECORDs the server may send for it (-1: no limit). */
-  limit: number;
-  records: number;
-}
+const _NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * One Bolt connection: handshake, HELLO/LOGON, then pipelined requests whose responses are
@@ -78,8 +74,6 @@ export class Connection {
   connectionId = '';
   /** HELLO SUCCESS `hints`. */
   hints: Record<string, unknown> = {};
-  /** The Bolt state the server is in, as far as the answers so far tell. */
-  state: ServerState = 'CONNECTED';
   /** The token the connection is authenticated with. */
   auth: AuthToken;
   /** Set when the server reported the token expired; the pool re-authenticates before reuse. */
@@ -89,37 +83,26 @@ export class Connection {
   readonly createdAt = Date.now();
   /** Last time the connection was released to the pool (for the idle liveness check). */
   idleSince = Date.now();
-  /** Receive timeout from the hint, in ms (0 = none). */
-  recvTimeoutMs = 0;
 
   private readonly transport: Transport;
   private readonly options: ConnectionOptions;
   private codec!: MessageCodec;
-  private handshake:
-    | {
-        shake: ClientHandshake;
-        resolve(r: { version: BoltVersion; send: Uint8Array; rest: Uint8Array }): void;
-        reject(e: BoltError): void;
-      }
-    | undefined;
+  private handshake: HandshakeWait | undefined;
   private readonly writer = new ChunkWriter();
   private readonly structsFor: StructsFor | undefined;
   private readonly dechunker: Dechunker;
   private readonly log: Logger | undefined;
   private readonly wire: boolean;
-  private readonly pending: Pending[] = [];
-  private head = 0;
+  /** The answers side: pending requests, server state, message dispatch. */
+  private readonly answers: ResponseDispatcher;
+  private readonly recvTimer = new RecvTimer(
+    () => this.outstanding,
+    (silent) => this.onSilence(silent),
+  );
   private flushScheduled = false;
   private readPaused = false;
-  /** A byte of the server's handshake answer arrived. */
-  private handshakeAnswered = false;
-  private currentFailure: BoltError | undefined;
-  private resetsPending = 0;
-  private txOpenResults = 0;
   private dead: BoltError | undefined;
   private closing = false;
-  private lastActivity = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly closeListeners: ((error: BoltError | undefined) => void)[] = [];
 
   private constructor(transport: Transport, options: ConnectionOptions, address: string) {
@@ -129,6 +112,18 @@ export class Connection {
     this.auth = options.auth ?? { scheme: 'none' };
     this.log = options.logger;
     this.wire = typeof options.logger?.debug === 'function';
+    this.answers = new ResponseDispatcher({
+      address,
+      codec: () => this.codec,
+      version: () => this.version,
+      protocolError: (message) => this.fail('protocol', message),
+      destroy: (error) => this.destroy(error),
+      tokenExpired: () => {
+        this.authExpired = true;
+      },
+      idle: () => this.recvTimer.disarm(),
+      wireLog: this.wire ? (line) => this.log!.debug!(line) : undefined,
+    });
     const structs = options.structs;
     this.structsFor =
       typeof structs === 'function'
@@ -162,24 +157,8 @@ export class Connection {
     const address = options.host.includes(':')
       ? `[${options.host}]:${options.port}`
       : `${options.host}:${options.port}`;
-    const timeoutMs = options.connectTimeoutMs ?? 30_000;
-    const connectSignal = combineSignals(options.signal, timeoutMs);
-    let transport: Transport;
-    try {
-      transport = await options.netModule.connect({
-        host: options.host,
-        port: options.port,
-        tls: options.tls,
-        connectTimeoutMs: timeoutMs,
-        signal: connectSignal,
-      });
-    } catch (e) {
-      if (connectSignal.aborted) throw abortError(connectSignal, `connecting to ${address}`);
-      throw new BoltError(
-        `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}${whatToCheck(e)}`,
-        { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
-      );
-    }
+    const connectSignal = combineSignals(options.signal, options.connectTimeoutMs ?? 30_000);
+    const transport = await connectTransport(options, address, connectSignal);
     // the connect timeout is the transport's; the handshake and authentication are bounded by
     // the caller's signal (a pool's acquisition deadline), else by the same connect timeout
     const signal = options.signal ?? connectSignal;
@@ -211,7 +190,15 @@ export class Connection {
   }
   /** Requests sent or queued whose summary has not arrived. */
   get outstanding(): number {
-    return this.pending.length - this.head;
+    return this.answers.pending.size;
+  }
+  /** The Bolt state the server is in, as far as the answers so far tell. */
+  get state(): ServerState {
+    return this.answers.tracker.state;
+  }
+  /** Receive timeout from the hint, in ms (0 = none). */
+  get recvTimeoutMs(): number {
+    return this.recvTimer.timeoutMs;
   }
   /** Called once when the connection closes or dies. */
   onClose(listener: (error: BoltError | undefined) => void): void {
@@ -243,12 +230,12 @@ export class Connection {
         cause: e,
       });
     }
-    if (request.type === 'RESET') this.resetsPending++;
+    if (request.type === 'RESET') this.answers.tracker.resetSent();
     // an answer queued behind a paused stream must be readable
     if (this.readPaused) this.resumeReading();
     if (request.type !== 'GOODBYE') {
       const n = request.type === 'PULL' ? Number(request.extra?.n ?? -1) : -1;
-      this.pending.push({ type: request.type, observer, limit: n, records: 0 });
+      this.answers.pending.push(request.type, observer, n);
     }
     if (this.wire) this.log!.debug!(`C: ${formatMessage(request, LOG_FORMAT)}`);
     if (!this.flushScheduled) {
@@ -268,65 +255,18 @@ export class Connection {
       this.fail('connection-lost', `writing to ${this.address} failed: ${(e as Error).message}`, e);
       return;
     }
-    this.lastActivity = Date.now();
-    this.armTimer();
+    this.recvTimer.activity();
+    this.recvTimer.arm();
   }
 
-  /** Enqueue and wait for the summary. Resolves with the SUCCESS metadata; rejects with the
-   *  FAILURE. On abort/timeout the connection is closed (its state is unknown then). */
+  /** Enqueue and wait for the summary (see {@link summaryOf}): resolves with the SUCCESS
+   *  metadata, rejects with the FAILURE. On abort/timeout the connection is closed (its state
+   *  is unknown then). */
   request(
     request: Request,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<SuccessMetadata> {
-    return new Promise((resolve, reject) => {
-      const signal = options.signal;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const cleanup = () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        cleanup();
-        const err = abortError(signal!, `${request.type} on ${this.address}`);
-        reject(err);
-        this.destroy(this.abandoned(request.type, err));
-      };
-      try {
-        this.enqueue(request, {
-          onSuccess: (m) => {
-            cleanup();
-            resolve(m);
-          },
-          onFailure: (e) => {
-            cleanup();
-            reject(e);
-          },
-        });
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      if (signal) {
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          cleanup();
-          const err = new BoltError(
-            `${request.type} on ${this.address} timed out after ${options.timeoutMs} ms`,
-            {
-              kind: 'timeout',
-              code: 'Neo.ClientError.Request.Timeout',
-              classification: 'CLIENT_ERROR',
-              retryable: false,
-            },
-          );
-          reject(err);
-          this.destroy(this.abandoned(request.type, err));
-        }, options.timeoutMs);
-      }
-    });
+    return summaryOf(this, request, options);
   }
 
   /** Stop reading from the transport (back-pressure for PULL_ALL streams on Bolt 1–3). Refused
@@ -358,11 +298,7 @@ export class Connection {
    * (the connection, logged off, is then closed).
    */
   switchAuth(token: AuthToken): Promise<void> {
-    if (!this.features.hasLogon)
-      throw usageError(
-        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
-      );
-    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+    this.logOff();
     let settle!: { resolve(): void; reject(e: BoltError): void };
     const answered = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
@@ -387,11 +323,7 @@ export class Connection {
     token: AuthToken,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<void> {
-    if (!this.features.hasLogon)
-      throw usageError(
-        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
-      );
-    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+    this.logOff();
     try {
       await this.request({ type: 'LOGON', auth: token }, options);
     } catch (e) {
@@ -404,56 +336,43 @@ export class Connection {
     this.authExpired = false;
   }
 
+  /** LOGOFF, the first half of a re-authentication; a usage BoltError before 5.1. */
+  private logOff(): void {
+    if (!this.features.hasLogon)
+      throw usageError(
+        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
+      );
+    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+  }
+
   /** PULL {n, qid} on 4.0+, PULL_ALL before. */
   pull(n: number, qid: number | bigint | undefined, observer: ResponseObserver): void {
-    if (this.features.pullN) {
-      const extra: { n: number; qid?: number | bigint } = { n };
-      if (qid !== undefined && qid !== -1) extra.qid = qid;
-      this.enqueue({ type: 'PULL', extra }, observer);
-    } else this.enqueue({ type: 'PULL_ALL' }, observer);
+    this.enqueue(pullRequest(this.features, n, qid), observer);
   }
 
   /** DISCARD {n, qid} on 4.0+, DISCARD_ALL before. */
   discard(qid: number | bigint | undefined, observer: ResponseObserver): void {
-    if (this.features.pullN) {
-      const extra: { n: number; qid?: number | bigint } = { n: -1 };
-      if (qid !== undefined && qid !== -1) extra.qid = qid;
-      this.enqueue({ type: 'DISCARD', extra }, observer);
-    } else this.enqueue({ type: 'DISCARD_ALL' }, observer);
+    this.enqueue(discardRequest(this.features, qid), observer);
   }
 
   /** BEGIN (3+); on 1–2 the equivalent `RUN "BEGIN"` + PULL_ALL. */
   begin(extra: Record<string, unknown>, observer: ResponseObserver): void {
-    if (this.features.explicitTx) this.enqueue({ type: 'BEGIN', extra } as Request, observer);
-    else {
-      const params =
-        Array.isArray(extra.bookmarks) && extra.bookmarks.length > 0
-          ? { bookmarks: extra.bookmarks }
-          : {};
-      this.enqueue(
-        { type: 'RUN', query: 'BEGIN', parameters: params, extra: {} } as Request,
-        NO_OBSERVER,
-      );
-      this.enqueue({ type: 'PULL_ALL' }, observer);
-    }
+    this.enqueueLast(txRequests(this.features, 'BEGIN', extra), observer);
   }
 
   /** COMMIT (3+) or `RUN "COMMIT"` + PULL_ALL (1–2). */
   commit(observer: ResponseObserver): void {
-    this.endTx('COMMIT', observer);
+    this.enqueueLast(txRequests(this.features, 'COMMIT'), observer);
   }
 
   /** ROLLBACK (3+) or `RUN "ROLLBACK"` + PULL_ALL (1–2). */
   rollback(observer: ResponseObserver): void {
-    this.endTx('ROLLBACK', observer);
+    this.enqueueLast(txRequests(this.features, 'ROLLBACK'), observer);
   }
 
-  private endTx(type: 'COMMIT' | 'ROLLBACK', observer: ResponseObserver): void {
-    if (this.features.explicitTx) this.enqueue({ type }, observer);
-    else {
-      this.enqueue({ type: 'RUN', query: type, parameters: {}, extra: {} } as Request, NO_OBSERVER);
-      this.enqueue({ type: 'PULL_ALL' }, observer);
-    }
+  /** Enqueue `requests`; the last one's answer goes to `observer`. */
+  private enqueueLast(requests: Request[], observer: ResponseObserver): void {
+    requests.forEach((r, i) => this.enqueue(r, i === requests.length - 1 ? observer : NO_OBSERVER));
   }
 
   /** GOODBYE (3+) and a graceful close. Outstanding requests fail with `connection-lost`. */
@@ -469,7 +388,7 @@ export class Connection {
       // closing anyway
     }
     this.closing = true;
-    this.disarmTimer();
+    this.recvTimer.disarm();
     this.failPending(this.closedError());
     this.transport.end();
     let t: ReturnType<typeof setTimeout> | undefined;
@@ -489,7 +408,7 @@ export class Connection {
     if (this.dead) return;
     this.closing = true;
     const err = error ?? this.closedError();
-    this.disarmTimer();
+    this.recvTimer.disarm();
     this.failPending(err);
     this.transport.destroy();
     this.markDead(err);
@@ -504,7 +423,7 @@ export class Connection {
   private abandon(error: BoltError): void {
     if (this.dead) return;
     this.closing = true;
-    this.disarmTimer();
+    this.recvTimer.disarm();
     this.failPending(error);
     this.markDead(error);
     this.transport.end();
@@ -515,21 +434,9 @@ export class Connection {
   // ---- receiving ------------------------------------------------------------------------
 
   private receiveBytes(chunk: Uint8Array): void {
-    this.lastActivity = Date.now();
+    this.recvTimer.activity();
     if (this.handshake) {
-      const hs = this.handshake;
-      this.handshakeAnswered ||= chunk.length > 0;
-      let r: ReturnType<ClientHandshake['push']>;
-      try {
-        r = hs.shake.push(chunk);
-      } catch (e) {
-        this.handshake = undefined;
-        hs.reject(refused(e, this.address));
-        return;
-      }
-      if (!r) return;
-      this.handshake = undefined;
-      hs.resolve(r);
+      if (this.handshake.push(chunk)) this.handshake = undefined;
       return;
     }
     // After GOODBYE nothing the server says matters (some servers answer it with SUCCESS):
@@ -544,34 +451,8 @@ export class Connection {
   }
 
   private receiveEnd(error?: Error): void {
-    if (this.handshake) {
-      const hs = this.handshake;
-      this.handshake = undefined;
-      const how = error ? `reset the connection (${error.message})` : 'closed the connection';
-      hs.reject(
-        this.handshakeAnswered
-          ? new BoltError(
-              `${this.address} ${how} in the middle of the Bolt handshake: it is probably not a Bolt server`,
-              {
-                kind: 'protocol-refused',
-                code: SERVICE_UNAVAILABLE,
-                retryable: false,
-                cause: error,
-              },
-            )
-          : // Nothing answered yet: what a server at its connection limit (or restarting) does,
-            // like a refusal during the TCP connect; worth another try.
-            new BoltError(
-              `${this.address} ${how} before answering the Bolt handshake: the server may be at its connection limit or restarting (or it is not a Bolt server)`,
-              {
-                kind: 'could-not-connect',
-                code: SERVICE_UNAVAILABLE,
-                retryable: true,
-                cause: error,
-              },
-            ),
-      );
-    }
+    this.handshake?.end(error);
+    this.handshake = undefined;
     if (this.dead) return;
     if (this.closing) {
       this.markDead(undefined);
@@ -586,141 +467,7 @@ export class Connection {
   }
 
   private onMessage(body: Uint8Array): void {
-    if (this.dead) return;
-    const p = this.pending[this.head];
-    // RECORD fast path: decoded without building a message object.
-    const fields = p === undefined ? undefined : this.codec.decodeRecord(body);
-    if (fields !== undefined) {
-      if (this.wire)
-        this.log!.debug!(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
-      this.deliverRecord(p!, fields);
-      return;
-    }
-    const res = this.codec.decodeResponse(body);
-    if (p === undefined) {
-      this.fail('protocol', `the server sent ${res.type} but no request was outstanding`);
-      return;
-    }
-    switch (res.type) {
-      case 'RECORD':
-        if (this.wire) this.log!.debug!(`S: ${formatMessage(res, LOG_FORMAT)}`);
-        this.deliverRecord(p, res.fields);
-        return;
-      case 'SUCCESS': {
-        const md = res.metadata as SuccessMetadata;
-        if (this.wire)
-          this.log!.debug!(`S: ${formatMessage({ type: 'SUCCESS', metadata: md }, LOG_FORMAT)}`);
-        const wrong = wrongSuccess(p.type, md);
-        if (wrong) {
-          this.fail('protocol', `${this.address} answered ${p.type} with a SUCCESS whose ${wrong}`);
-          return;
-        }
-        this.shift();
-        this.track(p.type, 'SUCCESS', md);
-        p.observer.onSuccess?.(md);
-        return;
-      }
-      case 'FAILURE': {
-        const md = res.metadata as Record<string, unknown>;
-        if (this.wire)
-          this.log!.debug!(`S: ${formatMessage({ type: 'FAILURE', metadata: md }, LOG_FORMAT)}`);
-        const wrong = wrongFailure(md);
-        if (wrong) {
-          this.fail('protocol', `${this.address} answered ${p.type} with a FAILURE whose ${wrong}`);
-          return;
-        }
-        this.shift();
-        const err = BoltError.fromFailure(md);
-        if (p.type !== 'RESET') this.currentFailure = err;
-        this.track(p.type, 'FAILURE', md);
-        if (err.code === 'Neo.ClientError.Security.TokenExpired') this.authExpired = true;
-        p.observer.onFailure?.(err);
-        if (p.type === 'RESET' || p.type === 'HELLO' || p.type === 'INIT' || p.type === 'LOGON')
-          this.destroy(err);
-        return;
-      }
-      case 'IGNORED': {
-        this.shift();
-        if (this.wire) this.log!.debug!('S: IGNORED');
-        this.track(p.type, 'IGNORED', NO_FIELDS);
-        p.observer.onFailure?.(
-          this.currentFailure ??
-            new BoltError(`${p.type} was not executed: it was interrupted by a RESET`, {
-              kind: 'aborted',
-              code: 'Neo.ClientError.Request.Interrupted',
-              classification: 'CLIENT_ERROR',
-              retryable: false,
-            }),
-        );
-        return;
-      }
-    }
-  }
-
-  /** A RECORD for the request at the head: only PULL / PULL_ALL have records, and a PULL at
-   *  most the `n` it asked for. Anything else is a protocol error that ends the connection. */
-  private deliverRecord(p: Pending, fields: unknown[]): void {
-    if (p.type !== 'PULL' && p.type !== 'PULL_ALL') {
-      this.fail('protocol', `${this.address} sent a RECORD as the answer to ${p.type}`);
-      return;
-    }
-    if (p.limit >= 0 && ++p.records > p.limit) {
-      this.fail(
-        'protocol',
-        `${this.address} sent more than the ${p.limit} record(s) PULL asked for`,
-      );
-      return;
-    }
-    p.observer.onRecord?.(fields);
-  }
-
-  private shift(): void {
-    this.head++;
-    if (this.head === this.pending.length) {
-      this.pending.length = 0;
-      this.head = 0;
-      this.disarmTimer();
-    } else if (this.head > 1024) {
-      this.pending.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-
-  /** Follow the server's state with the parser's transition table. */
-  private track(
-    type: Request['type'],
-    outcome: 'SUCCESS' | 'FAILURE' | 'IGNORED',
-    md: SuccessMetadata,
-  ): void {
-    if (type === 'RESET' || type === 'ACK_FAILURE') {
-      if (type === 'RESET') this.resetsPending--;
-      if (outcome === 'SUCCESS') {
-        this.currentFailure = undefined;
-        this.txOpenResults = 0;
-      }
-    }
-    let state = this.state;
-    if (outcome === 'IGNORED' && this.resetsPending > 0 && state !== 'FAILED')
-      state = interrupt(state);
-    if (type === 'RESET') state = interrupt(state);
-    const inTx = state === 'TX_READY' || state === 'TX_STREAMING';
-    let hasMore = false;
-    if (outcome === 'SUCCESS') {
-      if (type === 'RUN' && inTx) this.txOpenResults++;
-      if (type === 'PULL' || type === 'DISCARD' || type === 'PULL_ALL' || type === 'DISCARD_ALL') {
-        hasMore = md.has_more === true;
-        if (!hasMore && inTx && this.txOpenResults > 0) this.txOpenResults--;
-      }
-      if (type === 'COMMIT' || type === 'ROLLBACK') this.txOpenResults = 0;
-    } else if (outcome === 'FAILURE') this.txOpenResults = 0;
-    try {
-      this.state = transition(this.version, state, type, outcome, {
-        hasMore,
-        openResults: this.txOpenResults,
-      });
-    } catch {
-      // A transition the table does not know (e.g. a legacy RUN "BEGIN"): keep the state.
-    }
+    if (!this.dead) this.answers.dispatch(body);
   }
 
   // ---- opening ----------------------------------------------------------------------------
@@ -735,30 +482,9 @@ export class Connection {
     const proposals =
       options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
     const shake = new ClientHandshake({ proposals, supported });
-    const negotiated = await new Promise<{
-      version: BoltVersion;
-      send: Uint8Array;
-      rest: Uint8Array;
-    }>((resolve, reject) => {
-      const onAbort = () => {
-        this.handshake = undefined;
-        reject(abortError(signal, `the handshake with ${this.address}`));
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.handshake = {
-        shake,
-        resolve: (r) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(r);
-        },
-        reject: (e) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      this.transport.write(shake.hello);
-    });
+    this.handshake = new HandshakeWait(shake, this.address, signal);
+    this.transport.write(shake.hello);
+    const negotiated = await this.handshake.done;
     this.version = negotiated.version;
     this.codec = new MessageCodec({
       version: this.version,
@@ -766,7 +492,7 @@ export class Connection {
       structs: this.structsFor,
     });
     this.features = this.codec.features;
-    this.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
+    this.answers.tracker.state = this.features.hasLogon ? 'NEGOTIATION' : 'CONNECTED';
     const manifestChoice = negotiated.send;
     const rest = negotiated.rest;
     const f = this.features;
@@ -800,16 +526,8 @@ export class Connection {
       this.codec.enableUtcPatch();
       this.features = this.codec.features;
     }
-    const rt = this.hints['connection.recv_timeout_seconds'];
-    const seconds = typeof rt === 'bigint' ? Number(rt) : rt;
-    if (
-      options.honourRecvTimeout !== false &&
-      typeof seconds === 'number' &&
-      Number.isInteger(seconds) &&
-      seconds > 0
-    )
-      this.recvTimeoutMs = seconds * 1000;
-    this.state = 'READY';
+    this.recvTimer.timeoutMs = recvTimeoutOf(this.hints, options.honourRecvTimeout !== false);
+    this.answers.tracker.state = 'READY';
   }
 
   // ---- failure ----------------------------------------------------------------------------
@@ -846,69 +564,30 @@ export class Connection {
   }
 
   private failPending(err: BoltError): void {
-    const list = this.pending.slice(this.head);
-    this.pending.length = 0;
-    this.head = 0;
-    for (const p of list) p.observer.onFailure?.(err);
+    for (const p of this.answers.pending.drain()) p.observer.onFailure?.(err);
   }
 
   private markDead(err: BoltError | undefined): void {
     if (this.dead) return;
     this.dead = err ?? this.closedError();
-    this.state = 'DEFUNCT';
+    this.answers.tracker.state = 'DEFUNCT';
     for (const l of this.closeListeners.splice(0)) l(err);
   }
 
-  /** What the other outstanding requests get when a request's own wait was given up (its
-   *  answer might still come, so the connection must close): a retryable connection loss, not
-   *  the caller's timeout or abort. */
-  private abandoned(type: Request['type'], reason: BoltError): BoltError {
-    return new BoltError(
-      `the connection to ${this.address} was closed: waiting for the answer to ${type} was given up (${reason.message})`,
-      { kind: 'connection-lost', code: SERVICE_UNAVAILABLE, retryable: true, cause: reason },
-    );
-  }
-
   private closedError(): BoltError {
-    return (
-      this.dead ??
-      // Closed on this side (close(), destroy(), driver.close()): retrying cannot help.
-      new BoltError(`the connection to ${this.address} was closed by the client`, {
-        kind: 'connection-lost',
-        code: SERVICE_UNAVAILABLE,
-        retryable: false,
-      })
-    );
+    return this.dead ?? closedByClient(this.address);
   }
 
   // ---- receive timeout ----------------------------------------------------------------------
 
-  private armTimer(): void {
-    if (this.recvTimeoutMs === 0 || this.timer !== undefined || this.outstanding === 0) return;
-    this.timer = setTimeout(() => this.onTimer(), this.recvTimeoutMs);
-  }
-
-  private disarmTimer(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    if (this.outstanding === 0 || this.dead) return;
-    const silent = Date.now() - this.lastActivity;
-    if (silent >= this.recvTimeoutMs) {
-      this.abandon(
-        new BoltError(
-          `the server didn't respond in ${silent} ms: nothing came from ${this.address} while ${this.outstanding} request(s) were outstanding, longer than its connection.recv_timeout_seconds hint (${this.recvTimeoutMs / 1000} s) allows`,
-          { kind: 'connection-lost', code: this.lostCode(), retryable: true },
-        ),
-      );
-      return;
-    }
-    this.timer = setTimeout(() => this.onTimer(), this.recvTimeoutMs - silent);
+  private onSilence(silent: number): void {
+    if (this.dead) return;
+    this.abandon(
+      new BoltError(
+        `the server didn't respond in ${silent} ms: nothing came from ${this.address} while ${this.outstanding} request(s) were outstanding, longer than its connection.recv_timeout_seconds hint (${this.recvTimeoutMs / 1000} s) allows`,
+        { kind: 'connection-lost', code: this.lostCode(), retryable: true },
+      ),
+    );
   }
 }
 

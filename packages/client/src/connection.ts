@@ -482,9 +482,16 @@ export class Connection {
     const proposals =
       options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
     const shake = new ClientHandshake({ proposals, supported });
-    this.handshake = new HandshakeWait(shake, this.address, signal);
-    this.transport.write(shake.hello);
-    const negotiated = await this.handshake.done;
+    const wait = new HandshakeWait(shake, this.address, signal);
+    this.handshake = wait;
+    try {
+      this.transport.write(shake.hello);
+    } catch (e) {
+      this.handshake = undefined;
+      wait.dispose();
+      throw e;
+    }
+    const negotiated = await wait.done;
     this.version = negotiated.version;
     this.codec = new MessageCodec({
       version: this.version,

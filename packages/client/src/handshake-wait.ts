@@ -38,10 +38,19 @@ export class HandshakeWait {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       };
+      this.dispose = () => {
+        this.settled = true;
+        signal.removeEventListener('abort', onAbort);
+      };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
+    // Whoever starts the handshake awaits `done`; a rejection after it gave up is not news.
+    this.done.catch(() => {});
   }
+
+  /** Stop waiting without settling `done` (the hello could not be written). */
+  dispose!: () => void;
 
   /** Bytes from the server. True once the handshake is over (later bytes are not its). */
   push(chunk: Uint8Array): boolean {

@@ -372,7 +372,8 @@ export class Connection {
 
   /** Enqueue `requests`; the last one's answer goes to `observer`. */
   private enqueueLast(requests: Request[], observer: ResponseObserver): void {
-    requests.forEach((r, i) => this.enqueue(r, i === requests.length - 1 ? observer : NO_OBSERVER));
+    const last = requests.length - 1;
+    for (let i = 0; i <= last; i++) this.enqueue(requests[i], i === last ? observer : NO_OBSERVER);
   }
 
   /** GOODBYE (3+) and a graceful close. Outstanding requests fail with `connection-lost`. */

@@ -2,6 +2,7 @@ import type { Request } from '@bolt/parser';
 import { abortError, BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import { indexOf, Record, type RecordShape } from './record.js';
+import { RecordBuffer } from './record-buffer.js';
 import { ResultSummary } from './result-summary.js';
 
 type Metadata = { [key: string]: any };
@@ -38,8 +39,6 @@ export interface ResultEnd {
 type Phase = 'waiting' | 'running' | 'streaming' | 'done' | 'failed';
 type Mode = 'unknown' | 'all' | 'stream';
 
-const EMPTY: readonly Record<any>[] = Object.freeze([]) as any;
-
 /**
  * The result of a query: an async iterable of records with back-pressure, and a then-able
  * that collects everything.
@@ -63,11 +62,8 @@ export class Result<T extends RecordShape = RecordShape>
   private qid: number | bigint | undefined;
   private _keys: string[] | undefined;
   private index: Map<string, number> | undefined;
-  private buffer: Record<T>[] = [];
-  private bufHead = 0;
-  private collected: Record<T>[] | undefined;
-  /** What `records()` returned (so awaiting twice gives the same records). */
-  private taken: Record<T>[] | undefined;
+  /** The records read and not handed out yet. */
+  private readonly held = new RecordBuffer<Record<T>>();
   private hasMore = false;
   private pulling = false;
   private discarding = false;
@@ -88,7 +84,6 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly keyWaiters: (() => void)[] = [];
   private readonly pullObserver: ResponseObserver;
   private readonly runObserver: ResponseObserver;
-  /** Emitted records go to the collected array (all mode) or the buffer (stream mode). */
 
   /** @internal Created by sessions and transactions. */
   constructor(
@@ -321,10 +316,8 @@ export class Result<T extends RecordShape = RecordShape>
           this.abortStream();
           return Promise.reject(abortError(signal, 'reading the result'));
         }
-        const buf = this.buffer;
-        if (this.bufHead < buf.length) {
-          const value = buf[this.bufHead];
-          buf[this.bufHead++] = undefined as any;
+        const value = this.held.shift();
+        if (value !== undefined) {
           this.afterTake();
           return Promise.resolve({ done: false, value });
         }
@@ -353,22 +346,7 @@ export class Result<T extends RecordShape = RecordShape>
   /** Wait for `p`; when `signal` fires first, discard the rest of the stream and reject with an
    *  `aborted` (or `timeout`, for `AbortSignal.timeout()`) BoltError. */
   private abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-    if (!signal) return p;
-    if (signal.aborted) {
-      this.abortStream();
-      return Promise.reject(abortError(signal, 'waiting for the result'));
-    }
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        this.abortStream();
-        reject(abortError(signal, 'waiting for the result'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      p.then(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
+    return untilAborted(p, signal, () => this.abortStream());
   }
 
   // ---- stream machinery --------------------------------------------------------------------
@@ -394,10 +372,10 @@ export class Result<T extends RecordShape = RecordShape>
     if (this.discarding) return;
     const r = new Record<T>(this._keys!, fields, this.index);
     if (this.mode === 'all') {
-      (this.collected ??= []).push(r);
+      this.held.collect(r);
       return;
     }
-    this.buffer.push(r);
+    this.held.push(r);
     if (this.wakers.length > 0) this.wakeUp();
     // PULL_ALL (Bolt 1–3) cannot be batched: stop reading when the consumer falls behind.
     // (fetchSize -1 asks for no back-pressure.)
@@ -406,7 +384,7 @@ export class Result<T extends RecordShape = RecordShape>
       !this.paused &&
       !this.draining &&
       this.fetchSize > 0 &&
-      this.buffer.length - this.bufHead > 2 * this.fetchSize
+      this.held.queued > 2 * this.fetchSize
     ) {
       this.paused = true;
       this.conn!.pauseReading();
@@ -434,16 +412,11 @@ export class Result<T extends RecordShape = RecordShape>
   /** Fewer than half a batch left unread (none, for batches of 1–3): time for the next PULL,
    *  so that the next batch arrives while the rest is read, with at most 1.5 batches held. */
   private low(): boolean {
-    return this.buffer.length - this.bufHead < Math.max(1, Math.floor(this.fetchSize / 2));
+    return this.held.queued < Math.max(1, Math.floor(this.fetchSize / 2));
   }
 
   private afterTake(): void {
-    const buffered = this.buffer.length - this.bufHead;
-    if (this.bufHead > 4096 && this.bufHead * 2 > this.buffer.length) {
-      this.buffer = this.buffer.slice(this.bufHead);
-      this.bufHead = 0;
-    }
-    if (this.paused && buffered <= this.fetchSize) this.resumeReading();
+    if (this.paused && this.held.queued <= this.fetchSize) this.resumeReading();
     if (!this.pulling && this.hasMore && this.phase === 'streaming' && this.low()) this.pull();
   }
 
@@ -477,8 +450,7 @@ export class Result<T extends RecordShape = RecordShape>
     this.stopping = true;
     this.discarding = true;
     this.resetting = true;
-    this.buffer = [];
-    this.bufHead = 0;
+    this.held.clear();
     this.resumeReading();
     this.conn.reset().then(
       () => this.complete(),
@@ -492,15 +464,13 @@ export class Result<T extends RecordShape = RecordShape>
     if (this._ended) return;
     if (this._interruptible && this.phase === 'waiting') {
       this.cancelled = true;
-      this.buffer = [];
-      this.bufHead = 0;
+      this.held.clear();
       return;
     }
     if (this._interruptible && this.conn && this.phase !== 'waiting' && !this.discarding) {
       this.discarding = true;
       this.resetting = true;
-      this.buffer = [];
-      this.bufHead = 0;
+      this.held.clear();
       this.resumeReading();
       // An outstanding PULL is answered IGNORED (this result fails with an `aborted` error);
       // with nothing outstanding, the RESET's SUCCESS ends the result.
@@ -516,8 +486,7 @@ export class Result<T extends RecordShape = RecordShape>
   private discardRest(): void {
     if (this._ended || this.discarding) return;
     this.discarding = true;
-    this.buffer = [];
-    this.bufHead = 0;
+    this.held.clear();
     this.resumeReading();
     // not started yet: _run() sends the first PULL, whose answer is followed by DISCARD
     if (this.phase === 'waiting') return;
@@ -570,16 +539,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private takeAll(): Record<T>[] {
     // the same array every time: a result can be awaited more than once
-    if (this.taken && this.bufHead === this.buffer.length && !this.collected) return this.taken;
-    const rest =
-      this.bufHead < this.buffer.length ? this.buffer.slice(this.bufHead) : (EMPTY as Record<T>[]);
-    this.buffer = [];
-    this.bufHead = 0;
-    const c = this.collected ?? [];
-    this.collected = undefined;
-    const all = rest.length === 0 ? c : c.length === 0 ? rest : rest.concat(c);
-    this.taken = this.taken ? this.taken.concat(all) : all;
-    return this.taken;
+    return this.held.takeAll();
   }
 
   private buildSummary(): ResultSummary {
@@ -595,4 +555,29 @@ export class Result<T extends RecordShape = RecordShape>
     }
     return this.summaryValue;
   }
+}
+
+/** `p`, or a rejection with an `aborted` / `timeout` BoltError when `signal` fires first (after
+ *  `onAbort()` ran). */
+function untilAborted(
+  p: Promise<void>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    onAbort();
+    return Promise.reject(abortError(signal, 'waiting for the result'));
+  }
+  return new Promise<void>((resolve, reject) => {
+    const aborted = () => {
+      onAbort();
+      reject(abortError(signal, 'waiting for the result'));
+    };
+    signal.addEventListener('abort', aborted, { once: true });
+    p.then(() => {
+      signal.removeEventListener('abort', aborted);
+      resolve();
+    });
+  });
 }

@@ -1,0 +1,60 @@
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * The records a result holds for its reader: a queue for an iteration (read from the head,
+ * compacted as it goes) and, for a result read whole, a list collected as records arrive.
+ * `takeAll()` hands out both, always the same array for a result read whole twice.
+ */
+export class RecordBuffer<R> {
+  private queue: R[] = [];
+  private head = 0;
+  private collected: R[] | undefined;
+  /** What `takeAll()` returned so far. */
+  private taken: R[] | undefined;
+
+  /** Records queued and not read yet. */
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Queue a record for the iteration. */
+  push(r: R): void {
+    this.queue.push(r);
+  }
+
+  /** Keep a record for a reader of the whole result. */
+  collect(r: R): void {
+    (this.collected ??= []).push(r);
+  }
+
+  /** The next queued record, or undefined. */
+  shift(): R | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const r = this.queue[this.head];
+    this.queue[this.head++] = undefined as R;
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return r;
+  }
+
+  /** Drop the queued records (the rest is discarded). */
+  clear(): void {
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /** Everything held, queued first: the same array every time when nothing new came. */
+  takeAll(): R[] {
+    if (this.taken && this.head === this.queue.length && !this.collected) return this.taken;
+    const rest =
+      this.head < this.queue.length ? this.queue.slice(this.head) : (EMPTY as unknown as R[]);
+    this.clear();
+    const c = this.collected ?? [];
+    this.collected = undefined;
+    const all = rest.length === 0 ? c : c.length === 0 ? rest : rest.concat(c);
+    this.taken = this.taken ? this.taken.concat(all) : all;
+    return this.taken;
+  }
+}

@@ -39,6 +39,12 @@ export class RecordBuffer<R> {
     return r;
   }
 
+  /** Put `r` back at the head: it is the next one `shift()` returns. */
+  unshift(r: R): void {
+    if (this.head > 0) this.queue[--this.head] = r;
+    else this.queue.unshift(r);
+  }
+
   /** Drop the queued records (the rest is discarded). */
   clear(): void {
     this.queue = [];

@@ -255,6 +255,31 @@ export class Result<T extends RecordShape = RecordShape>
     return rs[0];
   }
 
+  /** The one record, or undefined when there is none; a usage error when there are several
+   *  (the whole result is read either way). */
+  async singleOptional(options: WaitOptions = {}): Promise<Record<T> | undefined> {
+    const rs = await this.records(options);
+    if (rs.length > 1) throw usageError(`expected at most one record, got ${rs.length}`);
+    return rs[0];
+  }
+
+  /** The next record without taking it: the iterator still returns it next. Undefined when the
+   *  stream has ended; rejects with the result's failure. Reads like the iterator (PULL in
+   *  batches of the fetch size). */
+  async peek(options: WaitOptions = {}): Promise<Record<T> | undefined> {
+    this.observed = true;
+    if (this.mode === 'unknown') this.mode = 'stream';
+    const signal = options.signal;
+    const onAbort = () => this.wakeUp();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const next = await this.nextRecord(signal).finally(() =>
+      signal?.removeEventListener('abort', onAbort),
+    );
+    if (next.done) return undefined;
+    this.held.unshift(next.value);
+    return next.value;
+  }
+
   /**
    * Push-style consumption, as in the official driver: `onKeys` once, `onNext` per record (read
    * with back-pressure like the iterator), then `onCompleted` with the summary, or `onError`.
@@ -311,25 +336,7 @@ export class Result<T extends RecordShape = RecordShape>
       this.whenDone().then(() => signal.removeEventListener('abort', onAbort));
     }
     const it: AsyncIterator<Record<T>> & AsyncIterable<Record<T>> = {
-      next: (): Promise<IteratorResult<Record<T>>> => {
-        if (signal?.aborted) {
-          this.abortStream();
-          return Promise.reject(abortError(signal, 'reading the result'));
-        }
-        const value = this.held.shift();
-        if (value !== undefined) {
-          this.afterTake();
-          return Promise.resolve({ done: false, value });
-        }
-        if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
-        if (this.phase === 'failed') return Promise.reject(this.error);
-        // nothing buffered: a result nobody read so far was not pulled further; pull now
-        if (!this.pulling && this.hasMore && this.phase === 'streaming' && !this.discarding)
-          this.pull();
-        return new Promise<void>((resolve) => {
-          this.wakers.push(resolve);
-        }).then(() => it.next());
-      },
+      next: () => this.nextRecord(signal),
       return: async (): Promise<IteratorResult<Record<T>>> => {
         // `break` while an unbounded PULL (n = -1, or PULL_ALL on Bolt 1–3) is still streaming:
         // no DISCARD can be sent before it ends, and it may never end. An auto-commit query is
@@ -341,6 +348,27 @@ export class Result<T extends RecordShape = RecordShape>
       [Symbol.asyncIterator]: () => it,
     };
     return it;
+  }
+
+  /** The next record of the stream (waiting for it, pulling when nothing is buffered). */
+  private nextRecord(signal: AbortSignal | undefined): Promise<IteratorResult<Record<T>>> {
+    if (signal?.aborted) {
+      this.abortStream();
+      return Promise.reject(abortError(signal, 'reading the result'));
+    }
+    const value = this.held.shift();
+    if (value !== undefined) {
+      this.afterTake();
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
+    if (this.phase === 'failed') return Promise.reject(this.error);
+    // nothing buffered: a result nobody read so far was not pulled further; pull now
+    if (!this.pulling && this.hasMore && this.phase === 'streaming' && !this.discarding)
+      this.pull();
+    return new Promise<void>((resolve) => {
+      this.wakers.push(resolve);
+    }).then(() => this.nextRecord(signal));
   }
 
   /** Wait for `p`; when `signal` fires first, discard the rest of the stream and reject with an

@@ -218,6 +218,44 @@ describe('auto-commit queries', () => {
     await s.close();
   });
 
+  it('singleOptional(): the one record, undefined for none, a usage error for several', async () => {
+    const { d } = await setup();
+    const s = d.session();
+    expect((await s.run('ROWS', { n: 1 }).singleOptional())?.get('i')).toBe(0);
+    expect(await s.run('ROWS', { n: 0 }).singleOptional()).toBeUndefined();
+    const several = s.run('ROWS', { n: 3 });
+    await expect(several.singleOptional()).rejects.toThrow(/at most one record, got 3/);
+    expect((await several.summary()).counters.containsUpdates()).toBe(false);
+    await expect(s.run('FAIL_AFTER', { n: 1 }).singleOptional()).rejects.toBeInstanceOf(BoltError);
+    await s.close();
+  });
+
+  it('peek(): the next record without taking it, across PULL batches; undefined at the end', async () => {
+    const lines: string[] = [];
+    const { d } = await setup({
+      config: { fetchSize: 2, logger: { debug: (m) => lines.push(m) } },
+    });
+    const s = d.session();
+    const r = s.run('ROWS', { n: 3 });
+    const seen: number[] = [];
+    for (;;) {
+      const p = await r.peek();
+      expect(await r.peek()).toBe(p);
+      const it = await r.iterate().next();
+      if (p === undefined) {
+        expect(it.done).toBe(true);
+        break;
+      }
+      expect(it.value).toBe(p);
+      seen.push(p.get('i') as number);
+    }
+    expect(seen).toEqual([0, 1, 2]);
+    expect(lines.filter((l) => l.startsWith('C: PULL {"n":2')).length).toBe(2);
+    const failing = s.run('FAIL_AFTER', { n: 0 });
+    await expect(failing.peek()).rejects.toBeInstanceOf(BoltError);
+    await s.close();
+  });
+
   it('a server error mid-stream: the records before it, then the error', async () => {
     const { d } = await setup({ config: { fetchSize: 10 } });
     const s = d.session();

@@ -3,14 +3,11 @@
  * left out here ("Needs support for ..."), so a missing entry is a gap, never a failure.
  *
  * Left out on purpose, because the client lacks them:
- * - `Feature:API:Result.Peek`, `Feature:API:Result.SingleOptional`: no such result methods.
  * - `Feature:API:Driver.VerifyAuthentication`, `Feature:API:Driver.SupportsSessionAuth`,
  *   `Feature:API:Driver.IsEncrypted`: no such driver methods.
  * - `Feature:API:SSLClientCertificate`: no client certificates.
  * - `Feature:API:SSLConfig`: TLS settings exist, but custom CA files are not wired in here.
  * - `Feature:Bolt:5.5`: the client does not speak 5.5 (a version withdrawn by Neo4j).
- * - `Feature:Bolt:4.1`, `Feature:Bolt:4.2`: the default handshake offers 4.4–4.0 as one range;
- *   4.1 and 4.2 servers ignore ranges (they read 4.4), so they are not reached by default.
  * - `Optimization:EagerTransactionBegin`: managed transactions start the work before BEGIN's
  *   answer (BEGIN is pipelined with the first RUN).
  * - `Optimization:ResultListFetchAll`: with a configured fetch size, `records()` pulls in
@@ -30,7 +27,9 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Feature:API:Driver.VerifyConnectivity',
   'Feature:API:Liveness.Check',
   'Feature:API:Result.List',
+  'Feature:API:Result.Peek',
   'Feature:API:Result.Single',
+  'Feature:API:Result.SingleOptional',
   'Feature:API:RetryableExceptions',
   'Feature:API:Session:AuthConfig',
   'Feature:API:Session:NotificationsConfig',
@@ -44,6 +43,9 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Feature:Auth:Kerberos',
   // protocol versions (6.0 and 6.1 have no testkit flag on this branch)
   'Feature:Bolt:3.0',
+  // 4.1 and 4.2 through the handshake of testkit's era (handlers/driver.ts, TESTKIT_ERA_PROPOSALS)
+  'Feature:Bolt:4.1',
+  'Feature:Bolt:4.2',
   'Feature:Bolt:4.3',
   'Feature:Bolt:4.4',
   'Feature:Bolt:5.0',

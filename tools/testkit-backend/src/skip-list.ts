@@ -84,6 +84,14 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
     test: 'stub.iteration.test_result_single.TestResultSingle.test_result_single_with_disconnect',
     reason: NO_JS_ERROR_MAPPING,
   },
+  {
+    test: 'stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_2_records',
+    reason: NO_JS_ERROR_MAPPING,
+  },
+  {
+    test: 'stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_disconnect',
+    reason: NO_JS_ERROR_MAPPING,
+  },
   ...inEveryRoutingClass(
     'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_using_tx_run',
     LAZY_TX_RUN,

@@ -18,6 +18,21 @@ type Data = Record<string, any>;
 /** The official drivers' default batch size, which testkit's scripts expect. */
 const DEFAULT_FETCH_SIZE = 1000;
 
+/**
+ * The handshake of a driver of this testkit branch's era: [5.8–5.0], [4.4–4.2], 4.1, 3.0. Its
+ * stub servers model real 4.1 and 4.2 servers, which read no version ranges and so need 4.1 in
+ * a slot of its own. The client's default handshake spends that slot on the manifest (6.x
+ * servers), as the official 6.x drivers do, and reaches 4.1/4.2 servers at 3.0; a user talking
+ * to 4.1/4.2 servers sets the same `protocolVersions` as here. This branch of testkit knows
+ * neither the manifest nor 6.x.
+ */
+const TESTKIT_ERA_PROPOSALS = Object.freeze([
+  { major: 5, minor: 8, range: 8 },
+  { major: 4, minor: 4, range: 2 },
+  { major: 4, minor: 1 },
+  { major: 3, minor: 0 },
+]);
+
 /** `NewDriver`: a driver with testkit's settings. The client runs with `integers: 'bigint'`, so
  *  INTEGER and FLOAT stay distinguishable (testkit's CypherInt / CypherFloat). */
 export function NewDriver(ctx: Context, d: Data): void {
@@ -31,7 +46,11 @@ export function NewDriver(ctx: Context, d: Data): void {
     auth = ctx.authManagers.get(Number(d.authTokenManagerId)) as AuthTokenProvider | undefined;
     if (!auth) throw new BackendError(`no auth token manager ${d.authTokenManagerId}`);
   }
-  const config: DriverConfig = { auth, integers: 'bigint' };
+  const config: DriverConfig = {
+    auth,
+    integers: 'bigint',
+    protocolVersions: TESTKIT_ERA_PROPOSALS,
+  };
   if (ctx.options.netModule) config.netModule = ctx.options.netModule;
   // the resolver asks testkit (ResolverResolutionRequired / ResolverResolutionCompleted)
   if (d.resolverRegistered)

@@ -19,6 +19,23 @@ export async function ResultSingle(ctx: Context, d: Data): Promise<void> {
   ctx.write('Record', { values: recordValues(record) });
 }
 
+/** `ResultSingleOptional`: the client's `singleOptional()` (the record, or none; several are a
+ *  usage error, where the official drivers warn). */
+export async function ResultSingleOptional(ctx: Context, d: Data): Promise<void> {
+  const record = await ctx.result(d.resultId).result.singleOptional();
+  ctx.write('RecordOptional', {
+    record: record ? { values: recordValues(record) } : null,
+    warnings: [],
+  });
+}
+
+/** `ResultPeek`: the next record without taking it (`peek()`). */
+export async function ResultPeek(ctx: Context, d: Data): Promise<void> {
+  const record = await ctx.result(d.resultId).result.peek();
+  if (record === undefined) ctx.write('NullRecord', {});
+  else ctx.write('Record', { values: recordValues(record) });
+}
+
 /** `ResultList`: every record not read yet (`records()`). */
 export async function ResultList(ctx: Context, d: Data): Promise<void> {
   const records = await ctx.result(d.resultId).result.records();

@@ -10,6 +10,11 @@ import { FEATURES } from '../src/features.js';
 import { basicAuth, cypher, Harness } from './harness.js';
 
 let h: Harness | undefined;
+
+const hex = (b: Uint8Array | undefined) =>
+  Array.from(b ?? [], (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .replace(/(.{8})(?!$)/g, '$1 ');
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -99,6 +104,54 @@ describe('testkit backend', () => {
     expect(s.counters.containsUpdates).toBe(false);
     await h.expect('SessionClose', { sessionId }, 'Session');
     await h.expect('DriverClose', { driverId }, 'Driver');
+  });
+
+  it("reaches a server that speaks only 4.1 (or only 3.0) at its version, as testkit's era drivers do", async () => {
+    for (const version of ['4.1', '3.0']) {
+      h = await Harness.start(echo, 'Neo4j/4.1.0', [version]);
+      const { sessionId } = await driverAndSession(h);
+      const { id: resultId } = await h.expect(
+        'SessionRun',
+        { sessionId, cypher: 'RETURN 1' },
+        'Result',
+      );
+      const s = await h.expect('ResultConsume', { resultId }, 'Summary');
+      expect(s.serverInfo.protocolVersion).toBe(version);
+      // the opening: magic, then [5.8–5.0], [4.4–4.2], 4.1 in a slot of its own (servers
+      // before 4.3 read no ranges), 3.0
+      const opening = h.recorder.log.find((e) => e.kind === 'out');
+      expect(hex(opening?.bytes)).toBe('6060b017 00080805 00020404 00000104 00000003');
+      await h.close();
+      h = undefined;
+    }
+  });
+
+  it('peeks without taking, and reads an optional single record', async () => {
+    h = await Harness.start(echo);
+    const { sessionId } = await driverAndSession(h);
+    const run = async (cypherText: string) =>
+      (
+        await h!.expect(
+          'SessionRun',
+          { sessionId, cypher: cypherText, params: { x: cypher('CypherInt', 7) } },
+          'Result',
+        )
+      ).id;
+    const two = await run('TWO ROWS');
+    for (let i = 0; i < 2; i++) {
+      const peeked = await h.expect('ResultPeek', { resultId: two }, 'Record');
+      const next = await h.expect('ResultNext', { resultId: two }, 'Record');
+      expect(next.values).toEqual(peeked.values);
+    }
+    await h.expect('ResultPeek', { resultId: two }, 'NullRecord');
+    const one = await h.expect(
+      'ResultSingleOptional',
+      { resultId: await run('ONE') },
+      'RecordOptional',
+    );
+    expect(one).toEqual({ record: { values: [cypher('CypherInt', 7)] }, warnings: [] });
+    const several = await h.request('ResultSingleOptional', { resultId: await run('TWO ROWS') });
+    expect(several.name).toBe('DriverError');
   });
 
   it('keeps every Cypher type exact both ways (64-bit integers, whole floats, bytes, temporals)', async () => {

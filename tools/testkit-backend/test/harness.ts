@@ -1,4 +1,4 @@
-import { memoryNetwork } from '@bolt/net-adapters';
+import { memoryNetwork, type Recorded, recording } from '@bolt/net-adapters';
 import { type BoltServer, createServer, type Handler } from '@bolt/server';
 import type { TestkitResponse } from '../src/framing.js';
 import { parseJson, stringifyJson } from '../src/json.js';
@@ -13,6 +13,8 @@ export class Harness {
   readonly server: BoltServer;
   readonly conn: TestkitConnection;
   readonly uri: string;
+  /** Every byte the backend's drivers write and read. */
+  readonly recorder: Recorded<ReturnType<typeof memoryNetwork>['module']>;
   private text = '';
   private readonly responses: TestkitResponse[] = [];
   private readonly waiters: ((r: TestkitResponse) => void)[] = [];
@@ -20,12 +22,17 @@ export class Harness {
   private constructor(server: BoltServer, port: number, net: ReturnType<typeof memoryNetwork>) {
     this.server = server;
     this.uri = `bolt://memory:${port}`;
-    this.conn = new TestkitConnection((t) => this.receive(t), { netModule: net.module });
+    this.recorder = recording(net.module);
+    this.conn = new TestkitConnection((t) => this.receive(t), { netModule: this.recorder });
   }
 
-  static async start(handler: Handler, agent = 'Neo4j/5.26.0'): Promise<Harness> {
+  static async start(
+    handler: Handler,
+    agent = 'Neo4j/5.26.0',
+    versions?: string[],
+  ): Promise<Harness> {
     const net = memoryNetwork();
-    const server = createServer({ handler, agent, integers: 'bigint' });
+    const server = createServer({ handler, agent, integers: 'bigint', versions });
     const listener = await server.listen(net.listener, { port: 0 });
     return new Harness(server, listener.address.port, net);
   }

@@ -161,7 +161,7 @@ export class Decoder {
       const start = this.#pos++;
       this.#need(1, start, 'a structure tag');
       const tag = this.#b[this.#pos++];
-      const fields = this.#fields(m & 0x0f, start);
+      const fields = this.#fields(m & 0x0f, start, false);
       if (this.#pos !== this.#end) this.#trailing();
       return new Structure(tag, fields);
     } finally {
@@ -553,16 +553,35 @@ export class Decoder {
     if (++this.#depth > this.maxDepth) throw tooDeep(start, this.maxDepth);
   }
 
-  #list(n: number, start: number): unknown[] {
+  /** A list; with `intern`, its short strings are interned (see #fields). */
+  #list(n: number, start: number, intern = false): unknown[] {
     if (n > this.maxListLength)
       throw overLimit(`list of ${n} items`, start, 'maxListLength', this.maxListLength);
     // every item takes at least one byte: reject impossible counts before allocating
     if (n > this.#end - this.#pos) this.#need(n, start, `${n} list items`);
     this.#enter(start);
     const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.#value();
+    if (intern) for (let i = 0; i < n; i++) out[i] = this.#internedItem();
+    else for (let i = 0; i < n; i++) out[i] = this.#value();
     this.#depth--;
     return out;
+  }
+
+  /** A value; a tiny string (1..15 bytes) comes from the key cache, checked as #string does. */
+  #internedItem(): unknown {
+    const pos = this.#pos;
+    if (pos < this.#end) {
+      const m = this.#b[pos];
+      if (m > 0x80 && m <= 0x8f) {
+        const len = m & 0x0f;
+        this.#pos = pos + 1;
+        if (len > this.maxStringBytes)
+          throw overLimit(`string of ${len} bytes`, pos, 'maxStringBytes', this.maxStringBytes);
+        if (this.#pos + len > this.#end) this.#need(len, pos, `${len} UTF-8 bytes of a string`);
+        return this.#internedKey(pos + 1, len, pos);
+      }
+    }
+    return this.#value();
   }
 
   #map(n: number, start: number): Record<string, unknown> {
@@ -592,11 +611,24 @@ export class Decoder {
     return out;
   }
 
-  #fields(n: number, start: number): unknown[] {
+  /**
+   * The fields of a structure. For a registered one (`known`), the short strings of a small
+   * list field are interned: a Node's labels repeat from record to record, so its held records
+   * share one string per label instead of each holding its own copy.
+   */
+  #fields(n: number, start: number, known: boolean): unknown[] {
     if (n > this.#end - this.#pos) this.#need(n, start, `${n} structure fields`);
     this.#enter(start);
     const fields = new Array(n);
-    for (let i = 0; i < n; i++) fields[i] = this.#value();
+    const b = this.#b;
+    for (let i = 0; i < n; i++) {
+      const pos = this.#pos;
+      const m = known && pos < this.#end ? b[pos] : 0;
+      if (m > 0x90 && m <= 0x9f) {
+        this.#pos = pos + 1;
+        fields[i] = this.#list(m & 0x0f, pos, true);
+      } else fields[i] = this.#value();
+    }
     this.#depth--;
     return fields;
   }
@@ -604,8 +636,8 @@ export class Decoder {
   #struct(n: number, start: number): unknown {
     this.#need(1, start, 'a structure tag');
     const tag = this.#b[this.#pos++];
-    const fields = this.#fields(n, start);
     const spec = this.#byTag[tag];
+    const fields = this.#fields(n, start, spec !== undefined);
     if (spec === undefined) return new Structure(tag, fields);
     const counts = spec.counts;
     if (counts.length === 1 ? counts[0] !== n : !counts.includes(n))

@@ -82,6 +82,37 @@ describe('impossible lengths are rejected before allocating', () => {
   });
 });
 
+describe("a structure's list fields (interned short strings) decode and fail as any list", () => {
+  // Node (B4 4E): id 1, labels, {} and element id "e"; labels is the list field whose tiny
+  // strings come from the key cache
+  const node = (labels: string) => hexToBytes(`B4 4E 01 ${labels} A0 81 65`);
+
+  it('labels: ASCII, multibyte, empty and repeated, the same as outside a structure', () => {
+    const hex = '94 86 50 65 72 73 6F 6E 82 C3 A9 80 86 50 65 72 73 6F 6E';
+    for (let i = 0; i < 2; i++) {
+      const n = dec.decode(node(hex)) as ps.Node;
+      expect(n.labels).toEqual(['Person', 'é', '', 'Person']);
+      expect(n.labels).toEqual(dec.decode(hexToBytes(hex)));
+    }
+  });
+
+  it('bad UTF-8, truncation and maxStringBytes give the errors of a plain list', () => {
+    const small = new ps.Decoder({ maxStringBytes: 2 });
+    for (const [d, labels] of [
+      [dec, '91 82 C3 28'],
+      [dec, '91 83 61'],
+      [small, '91 83 61 62 63'],
+    ] as const) {
+      // the Node's bytes end with the labels (the failure comes before the rest)
+      const inNode = err(() => d.decode(hexToBytes(`B4 4E 01 ${labels}`)));
+      // the same list decoded on its own fails the same way, 3 bytes earlier
+      const alone = err(() => d.decode(hexToBytes(labels)));
+      expect(inNode.code).toBe(alone.code);
+      expect(inNode.offset).toBe((alone.offset ?? 0) + 3);
+    }
+  });
+});
+
 describe('depth bombs', () => {
   for (const [name, open] of [
     ['lists', 0x91],

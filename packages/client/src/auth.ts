@@ -75,3 +75,91 @@ export function sameAuth(a: AuthToken | undefined, b: AuthToken | undefined): bo
   }
   return true;
 }
+
+/**
+ * Supplies the token for every connection the driver hands out, and hears about the server's
+ * security errors. `getToken()` is asked at each acquisition (keep it cheap: cache inside); a
+ * pooled connection holding another token is re-authenticated (LOGOFF/LOGON on 5.1+, replaced
+ * before). `handleSecurityException(token, code)` is told each `Neo.ClientError.Security.*`
+ * failure of a connection authenticated with the manager's token; returning true says the
+ * manager did something about it (e.g. will hand out a new token), and the error becomes
+ * retryable, so managed transactions try again.
+ */
+export interface AuthTokenManager {
+  getToken(): AuthToken | Promise<AuthToken>;
+  handleSecurityException(token: AuthToken, errorCode: string): boolean;
+}
+
+/** A token and, optionally, when it stops being valid. */
+export interface ExpiringAuthToken {
+  token: AuthToken;
+  /** When the token expires; the manager asks for a new one from then on. */
+  expiration?: Date;
+}
+
+const UNAUTHORIZED = 'Neo.ClientError.Security.Unauthorized';
+const TOKEN_EXPIRED = 'Neo.ClientError.Security.TokenExpired';
+
+/** A manager that caches what `fetch` gives until it expires or one of `renewOn` says so. */
+function cachingManager(
+  fetch: () => ExpiringAuthToken | Promise<ExpiringAuthToken>,
+  renewOn: readonly string[],
+): AuthTokenManager {
+  let cached: ExpiringAuthToken | undefined;
+  let pending: Promise<AuthToken> | undefined;
+  const fresh = () =>
+    cached !== undefined &&
+    (cached.expiration === undefined || cached.expiration.getTime() > Date.now());
+  return {
+    getToken() {
+      if (fresh()) return cached!.token;
+      pending ??= Promise.resolve()
+        .then(fetch)
+        .then(
+          (t) => {
+            cached = t;
+            pending = undefined;
+            return t.token;
+          },
+          (e) => {
+            pending = undefined;
+            throw e;
+          },
+        );
+      return pending;
+    },
+    handleSecurityException(token, code) {
+      if (!renewOn.includes(code)) return false;
+      if (cached && sameAuth(cached.token, token)) cached = undefined;
+      return true;
+    },
+  };
+}
+
+/** The built-in {@link AuthTokenManager}s. */
+export const authTokenManagers = {
+  /** A fixed token: never renewed, no security error handled. */
+  static(token: AuthToken): AuthTokenManager {
+    return { getToken: () => token, handleSecurityException: () => false };
+  },
+  /** Username/password that can change: `tokenProvider` is asked once, and again after the
+   *  server refuses the credentials (`Neo.ClientError.Security.Unauthorized`, then retryable). */
+  basic(options: { tokenProvider: () => AuthToken | Promise<AuthToken> }): AuthTokenManager {
+    return cachingManager(async () => ({ token: await options.tokenProvider() }), [UNAUTHORIZED]);
+  },
+  /** SSO / JWT tokens that expire: `tokenProvider` gives the token and its expiration; it is
+   *  asked again once the token expired, or when the server says it did (`TokenExpired`) or
+   *  refuses it (`Unauthorized`); those errors then are retryable. */
+  bearer(options: {
+    tokenProvider: () => ExpiringAuthToken | Promise<ExpiringAuthToken>;
+  }): AuthTokenManager {
+    return cachingManager(options.tokenProvider, [TOKEN_EXPIRED, UNAUTHORIZED]);
+  },
+};
+
+export function isAuthTokenManager(a: unknown): a is AuthTokenManager {
+  return (
+    isAuthTokenProvider(a) &&
+    typeof (a as { handleSecurityException?: unknown }).handleSecurityException === 'function'
+  );
+}

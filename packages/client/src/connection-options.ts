@@ -3,6 +3,7 @@ import type { IntegerMode, StructSpec } from '@bolt/packstream';
 import type { StructsFor, SuccessMetadata, VersionProposal } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
 import type { BoltError } from './bolt-error.js';
+import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import { VERSION } from './version.js';
@@ -40,6 +41,9 @@ export interface ConnectionOptions {
   userAgent?: string;
   /** `bolt_agent` (driver identity, 5.3+). Default `{product: CLIENT_PRODUCT, language: 'JavaScript'}`. */
   boltAgent?: { product: string; platform?: string; language?: string; language_details?: string };
+  /** Told of every FAILURE the server sends, before the request's observer (the driver's
+   *  credentials read security errors there). */
+  onServerFailure?(connection: Connection, error: BoltError): void;
   /** `routing` in HELLO (4.1+): the routing context for `neo4j://`. Default: not sent (direct). */
   routing?: Record<string, unknown> | null;
   /** Driver-wide notification filter (HELLO, 5.2+). Default: server default. */

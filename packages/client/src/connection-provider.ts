@@ -1,4 +1,5 @@
 import type { AuthToken } from './auth.js';
+import type { BoltError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { ServerInfo } from './result-summary.js';
 
@@ -31,6 +32,8 @@ export interface ConnectionProvider {
   release(connection: Connection): void;
   /** A failure happened on `connection` (routing providers forget servers on some errors). */
   onError?(connection: Connection | undefined, error: unknown): void;
+  /** A FAILURE the server sent on `connection`, before its reader sees it. */
+  onServerFailure?(connection: Connection, error: BoltError): void;
   /** Close every connection. */
   close(): Promise<void>;
 }

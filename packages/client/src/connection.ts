@@ -122,6 +122,7 @@ export class Connection {
         this.authExpired = true;
       },
       idle: () => this.recvTimer.disarm(),
+      serverFailure: (error) => options.onServerFailure?.(this, error),
       wireLog: this.wire ? (line) => this.log!.debug!(line) : undefined,
     });
     const structs = options.structs;
@@ -593,7 +594,9 @@ export class Connection {
     this.abandon(
       new BoltError(
         `the server didn't respond in ${silent} ms: nothing came from ${this.address} while ${this.outstanding} request(s) were outstanding, longer than its connection.recv_timeout_seconds hint (${this.recvTimeoutMs / 1000} s) allows`,
-        { kind: 'connection-lost', code: this.lostCode(), retryable: true },
+        // a server that stopped answering is unavailable, routed or not (as the official
+        // JavaScript driver reports it); the work is retried all the same
+        { kind: 'connection-lost', code: SERVICE_UNAVAILABLE, retryable: true },
       ),
     );
   }

@@ -1,28 +1,42 @@
-import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider, sameAuth } from './auth.js';
+import {
+  type AuthToken,
+  type AuthTokenManager,
+  type AuthTokenProvider,
+  isAuthTokenManager,
+  isAuthTokenProvider,
+  sameAuth,
+} from './auth.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { Pool } from './pool.js';
 
 /**
- * The driver's credentials: a fixed token, or a provider asked once and again after the server
- * says the token expired. Shared by every pool of a driver (one for `bolt://`, one per cluster
- * member for `neo4j://`), so a refreshed token serves them all.
+ * The driver's credentials: a fixed token, a provider asked once and again after the server
+ * says the token expired, or a manager asked at every acquisition and told of security errors.
+ * Shared by every pool of a driver (one for `bolt://`, one per cluster member for `neo4j://`),
+ * so a refreshed token serves them all.
  */
 export class Credentials {
   private token: AuthToken | undefined;
   private tokenPromise: Promise<AuthToken> | undefined;
+  private readonly manager: AuthTokenManager | undefined;
+  /** The tokens the manager handed out (a connection holding another one has session auth). */
+  private readonly fromManager = new WeakSet<AuthToken>();
 
-  constructor(private readonly source: AuthToken | AuthTokenProvider) {
-    if (!isAuthTokenProvider(source)) this.token = source;
+  constructor(private readonly source: AuthToken | AuthTokenProvider | AuthTokenManager) {
+    if (isAuthTokenManager(source)) this.manager = source;
+    else if (!isAuthTokenProvider(source)) this.token = source;
   }
 
-  /** Whether credentials come from a provider (so an expired token can be refreshed and retried). */
+  /** Whether credentials come from a provider (so an expired token can be refreshed and
+   *  retried). A manager decides that per error instead (`handleSecurityException`). */
   get refreshable(): boolean {
-    return isAuthTokenProvider(this.source);
+    return isAuthTokenProvider(this.source) && !this.manager;
   }
 
   /** The token to authenticate new connections with now. */
   current(): Promise<AuthToken> | AuthToken {
+    if (this.manager) return this.fromManagerNow(this.manager);
     if (this.token) return this.token;
     const provider = this.source as AuthTokenProvider;
     if (!this.tokenPromise) {
@@ -40,6 +54,26 @@ export class Credentials {
     return this.tokenPromise;
   }
 
+  private async fromManagerNow(manager: AuthTokenManager): Promise<AuthToken> {
+    const token = await manager.getToken();
+    this.fromManager.add(token);
+    return token;
+  }
+
+  /**
+   * A FAILURE the server sent on `connection`, before anyone reads it: a manager hears of each
+   * `Neo.ClientError.Security.*` failure of a connection holding its token, and when it handles
+   * it the error becomes retryable.
+   */
+  onServerFailure(connection: Connection, error: BoltError): void {
+    const manager = this.manager;
+    if (!manager || !error.code.startsWith('Neo.ClientError.Security.')) return;
+    if (!this.fromManager.has(connection.auth)) return;
+    if (manager.handleSecurityException(connection.auth, error.code))
+      // the error is still on its way to the reader: it learns the work may be retried
+      (error as { retryable: boolean }).retryable = true;
+  }
+
   /** A failure on `connection`: an expired token marks the connection for re-authentication
    *  and, with a provider, makes the next `current()` ask the provider again. */
   onError(connection: Connection | undefined, error: unknown): void {
@@ -50,11 +84,8 @@ export class Credentials {
     )
       return;
     if (connection) connection.authExpired = true;
-    if (
-      isAuthTokenProvider(this.source) &&
-      error.code === 'Neo.ClientError.Security.TokenExpired'
-    ) {
-      if (this.token) this.source.onTokenExpired?.(this.token);
+    if (this.refreshable && error.code === 'Neo.ClientError.Security.TokenExpired') {
+      if (this.token) (this.source as AuthTokenProvider).onTokenExpired?.(this.token);
       this.token = undefined;
       this.tokenPromise = undefined;
     }
@@ -75,10 +106,11 @@ export async function acquireAuthenticated(
   for (let attempt = 0; ; attempt++) {
     const wanted = request.auth ?? (await credentials.current());
     // A new connection is opened with the session's own credentials, if any (no LOGON with the
-    // driver's token first, then LOGOFF/LOGON).
+    // driver's token first, then LOGOFF/LOGON), else with the token just obtained (a manager is
+    // asked once per acquisition).
     const conn = await pool.acquire({
       signal: request.signal,
-      auth: request.auth,
+      auth: request.auth ?? wanted,
       verify: request.verify,
     });
     if (request.auth && !conn.features.hasLogon) {

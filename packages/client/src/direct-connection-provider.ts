@@ -1,5 +1,5 @@
 import { formatVersion } from '@bolt/parser';
-import type { AuthToken, AuthTokenProvider } from './auth.js';
+import type { AuthToken, AuthTokenManager, AuthTokenProvider } from './auth.js';
 import { BoltError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { AcquireRequest, DriverConnectionProvider } from './connection-provider.js';
@@ -13,8 +13,8 @@ export interface DirectConnectionProviderOptions extends Omit<PoolOptions, 'open
   address: string;
   /** Open an authenticated connection. */
   connect(auth: AuthToken, signal: AbortSignal | undefined): Promise<Connection>;
-  /** The driver's credentials: a token, or a provider asked again after expiry. */
-  auth: AuthToken | AuthTokenProvider;
+  /** The driver's credentials: a token, a provider asked again after expiry, or a manager. */
+  auth: AuthToken | AuthTokenProvider | AuthTokenManager;
 }
 
 /**
@@ -45,6 +45,10 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
 
   release(connection: Connection): void {
     this.pool.release(connection);
+  }
+
+  onServerFailure(connection: Connection, error: BoltError): void {
+    this.credentials.onServerFailure(connection, error);
   }
 
   onError(connection: Connection | undefined, error: unknown): void {

@@ -8,7 +8,12 @@ import {
 } from '@bolt/net-adapters';
 import type { IntegerMode, StructSpec } from '@bolt/packstream';
 import { customStructs, type VersionProposal } from '@bolt/parser';
-import { type AuthToken, type AuthTokenProvider, isAuthTokenProvider } from './auth.js';
+import {
+  type AuthToken,
+  type AuthTokenManager,
+  type AuthTokenProvider,
+  isAuthTokenProvider,
+} from './auth.js';
 import { usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
@@ -36,9 +41,10 @@ import {
 
 /** Driver options (the second argument of `driver()`). */
 export interface DriverConfig {
-  /** Credentials: a token (`auth.basic(...)`), or a provider asked again when the server says
-   *  the token expired. Default `auth.none()`. */
-  auth?: AuthToken | AuthTokenProvider;
+  /** Credentials: a token (`auth.basic(...)`), a provider asked again when the server says the
+   *  token expired, or an `AuthTokenManager` (`authTokenManagers.basic/bearer(...)`, or your
+   *  own) asked at every acquisition. Default `auth.none()`. */
+  auth?: AuthToken | AuthTokenProvider | AuthTokenManager;
   /** How bytes travel: `tcp()`, `tls()`, `websocket()`, a memory network, ..., or a name:
    *  `'tcp'`, `'tls'` (node entry), `'websocket'`, or one given to `registerNetModule()` of
    *  `@bolt/net-adapters`. Default: the `node` entry picks tcp (bolt://) or tls (+s, +ssc); the
@@ -162,8 +168,13 @@ export class Driver {
         : undefined;
     const tls = tlsSettings(url, config.tls);
     const auth = config.auth ?? { scheme: 'none' };
-    if (!isAuthTokenProvider(auth) && (typeof auth !== 'object' || typeof auth.scheme !== 'string'))
-      throw usageError('auth must be an auth token ({scheme, ...}) or a provider ({getToken})');
+    if (
+      !isAuthTokenProvider(auth) &&
+      (typeof auth !== 'object' || typeof (auth as AuthToken).scheme !== 'string')
+    )
+      throw usageError(
+        'auth must be an auth token ({scheme, ...}), a provider ({getToken}) or a manager ({getToken, handleSecurityException})',
+      );
     const seed = formatAddress({ host: url.host, port: url.port });
     // neo4j://: every connection tells the server the routing context in HELLO (4.1+), as the
     // official drivers do: the URL's query parameters and the seed address.
@@ -188,6 +199,7 @@ export class Driver {
         structs,
         failedMessages,
         signal,
+        onServerFailure: (c, e) => this.provider.onServerFailure?.(c, e),
       });
     };
     const poolOptions = {

@@ -18,7 +18,14 @@ export {
   Uuid,
   Vector,
 } from '@bolt/packstream';
-export { type AuthToken, type AuthTokenProvider, auth } from './auth.js';
+export {
+  type AuthToken,
+  type AuthTokenManager,
+  type AuthTokenProvider,
+  auth,
+  authTokenManagers,
+  type ExpiringAuthToken,
+} from './auth.js';
 export {
   BoltError,
   type BoltErrorKind,

@@ -25,6 +25,8 @@ export interface DispatchHost {
   destroy(error: BoltError): void;
   /** The server said the connection's token expired. */
   tokenExpired(): void;
+  /** Every FAILURE, before the request's observer sees it. */
+  serverFailure(error: BoltError): void;
   /** Nothing is outstanding any more. */
   idle(): void;
   /** Logs each message received (`S: …`), when wire logging is on. */
@@ -111,6 +113,7 @@ export class ResponseDispatcher {
     if (p.type !== 'RESET') this.tracker.currentFailure = err;
     this.answered(p.type, 'FAILURE', md);
     if (err.code === 'Neo.ClientError.Security.TokenExpired') this.host.tokenExpired();
+    this.host.serverFailure(err);
     p.observer.onFailure?.(err);
     if (p.type === 'RESET' || p.type === 'HELLO' || p.type === 'INIT' || p.type === 'LOGON')
       this.host.destroy(err);

@@ -65,11 +65,14 @@ export class Transaction {
     return this.state === 'open' && this.failure === undefined;
   }
 
-  /** Run a query in the transaction. The RUN is pipelined with BEGIN and other queries. */
+  /** Run a query in the transaction. The RUN is pipelined with BEGIN and other queries. Throws
+   *  BEGIN's failure when it is already known (the transaction never started); any later
+   *  failure is reported by the result. */
   run<T extends RecordShape = RecordShape>(
     query: string,
     parameters: Record<string, unknown> = {},
   ): Result<T> {
+    if (this.beginFailure) throw this.beginFailure;
     const result = new Result<T>(
       { text: query, parameters },
       this.ctx.fetchSize,

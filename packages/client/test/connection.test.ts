@@ -380,18 +380,29 @@ describe('Connection: keep-alives, receive timeout, logging', () => {
   });
 
   it('closes the connection when the server stays silent past connection.recv_timeout_seconds', async () => {
-    const { conn } = await open(
-      [{ major: 5, minor: 8 }],
-      {},
-      { recvTimeoutSeconds: 1, keepAliveIntervalMs: 0 },
-    );
-    const run = collector();
-    const pull = collector();
-    conn.enqueue({ type: 'RUN', query: 'SLOW', parameters: { ms: 2500 }, extra: {} }, run.observer);
-    conn.pull(-1, undefined, pull.observer);
-    const p = await pull.done;
-    expect(p.error?.kind).toBe('connection-lost');
-    expect(p.error?.message).toMatch(/the server didn't respond in \d+ ms: .*recv_timeout_seconds/);
+    // routed or not, a silent server is ServiceUnavailable (a lost routed connection is
+    // SessionExpired), retryable
+    for (const routing of [undefined, {}]) {
+      const { conn } = await open(
+        [{ major: 5, minor: 8 }],
+        { routing },
+        { recvTimeoutSeconds: 1, keepAliveIntervalMs: 0 },
+      );
+      const run = collector();
+      const pull = collector();
+      conn.enqueue(
+        { type: 'RUN', query: 'SLOW', parameters: { ms: 2500 }, extra: {} },
+        run.observer,
+      );
+      conn.pull(-1, undefined, pull.observer);
+      const p = await pull.done;
+      expect(p.error?.kind).toBe('connection-lost');
+      expect(p.error?.code).toBe('ServiceUnavailable');
+      expect(p.error?.retryable).toBe(true);
+      expect(p.error?.message).toMatch(
+        /the server didn't respond in \d+ ms: .*recv_timeout_seconds/,
+      );
+    }
   });
 
   it('does not time out an idle connection (the timer runs only while requests are outstanding)', async () => {

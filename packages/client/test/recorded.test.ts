@@ -213,6 +213,21 @@ describe('our client against recorded conversations', () => {
     });
   });
 
+  it('tx-begin-failure-exit: once BEGIN is known to have failed, run() throws that failure', async () => {
+    await play('tx-begin-failure-exit.script', async (d) => {
+      const tx = await d.session().beginTransaction();
+      for (let i = 0; i < 200 && tx.isOpen(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(tx.isOpen()).toBe(false);
+      let thrown: unknown;
+      try {
+        tx.run('RETURN 1 AS n');
+      } catch (e) {
+        thrown = e;
+      }
+      expect((thrown as BoltError)?.code).toBe('Neo.ClientError.Security.TokenExpired');
+    });
+  });
+
   it('tx-begin-failure-exit: a managed transaction is not retried after that failure', async () => {
     await play('tx-begin-failure-exit.script', async (d) => {
       let attempts = 0;

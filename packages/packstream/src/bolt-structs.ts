@@ -477,6 +477,8 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
         return DateTime.fromLocalEpochSeconds(addSeconds(seconds, offset), ns, offset, zone);
       }
       const offset = offsetForLocal(zone, Number(seconds));
+      // A zone Intl does not know: the raw structure, as with the utc encoding above.
+      if (offset === undefined) return new Structure(zoneTag, [seconds, ns, zone]);
       return DateTime.fromLocalEpochSeconds(seconds, ns, offset, zone);
     },
   });

@@ -80,6 +80,25 @@ describe('temporal conversions', () => {
     expect(typeof far.toEpochSeconds()).toBe('bigint');
   });
 
+  it('a zone Intl does not know stays the raw structure in both DateTime encodings', () => {
+    for (const [tag, utc] of [
+      [0x66, false],
+      [0x69, true],
+    ] as const) {
+      const structs = ps.boltStructs({ major: 4, minor: 4 }, { utc });
+      const enc = new ps.Encoder({ structs });
+      const bytes = enc.encode(new ps.Structure(tag, [3600, 0, 'Europe/Neo4j']));
+      const v = new ps.Decoder({ structs }).decode(bytes);
+      expect(v).toBeInstanceOf(ps.Structure);
+      expect((v as ps.Structure).fields).toEqual([3600, 0, 'Europe/Neo4j']);
+      expect(enc.encode(v)).toEqual(bytes);
+      const known = new ps.Decoder({ structs }).decode(
+        enc.encode(new ps.Structure(tag, [3600, 0, 'Europe/Paris'])),
+      );
+      expect(known).toBeInstanceOf(ps.DateTime);
+    }
+  });
+
   it('zoned DateTime in a DST overlap re-encodes exactly (the offset is kept)', () => {
     // 2021-10-31 02:30 happens twice in Europe/Paris: at +02:00 (00:30Z) and at +01:00 (01:30Z)
     const enc = new ps.Encoder();

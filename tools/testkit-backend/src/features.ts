@@ -41,6 +41,7 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Feature:Auth:Bearer',
   'Feature:Auth:Custom',
   'Feature:Auth:Kerberos',
+  'Feature:Auth:Managed',
   // protocol versions (6.0 and 6.1 have no testkit flag on this branch)
   'Feature:Bolt:3.0',
   // 4.1 and 4.2 through the handshake of testkit's era (handlers/driver.ts, TESTKIT_ERA_PROPOSALS)

@@ -1,5 +1,5 @@
 import { formatVersion } from '@bolt/parser';
-import type { AuthToken, AuthTokenProvider } from '../auth.js';
+import type { AuthToken, AuthTokenManager, AuthTokenProvider } from '../auth.js';
 import { BoltError, SERVICE_UNAVAILABLE, SESSION_EXPIRED } from '../bolt-error.js';
 import type { Connection } from '../connection.js';
 import type { AcquireRequest, DriverConnectionProvider } from '../connection-provider.js';
@@ -21,7 +21,7 @@ export interface RoutingConnectionProviderOptions extends Omit<PoolOptions, 'ope
   /** The URL's query parameters; `address` (the seed) is added. */
   routingContext: Record<string, string>;
   /** The driver's credentials: a token, or a provider asked again after expiry. */
-  auth: AuthToken | AuthTokenProvider;
+  auth: AuthToken | AuthTokenProvider | AuthTokenManager;
   /** Open an authenticated connection to `host:port`. */
   connect(address: string, auth: AuthToken, signal: AbortSignal | undefined): Promise<Connection>;
   /** Turns the seed address into the addresses to try. Default: the seed alone. */
@@ -87,6 +87,10 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
       options.resolver,
       options.logger,
     );
+  }
+
+  onServerFailure(connection: Connection, error: BoltError): void {
+    this.credentials.onServerFailure(connection, error);
   }
 
   get refreshableAuth(): boolean {

@@ -1,6 +1,6 @@
 import {
   type AuthToken,
-  type AuthTokenProvider,
+  type AuthTokenManager,
   type BookmarkManager,
   driver as createDriver,
   type DriverConfig,
@@ -40,10 +40,10 @@ export function NewDriver(ctx: Context, d: Data): void {
     throw new BackendError('@bolt/client has no domain name resolver option');
   if (d.clientCertificate != null || d.clientCertificateProviderId != null)
     throw new BackendError('@bolt/client has no client certificate option');
-  let auth: AuthToken | AuthTokenProvider | undefined;
+  let auth: AuthToken | AuthTokenManager | undefined;
   if (d.authorizationToken != null) auth = parseAuthToken(d.authorizationToken);
   else if (d.authTokenManagerId != null) {
-    auth = ctx.authManagers.get(Number(d.authTokenManagerId)) as AuthTokenProvider | undefined;
+    auth = ctx.authManagers.get(Number(d.authTokenManagerId)) as AuthTokenManager | undefined;
     if (!auth) throw new BackendError(`no auth token manager ${d.authTokenManagerId}`);
   }
   const config: DriverConfig = {

@@ -75,7 +75,8 @@ export class Credentials {
   }
 
   /** A failure on `connection`: an expired token marks the connection for re-authentication
-   *  and, with a provider, makes the next `current()` ask the provider again. */
+   *  and, with a provider, makes the next `current()` ask the provider again; an expired
+   *  authorization closes the connection (the others are re-authenticated before reuse). */
   onError(connection: Connection | undefined, error: unknown): void {
     if (!BoltError.isInstance(error)) return;
     if (
@@ -84,6 +85,10 @@ export class Credentials {
     )
       return;
     if (connection) connection.authExpired = true;
+    // The server ends a connection whose authorization expired (as the official drivers
+    // assume): closing it here keeps the pool from handing it out before the close arrives.
+    if (connection && error.code === 'Neo.ClientError.Security.AuthorizationExpired')
+      connection.destroy();
     if (this.refreshable && error.code === 'Neo.ClientError.Security.TokenExpired') {
       if (this.token) (this.source as AuthTokenProvider).onTokenExpired?.(this.token);
       this.token = undefined;

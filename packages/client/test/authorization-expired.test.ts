@@ -64,4 +64,25 @@ describe('AuthorizationExpired', () => {
     expect(s.peers).toHaveLength(3);
     expect(s.peers[2]!.requests.map((r) => r.type)).toContain('RUN');
   });
+
+  it('closes the connection that received it at once, so the pool cannot hand it out again', async () => {
+    const s = server();
+    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: s.module });
+    const session = drv.session();
+    await session.run('RETURN 1 AS n');
+    const err = await session.run('EXPIRE').then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe('Neo.ClientError.Security.AuthorizationExpired');
+    // closed by the client, not waiting for the server to close it
+    const closed = await Promise.race([
+      s.peers[0]!.server.closed.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('open'), 500)),
+    ]);
+    expect(closed).toBe('closed');
+    await session.run('RETURN 1 AS n');
+    expect(s.peers).toHaveLength(2);
+    await session.close();
+  });
 });

@@ -29,6 +29,10 @@ const INT64_MAX = 9223372036854775807n;
 // TextEncoder.encodeInto (faster from about this length on). Must be at least 16 (a longer
 // string then never takes the tiny header) and at most 85 (3 bytes per unit fit STRING_8).
 const SHORT_STRING = 24;
+// Back-to-back strings of a list with this many UTF-16 units together are tried as one run
+// (see #stringRun).
+const RUN_MIN = 128;
+const RUN_MAX = 16384;
 // Where an encoder points before its first encode (never written: #begin sets the real sink).
 const NO_SINK = new ByteWriter(16);
 
@@ -50,6 +54,8 @@ export class Encoder {
   #view: DataView = NO_SINK.view;
   #pos = 0;
   #depth = 0;
+  // string runs are tried until one is not all ASCII (then not again in this call)
+  #runs = true;
   readonly #uuid: boolean;
   readonly #byType: Map<Function, (value: any) => Structure>;
 
@@ -129,6 +135,7 @@ export class Encoder {
     this.#view = out.view;
     this.#pos = out.length;
     this.#depth = 0;
+    this.#runs = true;
   }
 
   #end(): void {
@@ -416,8 +423,71 @@ export class Encoder {
     this.#enter();
     const n = v.length;
     this.#header(n, 0x90, 0xd4);
-    for (let i = 0; i < n; i++) this.#value(v[i]);
+    let i = 0;
+    while (i < n) {
+      const x = v[i];
+      if (typeof x === 'string' && this.#runs && i + 1 < n && typeof v[i + 1] === 'string') {
+        const done = this.#stringRun(v, i, n);
+        if (done > 0) {
+          i += done;
+          continue;
+        }
+      }
+      this.#value(x);
+      i++;
+    }
     this.#depth--;
+  }
+
+  /**
+   * Back-to-back strings v[i..] of a list (RUN_MIN..RUN_MAX UTF-16 units together): joined and
+   * written by ONE encodeInto call behind room for their headers; if that wrote one byte per
+   * unit (all ASCII), each string is moved down behind its own header; if not, they are
+   * written one by one and no run is tried again in this call. Returns how many strings were
+   * written, 0 when there is no such run (nothing written then).
+   */
+  #stringRun(v: unknown[], i: number, n: number): number {
+    let j = i;
+    let units = 0;
+    while (j < n) {
+      const s = v[j];
+      if (typeof s !== 'string' || units + s.length > RUN_MAX) break;
+      units += s.length;
+      j++;
+    }
+    const count = j - i;
+    if (count < 2 || units < RUN_MIN) return 0;
+    let joined = v[i] as string;
+    for (let k = i + 1; k < j; k++) joined += v[k] as string;
+    // room: headers of up to 3 bytes (each string < 65536 units), then the text, 3 bytes/unit
+    this.#need(count * 3 + units * 3);
+    const b = this.#buf;
+    let src = this.#pos + count * 3;
+    if (this.#textEncoder.encodeInto(joined, b.subarray(src)).written !== units) {
+      this.#runs = false;
+      for (let k = i; k < j; k++) this.#string(v[k] as string);
+      return count;
+    }
+    let p = this.#pos;
+    for (let k = i; k < j; k++) {
+      const len = (v[k] as string).length;
+      if (len < 16) b[p++] = 0x80 | len;
+      else if (len < 256) {
+        b[p] = 0xd0;
+        b[p + 1] = len;
+        p += 2;
+      } else {
+        b[p] = 0xd1;
+        b[p + 1] = len >> 8;
+        b[p + 2] = len & 0xff;
+        p += 3;
+      }
+      b.copyWithin(p, src, src + len);
+      p += len;
+      src += len;
+    }
+    this.#pos = p;
+    return count;
   }
 
   #map(v: Record<string, unknown>): void {

@@ -227,3 +227,49 @@ describe('sinks', () => {
     expect(hex(`${'a'.repeat(70)}\ud800`).endsWith('EF BF BD')).toBe(true);
   });
 });
+
+describe('lists of strings (back-to-back strings written as one run when all ASCII)', () => {
+  // the reference: the list header, then each string encoded on its own (never a run)
+  const byOne = (list: unknown[]) => {
+    const parts = list.map((x) => enc.encode(x));
+    const header = enc.encode(new Array(list.length).fill(null)).subarray(0, -list.length);
+    const out = new Uint8Array(header.length + parts.reduce((n, p) => n + p.length, 0));
+    out.set(header);
+    let at = header.length;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return toHex(out);
+  };
+  const ascii = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((i * 7 + seed) % 95))).join('');
+
+  it('every header size, run limits, strings of 0 to 300 units', () => {
+    const lengths = [0, 1, 15, 16, 23, 24, 40, 255, 256, 300, 5, 127, 128];
+    const list = lengths.flatMap((n, i) => [ascii(n, i), ascii(n + 1, i + 1)]);
+    expect(hex(list)).toBe(byOne(list));
+    // more than one run (16,384 units each) in one list, and a run cut by other values
+    const long = Array.from({ length: 400 }, (_, i) => ascii(40 + (i % 90), i));
+    expect(hex(long)).toBe(byOne(long));
+    const cut = [...long.slice(0, 50), 1, null, ...long.slice(50, 60), { k: 'v' }, 'x', 'y'];
+    expect(hex(cut)).toBe(byOne(cut));
+    expect(new ps.Decoder().decode(enc.encode(long))).toEqual(long);
+  });
+
+  it('not all ASCII: the same bytes as string by string (also surrogates that would pair)', () => {
+    const multi = Array.from(
+      { length: 40 },
+      (_, i) => `${ascii(30, i)}${i % 7 === 3 ? 'é✓😀' : ''}`,
+    );
+    expect(hex(multi)).toBe(byOne(multi));
+    // a high surrogate ending one string and a low one starting the next: two lone surrogates
+    // (EF BF BD each), never one 4-byte character
+    const split = [`${ascii(100, 1)}\ud83d`, `\ude00${ascii(100, 2)}`, ascii(100, 3)];
+    expect(hex(split)).toBe(byOne(split));
+    expect(hex(split)).toContain('EF BF BD');
+    // after a run that was not ASCII, later ASCII runs in the same value are still exact
+    const both = [...multi, ...Array.from({ length: 10 }, (_, i) => ascii(50, i))];
+    expect(hex(both)).toBe(byOne(both));
+  });
+});

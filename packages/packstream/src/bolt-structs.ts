@@ -366,6 +366,7 @@ function epochSeconds(v: unknown, name: string): number | bigint {
   return s;
 }
 
+/** Date, Time, LocalTime, LocalDateTime and Duration, then the DateTimes of the encoding. */
 function registerTemporal(r: StructRegistry, utc: boolean): void {
   r.register<Date>({
     tag: 0x44,
@@ -446,7 +447,11 @@ function registerTemporal(r: StructRegistry, utc: boolean): void {
       return new Structure(0x45, [BigInt(d.months), BigInt(d.days), seconds, ns]);
     },
   });
+  registerDateTime(r, utc);
+}
 
+/** DateTime with an offset (`46`, or `49` in the utc encoding) and with a zone id (`66` / `69`). */
+function registerDateTime(r: StructRegistry, utc: boolean): void {
   const offsetTag = utc ? 0x49 : 0x46;
   const zoneTag = utc ? 0x69 : 0x66;
   r.register<DateTime>({

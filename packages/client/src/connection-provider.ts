@@ -43,7 +43,15 @@ export interface DriverConnectionProvider extends ConnectionProvider {
   /** Whether credentials come from a provider (an expired token can be refreshed and retried). */
   readonly refreshableAuth: boolean;
   /** Reach a server that can serve reads of `database` and report it. */
-  serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo>;
+  serverInfo(options: ServerInfoRequest): Promise<ServerInfo>;
   /** Pool sizes of one server, or summed over all. */
   poolMetrics(address?: string): { active: number; idle: number; size: number };
+}
+
+/** What `serverInfo` checks: a reader of `database`, reached with `auth` (default: the
+ *  driver's credentials; a switch to `auth` is awaited, not pipelined). */
+export interface ServerInfoRequest {
+  database?: string;
+  signal?: AbortSignal;
+  auth?: AuthToken;
 }

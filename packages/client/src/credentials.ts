@@ -101,12 +101,13 @@ export class Credentials {
  * A connection from `pool`, authenticated with `auth` (per-session credentials) or else the
  * driver's current token. A pooled connection holding other credentials is switched with
  * LOGOFF/LOGON on Bolt 5.1+; before 5.1 it is replaced (driver token) or the request fails
- * (per-session credentials need 5.1+). `verify`: see `Pool.acquire`.
+ * (per-session credentials need 5.1+). `verify`: see `Pool.acquire`. `awaitAuth`: wait for
+ * the server's answer to a switch (LOGON) instead of pipelining it with the work that follows.
  */
 export async function acquireAuthenticated(
   pool: Pool,
   credentials: Credentials,
-  request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean },
+  request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean; awaitAuth?: boolean },
 ): Promise<Connection> {
   for (let attempt = 0; ; attempt++) {
     const wanted = request.auth ?? (await credentials.current());
@@ -130,7 +131,8 @@ export async function acquireAuthenticated(
     if (conn.features.hasLogon) {
       // pipelined with the work that follows (no round trip): a refused LOGON fails that work
       try {
-        conn.switchAuth(wanted);
+        const answered = conn.switchAuth(wanted);
+        if (request.awaitAuth) await answered;
         return conn;
       } catch (e) {
         pool.release(conn);

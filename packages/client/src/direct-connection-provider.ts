@@ -2,7 +2,11 @@ import { formatVersion } from '@bolt/parser';
 import type { AuthToken, AuthTokenManager, AuthTokenProvider } from './auth.js';
 import { BoltError } from './bolt-error.js';
 import type { Connection } from './connection.js';
-import type { AcquireRequest, DriverConnectionProvider } from './connection-provider.js';
+import type {
+  AcquireRequest,
+  DriverConnectionProvider,
+  ServerInfoRequest,
+} from './connection-provider.js';
 import { acquireAuthenticated, Credentials } from './credentials.js';
 import { Pool, type PoolOptions } from './pool.js';
 import type { ServerInfo } from './result-summary.js';
@@ -63,11 +67,13 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
   }
 
   /** Open (or reuse, after a RESET) a connection and report the server. */
-  async serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo> {
+  async serverInfo(options: ServerInfoRequest): Promise<ServerInfo> {
     // a pooled connection is checked with RESET: the answer must be about a live server
     const conn = await acquireAuthenticated(this.pool, this.credentials, {
       signal: options.signal,
       verify: true,
+      auth: options.auth,
+      awaitAuth: true,
     });
     try {
       return {

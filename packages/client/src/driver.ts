@@ -14,7 +14,7 @@ import {
   type AuthTokenProvider,
   isAuthTokenProvider,
 } from './auth.js';
-import { usageError } from './bolt-error.js';
+import { BoltError, usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
 import { CLIENT_PRODUCT, Connection } from './connection.js';
@@ -144,6 +144,7 @@ export class Driver {
   /** The driver-level bookmark manager `executeQuery` uses by default. */
   readonly executeQueryBookmarkManager: BookmarkManager = bookmarkManager();
   private readonly provider: DriverConnectionProvider;
+  private readonly encrypted: boolean;
   private closed = false;
 
   /** @internal */
@@ -167,6 +168,7 @@ export class Driver {
         ? failedMessageWriter({ dir: config.failedMessageDir, writeFile: platform.writeFile! })
         : undefined;
     const tls = tlsSettings(url, config.tls);
+    this.encrypted = tls !== undefined;
     const auth = config.auth ?? { scheme: 'none' };
     if (
       !isAuthTokenProvider(auth) &&
@@ -299,6 +301,42 @@ export class Driver {
     return this.provider.serverInfo(options);
   }
 
+  /**
+   * Whether the server accepts `auth` (default: the driver's credentials): a reader of
+   * `database` (default `system`) is reached and authenticated with it, waiting for the answer.
+   * Resolves false when the server refuses the credentials (`CredentialsExpired`, `Forbidden`,
+   * `TokenExpired`, `Unauthorized`); rejects on any other failure. Other credentials than the
+   * driver's need Bolt 5.1+ (LOGON): a usage error before.
+   */
+  async verifyAuthentication(
+    options: { auth?: AuthToken; database?: string; signal?: AbortSignal } = {},
+  ): Promise<boolean> {
+    if (this.closed) throw usageError('the driver is closed');
+    try {
+      await this.provider.serverInfo({
+        database: options.database ?? 'system',
+        auth: options.auth,
+        signal: options.signal,
+      });
+      return true;
+    } catch (e) {
+      if (BoltError.isInstance(e) && REFUSED_CREDENTIALS.has(e.code)) return false;
+      throw e;
+    }
+  }
+
+  /** Whether the server supports per-session credentials (`session({auth})`, Bolt 5.1+). */
+  async supportsSessionAuth(): Promise<boolean> {
+    const info = await this.getServerInfo();
+    const [major, minor] = info.protocolVersion.split('.').map(Number);
+    return major > 5 || (major === 5 && minor >= 1);
+  }
+
+  /** Whether connections are encrypted (TLS), as the URL scheme and `tls` option say. */
+  isEncrypted(): boolean {
+    return this.encrypted;
+  }
+
   /** Whether the server supports multiple databases (Bolt 4.0+). */
   async supportsMultiDb(): Promise<boolean> {
     const info = await this.getServerInfo();
@@ -378,6 +416,14 @@ export function driver(url: string, config: DriverConfig = {}): Driver {
 /** The scheme's TLS settings with `config.tls` merged over them. A `+s`/`+ssc` URL always
  *  encrypts; a `ca` given without `trust` means `trust: 'custom'` (on `+s` or with
  *  `enabled: true`). */
+/** The codes with which a server refuses credentials (`verifyAuthentication` answers false). */
+const REFUSED_CREDENTIALS = new Set([
+  'Neo.ClientError.Security.CredentialsExpired',
+  'Neo.ClientError.Security.Forbidden',
+  'Neo.ClientError.Security.TokenExpired',
+  'Neo.ClientError.Security.Unauthorized',
+]);
+
 function tlsSettings(
   url: ParsedUrl,
   extra: Partial<TlsClientOptions> | undefined,

@@ -3,8 +3,6 @@
  * left out here ("Needs support for ..."), so a missing entry is a gap, never a failure.
  *
  * Left out on purpose, because the client lacks them:
- * - `Feature:API:Driver.VerifyAuthentication`, `Feature:API:Driver.SupportsSessionAuth`,
- *   `Feature:API:Driver.IsEncrypted`: no such driver methods.
  * - `Feature:API:SSLClientCertificate`: no client certificates.
  * - `Feature:API:SSLConfig`: TLS settings exist, but custom CA files are not wired in here.
  * - `Feature:Bolt:5.5`: the client does not speak 5.5 (a version withdrawn by Neo4j).
@@ -23,7 +21,10 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Feature:API:Driver.ExecuteQuery',
   'Feature:API:Driver.ExecuteQuery:WithAuth',
   'Feature:API:Driver:GetServerInfo',
+  'Feature:API:Driver.IsEncrypted',
   'Feature:API:Driver:NotificationsConfig',
+  'Feature:API:Driver.SupportsSessionAuth',
+  'Feature:API:Driver.VerifyAuthentication',
   'Feature:API:Driver.VerifyConnectivity',
   'Feature:API:Liveness.Check',
   'Feature:API:Result.List',

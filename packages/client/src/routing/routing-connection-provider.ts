@@ -2,7 +2,11 @@ import { formatVersion } from '@bolt/parser';
 import type { AuthToken, AuthTokenManager, AuthTokenProvider } from '../auth.js';
 import { BoltError, SERVICE_UNAVAILABLE, SESSION_EXPIRED } from '../bolt-error.js';
 import type { Connection } from '../connection.js';
-import type { AcquireRequest, DriverConnectionProvider } from '../connection-provider.js';
+import type {
+  AcquireRequest,
+  DriverConnectionProvider,
+  ServerInfoRequest,
+} from '../connection-provider.js';
 import { Credentials } from '../credentials.js';
 import type { Logger } from '../logger.js';
 import type { PoolOptions } from '../pool.js';
@@ -159,10 +163,11 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     }
   }
 
-  async serverInfo(options: { database?: string; signal?: AbortSignal }): Promise<ServerInfo> {
+  async serverInfo(options: ServerInfoRequest): Promise<ServerInfo> {
     const table = await this.freshTable('READ', options.database || null, {
       bookmarks: [],
       signal: options.signal,
+      auth: options.auth,
     });
     let error: unknown = new BoltError(
       `no reader is available for ${describe(table.database)}: ${table}`,
@@ -172,7 +177,12 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
       let conn: Connection;
       try {
         // a pooled connection is checked with RESET: the answer must be about a live server
-        conn = await this.pools.acquire(address, { signal: options.signal, verify: true });
+        conn = await this.pools.acquire(address, {
+          signal: options.signal,
+          verify: true,
+          auth: options.auth,
+          awaitAuth: true,
+        });
       } catch (e) {
         error = this.connectFailed(e, address, table.database);
         if (!isUnavailable(error)) throw error;

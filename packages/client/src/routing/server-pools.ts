@@ -36,7 +36,7 @@ export class ServerPools implements PoolLoad {
   /** A connection to `address`, authenticated as asked. */
   async acquire(
     address: string,
-    request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean },
+    request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean; awaitAuth?: boolean },
   ): Promise<Connection> {
     const pool = this.pool(address);
     const conn = await acquireAuthenticated(pool, this.credentials, request);

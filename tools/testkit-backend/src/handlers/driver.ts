@@ -107,6 +107,22 @@ export async function CheckMultiDBSupport(ctx: Context, d: Data): Promise<void> 
   ctx.write('MultiDBSupport', { id: d.driverId, available });
 }
 
+export async function VerifyAuthentication(ctx: Context, d: Data): Promise<void> {
+  const authenticated = await ctx.driver(d.driverId).driver.verifyAuthentication({
+    auth: d.authorizationToken != null ? parseAuthToken(d.authorizationToken) : undefined,
+  });
+  ctx.write('DriverIsAuthenticated', { id: d.driverId, authenticated });
+}
+
+export async function CheckSessionAuthSupport(ctx: Context, d: Data): Promise<void> {
+  const available = await ctx.driver(d.driverId).driver.supportsSessionAuth();
+  ctx.write('SessionAuthSupport', { id: d.driverId, available });
+}
+
+export function CheckDriverIsEncrypted(ctx: Context, d: Data): void {
+  ctx.write('DriverIsEncrypted', { encrypted: ctx.driver(d.driverId).driver.isEncrypted() });
+}
+
 export function GetConnectionPoolMetrics(ctx: Context, d: Data): void {
   const m = ctx.driver(d.driverId).driver.serverPoolMetrics(String(d.address));
   ctx.write('ConnectionPoolMetrics', { inUse: m.active, idle: m.idle });

@@ -1,0 +1,83 @@
+import { BoltError as ServerError } from '@bolt/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auth, type Driver, driver } from '../src/index.js';
+import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { newSeen, testHandler } from './support/test-handler.js';
+
+let fx: Fixture | undefined;
+let drv: Driver | undefined;
+afterEach(async () => {
+  await drv?.close();
+  drv = undefined;
+  await fx?.close();
+  fx = undefined;
+});
+
+/** A server that refuses password 'wrong' (Unauthorized) and fails 'odd' with a made-up
+ *  security code. */
+async function setup(version: { major: number; minor: number }) {
+  const seen = newSeen();
+  const h = testHandler(seen);
+  const authenticate = h.authenticate!;
+  h.authenticate = (token, ...rest) => {
+    if (token.credentials === 'odd')
+      throw new ServerError('odd', { code: 'Neo.ClientError.Security.MadeUp' });
+    return authenticate.call(h, token, ...rest);
+  };
+  fx = await memoryServer(h, { versions: [version] });
+  drv = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
+  return { seen, d: drv };
+}
+
+describe('driver.verifyAuthentication', () => {
+  it('true for accepted credentials, on a new and on a pooled connection (LOGON awaited)', async () => {
+    const { d, seen } = await setup({ major: 5, minor: 8 });
+    expect(await d.verifyAuthentication()).toBe(true);
+    expect(await d.verifyAuthentication({ auth: auth.basic('alice', 'a') })).toBe(true);
+    expect(seen.auths.map((a) => a.principal)).toEqual(['neo4j', 'alice']);
+    expect(fx!.netModule.transports).toHaveLength(1);
+  });
+
+  it('false for refused credentials, also when a pooled connection switches to them', async () => {
+    const { d } = await setup({ major: 5, minor: 8 });
+    expect(await d.verifyAuthentication({ auth: auth.basic('alice', 'wrong') })).toBe(false);
+    await d.session().run('RETURN 1 AS n');
+    expect(await d.verifyAuthentication({ auth: auth.basic('alice', 'wrong') })).toBe(false);
+    // the driver keeps working with its own credentials
+    expect(await d.verifyAuthentication()).toBe(true);
+  });
+
+  it('rejects with other failures', async () => {
+    const { d } = await setup({ major: 5, minor: 8 });
+    const err = await d.verifyAuthentication({ auth: auth.basic('alice', 'odd') }).catch((e) => e);
+    expect(err.code).toBe('Neo.ClientError.Security.MadeUp');
+  });
+
+  it('other credentials than the driver’s need Bolt 5.1+', async () => {
+    const { d } = await setup({ major: 5, minor: 0 });
+    expect(await d.verifyAuthentication()).toBe(true);
+    const err = await d.verifyAuthentication({ auth: auth.basic('alice', 'a') }).catch((e) => e);
+    expect(err.kind).toBe('usage');
+  });
+});
+
+describe('driver.supportsSessionAuth / isEncrypted', () => {
+  it('session auth from Bolt 5.1 on', async () => {
+    expect(await (await setup({ major: 5, minor: 1 })).d.supportsSessionAuth()).toBe(true);
+    await drv!.close();
+    await fx!.close();
+    expect(await (await setup({ major: 5, minor: 0 })).d.supportsSessionAuth()).toBe(false);
+  });
+
+  it('encrypted as the scheme and tls option say', async () => {
+    const plain = driver('bolt://localhost:7687');
+    const tls = driver('bolt+s://localhost:7687');
+    const optIn = driver('neo4j://localhost:7687', { tls: { enabled: true } });
+    expect([plain.isEncrypted(), tls.isEncrypted(), optIn.isEncrypted()]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    await Promise.all([plain.close(), tls.close(), optIn.close()]);
+  });
+});

@@ -111,8 +111,9 @@ export class Transaction {
     try {
       md = await request(this.ctx.conn, 'COMMIT');
     } catch (e) {
-      this.finish('failed', { error: e as BoltError });
-      throw e;
+      const err = incompleteCommit(e as BoltError);
+      this.finish('failed', { error: err });
+      throw err;
     }
     const bookmark = typeof md.bookmark === 'string' ? md.bookmark : undefined;
     this.finish('committed', { bookmark, metadata: md });
@@ -214,4 +215,16 @@ function request(conn: Connection, type: 'COMMIT' | 'ROLLBACK'): Promise<Success
       reject(BoltError.isInstance(e) ? e : usageError(String(e)));
     }
   });
+}
+
+/**
+ * The connection was lost after COMMIT was sent: the server may have committed or not, so the
+ * error must not be retried (a retry could run the work twice). Other errors pass unchanged.
+ */
+function incompleteCommit(e: BoltError): BoltError {
+  if (!BoltError.isInstance(e) || e.kind !== 'connection-lost') return e;
+  return new BoltError(
+    `the connection was lost during COMMIT: the transaction may or may not have been committed (${e.message})`,
+    { kind: e.kind, code: e.code, classification: e.classification, retryable: false, cause: e },
+  );
 }

@@ -119,8 +119,7 @@ export class Session {
     this.last = result;
     const start = async () => {
       if (prev) await prev._finish();
-      used = await this.currentBookmarks();
-      conn = await this.acquire(this.accessMode, used, config.signal);
+      ({ conn, used } = await this.acquireWithBookmarks(this.accessMode, config.signal));
       let extra: Record<string, unknown>;
       try {
         extra = buildTxExtra(conn, this.txInput(used, this.accessMode, config));
@@ -234,8 +233,9 @@ export class Session {
     let conn: Connection | undefined;
     try {
       if (this.last) await this.last._finish();
-      const used = await this.currentBookmarks();
-      conn = await this.acquire(mode, used, config.signal);
+      const acquired = await this.acquireWithBookmarks(mode, config.signal);
+      conn = acquired.conn;
+      const used = acquired.used;
       const extra = buildTxExtra(conn, this.txInput(used, mode, config));
       const c = conn;
       if (api !== undefined) this.telemetry(c, api, telemetrySent);
@@ -274,6 +274,26 @@ export class Session {
     )
       return;
     conn.enqueue({ type: 'TELEMETRY', api }, sent ? { onSuccess: sent } : undefined);
+  }
+
+  /**
+   * A connection and the bookmarks the work sends. With a bookmark manager, its bookmarks are
+   * read for the routing the acquisition may need (ROUTE), and read again once the connection
+   * is there: the work then carries what other sessions committed while it waited.
+   */
+  private async acquireWithBookmarks(
+    mode: AccessMode,
+    signal: AbortSignal | undefined,
+  ): Promise<{ conn: Connection; used: string[] }> {
+    const forRouting = await this.currentBookmarks();
+    const conn = await this.acquire(mode, forRouting, signal);
+    if (!this.config.bookmarkManager) return { conn, used: forRouting };
+    try {
+      return { conn, used: await this.currentBookmarks() };
+    } catch (e) {
+      this.ctx.provider.release(conn);
+      throw e;
+    }
   }
 
   private acquire(

@@ -71,6 +71,9 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Optimization:PullPipelining',
   'Optimization:ExecuteQueryPipelining',
   'Optimization:MinimalBookmarksSet',
+  // the pool RESETs only connections that need it (failed, interrupted, idle past the liveness
+  // check), never after a clean COMMIT or a consumed result
+  'Optimization:MinimalResets',
   // backend (test-only access to the driver's routing tables)
   'Backend:RTFetch',
   'Backend:RTForceUpdate',

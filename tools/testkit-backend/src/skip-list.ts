@@ -57,11 +57,6 @@ const LAZY_TX_RUN =
 const NO_DNS_RESOLVER =
   'needs a domain name resolver (host name to IP addresses) between the address resolver and ' +
   'the dial: the client has no such option';
-const MINIMAL_RESETS_UNCLAIMED =
-  'the script expects a RESET when a connection returns to the pool after COMMIT unless ' +
-  'Optimization:MinimalResets is claimed; the pool sends none there (minimal resets), but the ' +
-  "backend does not claim the flag yet (it changes other folders' scripts too)";
-
 export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   {
     test: 'stub.authorization.verify_authentication.test_verify_authentication.TestVerifyAuthenticationV5x0.test_is_not_supported',
@@ -115,6 +110,12 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
     test: 'stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_disconnect',
     reason: NO_JS_ERROR_MAPPING,
   },
+  {
+    // the server hangs up after BEGIN: without EagerTransactionBegin the test wants tx.run() to
+    // raise; the client reports it at the first read ("after first next")
+    test: 'stub.disconnects.test_disconnects.TestDisconnects.test_disconnect_on_tx_begin',
+    reason: LAZY_TX_RUN,
+  },
   ...inEveryRoutingClass(
     'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_using_tx_run',
     LAZY_TX_RUN,
@@ -130,10 +131,6 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   ...inEveryRoutingClass(
     'test_should_request_rt_from_all_initial_routers_until_successful_on_authorization_expired',
     NO_DNS_RESOLVER,
-  ),
-  ...inEveryRoutingClass(
-    'test_should_drop_connections_failing_liveness_check',
-    MINIMAL_RESETS_UNCLAIMED,
   ),
 ]);
 

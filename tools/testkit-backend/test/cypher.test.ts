@@ -10,7 +10,7 @@ describe('values without a testkit shape', () => {
   });
 
   it('a legacy (4.4, unpatched) DateTime in an unknown zone is an error naming the zone', () => {
-    // what the client decodes from 0x66 on 4.4 without the UTC patch
+    // what the client decodes from 0x66 on 4.4 without the UTC patch: a raw structure
     const structs = boltStructs({ major: 4, minor: 4 });
     const decode = (zone: string) =>
       new Decoder({ structs }).decode(

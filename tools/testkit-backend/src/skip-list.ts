@@ -110,12 +110,6 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
     test: 'stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_disconnect',
     reason: NO_JS_ERROR_MAPPING,
   },
-  {
-    // the server hangs up after BEGIN: without EagerTransactionBegin the test wants tx.run() to
-    // raise; the client reports it at the first read ("after first next")
-    test: 'stub.disconnects.test_disconnects.TestDisconnects.test_disconnect_on_tx_begin',
-    reason: LAZY_TX_RUN,
-  },
   ...inEveryRoutingClass(
     'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_using_tx_run',
     LAZY_TX_RUN,

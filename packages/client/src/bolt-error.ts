@@ -39,6 +39,8 @@ export type { ErrorClassification };
 export const SERVICE_UNAVAILABLE = 'ServiceUnavailable';
 export const SESSION_EXPIRED = 'SessionExpired';
 export const PROTOCOL_ERROR = 'ProtocolError';
+/** The server's verdict that the credentials a connection holds expired (re-authenticate). */
+export const AUTHORIZATION_EXPIRED = 'Neo.ClientError.Security.AuthorizationExpired';
 
 export interface BoltErrorOptions {
   kind: BoltErrorKind;

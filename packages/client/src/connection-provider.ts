@@ -54,4 +54,6 @@ export interface ServerInfoRequest {
   database?: string;
   signal?: AbortSignal;
   auth?: AuthToken;
+  /** The server judges the credentials again even on a reused connection holding them. */
+  forceAuth?: boolean;
 }

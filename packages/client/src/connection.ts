@@ -81,6 +81,8 @@ export class Connection {
   /** `host:port` as asked. */
   readonly address: string;
   readonly createdAt = Date.now();
+  /** How many times a pool handed this connection out (1: opened for its first user). */
+  uses = 0;
   /** Last time the connection was released to the pool (for the idle liveness check). */
   idleSince = Date.now();
 

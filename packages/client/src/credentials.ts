@@ -6,7 +6,7 @@ import {
   isAuthTokenProvider,
   sameAuth,
 } from './auth.js';
-import { BoltError, usageError } from './bolt-error.js';
+import { AUTHORIZATION_EXPIRED, BoltError, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { Pool } from './pool.js';
 
@@ -81,14 +81,13 @@ export class Credentials {
     if (!BoltError.isInstance(error)) return;
     if (
       error.code !== 'Neo.ClientError.Security.TokenExpired' &&
-      error.code !== 'Neo.ClientError.Security.AuthorizationExpired'
+      error.code !== AUTHORIZATION_EXPIRED
     )
       return;
     if (connection) connection.authExpired = true;
     // The server ends a connection whose authorization expired (as the official drivers
     // assume): closing it here keeps the pool from handing it out before the close arrives.
-    if (connection && error.code === 'Neo.ClientError.Security.AuthorizationExpired')
-      connection.destroy();
+    if (connection && error.code === AUTHORIZATION_EXPIRED) connection.destroy();
     if (this.refreshable && error.code === 'Neo.ClientError.Security.TokenExpired') {
       if (this.token) (this.source as AuthTokenProvider).onTokenExpired?.(this.token);
       this.token = undefined;
@@ -97,17 +96,30 @@ export class Credentials {
   }
 }
 
+/** How a connection is acquired with credentials. */
+export interface AcquireRequest {
+  /** Per-session credentials (default: the driver's current token). */
+  auth?: AuthToken;
+  signal?: AbortSignal;
+  /** A reused connection is checked with RESET whatever its idle time (see `Pool.acquire`). */
+  verify?: boolean;
+  /** Wait for the server's answer to a switch (LOGON) instead of pipelining it. */
+  awaitAuth?: boolean;
+  /** The server must judge the credentials now (`verifyAuthentication`): a reused connection
+   *  already holding them logs on again (5.1+) or is replaced by a new one (before 5.1). */
+  forceAuth?: boolean;
+}
+
 /**
  * A connection from `pool`, authenticated with `auth` (per-session credentials) or else the
  * driver's current token. A pooled connection holding other credentials is switched with
  * LOGOFF/LOGON on Bolt 5.1+; before 5.1 it is replaced (driver token) or the request fails
- * (per-session credentials need 5.1+). `verify`: see `Pool.acquire`. `awaitAuth`: wait for
- * the server's answer to a switch (LOGON) instead of pipelining it with the work that follows.
+ * (per-session credentials need 5.1+). See `AcquireRequest` for the options.
  */
 export async function acquireAuthenticated(
   pool: Pool,
   credentials: Credentials,
-  request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean; awaitAuth?: boolean },
+  request: AcquireRequest,
 ): Promise<Connection> {
   for (let attempt = 0; ; attempt++) {
     const wanted = request.auth ?? (await credentials.current());
@@ -127,7 +139,8 @@ export async function acquireAuthenticated(
         `per-session credentials need Bolt 5.1+ (LOGON/LOGOFF); the server speaks ${conn.version.major}.${conn.version.minor}`,
       );
     }
-    if (sameAuth(conn.auth, wanted) && !conn.authExpired) return conn;
+    const needsVerdict = request.forceAuth === true && conn.uses > 1;
+    if (sameAuth(conn.auth, wanted) && !conn.authExpired && !needsVerdict) return conn;
     if (conn.features.hasLogon) {
       // pipelined with the work that follows (no round trip): a refused LOGON fails that work
       try {
@@ -139,7 +152,8 @@ export async function acquireAuthenticated(
         throw e;
       }
     }
-    // Bolt < 5.1 and the driver token changed: this connection cannot switch; replace it.
+    // Bolt < 5.1 and the driver token changed (or must be judged again): this connection
+    // cannot switch; replace it.
     conn.destroy();
     pool.release(conn);
     if (attempt > pool.size + 1)

@@ -1,6 +1,6 @@
 import { formatVersion } from '@bolt/parser';
 import type { AuthToken, AuthTokenManager, AuthTokenProvider } from './auth.js';
-import { BoltError } from './bolt-error.js';
+import { AUTHORIZATION_EXPIRED, BoltError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type {
   AcquireRequest,
@@ -59,11 +59,7 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
     this.credentials.onError(connection, error);
     // an expired authorization is the server's verdict on the credentials every connection
     // to it holds, not just this one
-    if (
-      BoltError.isInstance(error) &&
-      error.code === 'Neo.ClientError.Security.AuthorizationExpired'
-    )
-      this.pool.expireAuth();
+    if (BoltError.isInstance(error) && error.code === AUTHORIZATION_EXPIRED) this.pool.expireAuth();
   }
 
   /** Open (or reuse, after a RESET) a connection and report the server. */
@@ -74,6 +70,7 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
       verify: true,
       auth: options.auth,
       awaitAuth: true,
+      forceAuth: options.forceAuth,
     });
     try {
       return {

@@ -305,7 +305,8 @@ export class Driver {
    * Whether the server accepts `auth` (default: the driver's credentials): a reader of
    * `database` (default `system`) is reached and authenticated with it, waiting for the answer.
    * Resolves false when the server refuses the credentials (`CredentialsExpired`, `Forbidden`,
-   * `TokenExpired`, `Unauthorized`); rejects on any other failure. Other credentials than the
+   * `TokenExpired`, `Unauthorized`); rejects on any other failure. The server is asked even when
+   * a pooled connection already holds these credentials. Other credentials than the
    * driver's need Bolt 5.1+ (LOGON): a usage error before.
    */
   async verifyAuthentication(
@@ -317,6 +318,7 @@ export class Driver {
         database: options.database ?? 'system',
         auth: options.auth,
         signal: options.signal,
+        forceAuth: true,
       });
       return true;
     } catch (e) {
@@ -413,9 +415,6 @@ export function driver(url: string, config: DriverConfig = {}): Driver {
   return new Driver(parseUrl(url), { ...config, netModule: config.netModule ?? websocket() });
 }
 
-/** The scheme's TLS settings with `config.tls` merged over them. A `+s`/`+ssc` URL always
- *  encrypts; a `ca` given without `trust` means `trust: 'custom'` (on `+s` or with
- *  `enabled: true`). */
 /** The codes with which a server refuses credentials (`verifyAuthentication` answers false). */
 const REFUSED_CREDENTIALS = new Set([
   'Neo.ClientError.Security.CredentialsExpired',
@@ -424,6 +423,9 @@ const REFUSED_CREDENTIALS = new Set([
   'Neo.ClientError.Security.Unauthorized',
 ]);
 
+/** The scheme's TLS settings with `config.tls` merged over them. A `+s`/`+ssc` URL always
+ *  encrypts; a `ca` given without `trust` means `trust: 'custom'` (on `+s` or with
+ *  `enabled: true`). */
 function tlsSettings(
   url: ParsedUrl,
   extra: Partial<TlsClientOptions> | undefined,

@@ -105,7 +105,7 @@ export class Pool {
       const conn = this.idle.pop();
       if (conn) {
         this.inUse++;
-        if (await this.usable(conn, verify)) return conn;
+        if (await this.usable(conn, verify)) return handOut(conn);
         this.inUse--;
         continue;
       }
@@ -125,11 +125,11 @@ export class Pool {
         }
         this.adopt(c);
         this.inUse++;
-        return c;
+        return handOut(c);
       }
       const c = await this.wait(signal);
       // handed over directly by release(): already counted in inUse
-      if (await this.usable(c, verify)) return c;
+      if (await this.usable(c, verify)) return handOut(c);
       this.inUse--;
     }
   }
@@ -369,4 +369,10 @@ function closedError(address: string): BoltError {
     classification: 'CLIENT_ERROR',
     retryable: false,
   });
+}
+
+/** Counts a connection's hand-outs (`uses` 1: opened for this acquisition, never reused). */
+function handOut(c: Connection): Connection {
+  c.uses++;
+  return c;
 }

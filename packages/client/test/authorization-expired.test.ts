@@ -11,13 +11,14 @@ afterEach(async () => {
   drv = undefined;
 });
 
-/** A server on Bolt 4.4: one ScriptedPeer per connection; `EXPIRE` fails with AuthorizationExpired. */
-function server() {
+/** A server (default Bolt 4.4): one ScriptedPeer per connection; `EXPIRE` fails with
+ *  AuthorizationExpired; ROUTE names this one server in every role. */
+function server(version = { major: 4, minor: 4 }) {
   const peers: ScriptedPeer[] = [];
   const module: NetModule = {
     name: 'peers',
     connect: (options) => {
-      const peer = new ScriptedPeer({ supported: [{ major: 4, minor: 4 }] });
+      const peer = new ScriptedPeer({ supported: [version] });
       let failed = false;
       peer.onRequest = (req, p) => {
         if (req.type === 'RESET') {
@@ -31,6 +32,9 @@ function server() {
             type: 'FAILURE',
             metadata: { code: 'Neo.ClientError.Security.AuthorizationExpired', message: 'x' },
           });
+        } else if (req.type === 'ROUTE') {
+          const servers = ['ROUTE', 'READ', 'WRITE'].map((role) => ({ role, addresses: ['h:1'] }));
+          p.send(ok({ rt: { ttl: 300, db: 'neo4j', servers } }));
         } else if (req.type === 'RUN') p.send(ok({ fields: ['n'] }));
         else if (req.type === 'PULL') p.send(record(1), ok({ type: 'r' }));
         else p.send(ok());
@@ -84,5 +88,33 @@ describe('AuthorizationExpired', () => {
     await session.run('RETURN 1 AS n');
     expect(s.peers).toHaveLength(2);
     await session.close();
+  });
+
+  it('re-authenticates every pooled connection to that server of a routing driver (5.4)', async () => {
+    const s = server({ major: 5, minor: 4 });
+    drv = driver('neo4j://h:1', { auth: auth.basic('u', 'p'), netModule: s.module });
+    const s1 = drv.session({ defaultAccessMode: 'READ' });
+    const s2 = drv.session({ defaultAccessMode: 'READ' });
+    const tx1 = await s1.beginTransaction();
+    await tx1.run('RETURN 1 AS n');
+    const err = await s2.run('EXPIRE').then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe('Neo.ClientError.Security.AuthorizationExpired');
+    await tx1.commit();
+    const reader = s.peers.find((p) => p.requests.some((r) => r.type === 'BEGIN'))!;
+    const seen = reader.requests.length;
+    const tx = await s1.beginTransaction();
+    await tx.run('RETURN 1 AS n');
+    await tx.commit();
+    await s1.close();
+    await s2.close();
+    // tx1's connection served again, logged on anew before its BEGIN
+    expect(reader.requests.slice(seen).map((r) => r.type)).toEqual(
+      expect.arrayContaining(['LOGOFF', 'LOGON', 'BEGIN']),
+    );
+    const after = reader.requests.slice(seen).map((r) => r.type);
+    expect(after.indexOf('LOGON')).toBeLessThan(after.indexOf('BEGIN'));
   });
 });

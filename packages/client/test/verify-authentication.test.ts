@@ -13,20 +13,23 @@ afterEach(async () => {
   fx = undefined;
 });
 
-/** A server that refuses password 'wrong' (Unauthorized) and fails 'odd' with a made-up
- *  security code. */
+/** A server that refuses password 'wrong' (Unauthorized), fails 'odd' with a made-up
+ *  security code, and refuses every password once `refuseAll` is set. */
 async function setup(version: { major: number; minor: number }) {
   const seen = newSeen();
   const h = testHandler(seen);
   const authenticate = h.authenticate!;
+  const state = { refuseAll: false };
   h.authenticate = (token, ...rest) => {
+    if (state.refuseAll)
+      throw new ServerError('no longer', { code: 'Neo.ClientError.Security.Unauthorized' });
     if (token.credentials === 'odd')
       throw new ServerError('odd', { code: 'Neo.ClientError.Security.MadeUp' });
     return authenticate.call(h, token, ...rest);
   };
   fx = await memoryServer(h, { versions: [version] });
   drv = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
-  return { seen, d: drv };
+  return { seen, d: drv, state };
 }
 
 describe('driver.verifyAuthentication', () => {
@@ -45,6 +48,22 @@ describe('driver.verifyAuthentication', () => {
     expect(await d.verifyAuthentication({ auth: auth.basic('alice', 'wrong') })).toBe(false);
     // the driver keeps working with its own credentials
     expect(await d.verifyAuthentication()).toBe(true);
+  });
+
+  it('asks the server again when a pooled connection already holds the credentials', async () => {
+    // 5.1+: the pooled connection logs on again; before: a new connection is opened
+    for (const [minor, transports] of [
+      [8, 1],
+      [0, 2],
+    ] as const) {
+      const { d, state } = await setup({ major: 5, minor });
+      await d.session().run('RETURN 1 AS n');
+      state.refuseAll = true;
+      expect(await d.verifyAuthentication()).toBe(false);
+      expect(fx!.netModule.transports).toHaveLength(transports);
+      await drv!.close();
+      await fx!.close();
+    }
   });
 
   it('rejects with other failures', async () => {

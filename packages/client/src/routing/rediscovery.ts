@@ -1,5 +1,5 @@
 import type { AuthToken } from '../auth.js';
-import { BoltError, SERVICE_UNAVAILABLE } from '../bolt-error.js';
+import { AUTHORIZATION_EXPIRED, BoltError, SERVICE_UNAVAILABLE } from '../bolt-error.js';
 import type { Credentials } from '../credentials.js';
 import type { Logger } from '../logger.js';
 import { normalizeAddress } from './address.js';
@@ -179,8 +179,5 @@ function failFast(e: unknown): boolean {
   if (!BoltError.isInstance(e)) return true;
   if (e.kind === 'usage' || e.kind === 'aborted') return true;
   if (FAIL_FAST_CODES.has(e.code)) return true;
-  return (
-    e.code.startsWith('Neo.ClientError.Security.') &&
-    e.code !== 'Neo.ClientError.Security.AuthorizationExpired'
-  );
+  return e.code.startsWith('Neo.ClientError.Security.') && e.code !== AUTHORIZATION_EXPIRED;
 }

@@ -1,6 +1,11 @@
 import { formatVersion } from '@bolt/parser';
 import type { AuthToken, AuthTokenManager, AuthTokenProvider } from '../auth.js';
-import { BoltError, SERVICE_UNAVAILABLE, SESSION_EXPIRED } from '../bolt-error.js';
+import {
+  AUTHORIZATION_EXPIRED,
+  BoltError,
+  SERVICE_UNAVAILABLE,
+  SESSION_EXPIRED,
+} from '../bolt-error.js';
 import type { Connection } from '../connection.js';
 import type {
   AcquireRequest,
@@ -150,7 +155,10 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     this.credentials.onError(connection, error);
     const lease = connection && this.leases.get(connection);
     if (!lease || !BoltError.isInstance(error)) return;
-    if (
+    // an expired authorization is that server's verdict on the credentials every connection
+    // to it holds, not just this one
+    if (error.code === AUTHORIZATION_EXPIRED) this.pools.expireAuth(lease.address);
+    else if (
       (UNAVAILABLE_KINDS.has(error.kind) && error.retryable) ||
       error.code === DATABASE_UNAVAILABLE
     )
@@ -182,6 +190,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
           verify: true,
           auth: options.auth,
           awaitAuth: true,
+          forceAuth: options.forceAuth,
         });
       } catch (e) {
         error = this.connectFailed(e, address, table.database);

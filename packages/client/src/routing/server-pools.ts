@@ -1,6 +1,6 @@
 import type { AuthToken } from '../auth.js';
 import type { Connection } from '../connection.js';
-import { acquireAuthenticated, type Credentials } from '../credentials.js';
+import { type AcquireRequest, acquireAuthenticated, type Credentials } from '../credentials.js';
 import { Pool, type PoolOptions } from '../pool.js';
 import type { PoolLoad } from './least-connected.js';
 
@@ -34,10 +34,7 @@ export class ServerPools implements PoolLoad {
   ) {}
 
   /** A connection to `address`, authenticated as asked. */
-  async acquire(
-    address: string,
-    request: { auth?: AuthToken; signal?: AbortSignal; verify?: boolean; awaitAuth?: boolean },
-  ): Promise<Connection> {
+  async acquire(address: string, request: AcquireRequest): Promise<Connection> {
     const pool = this.pool(address);
     const conn = await acquireAuthenticated(pool, this.credentials, request);
     this.owner.set(conn, pool);
@@ -48,6 +45,11 @@ export class ServerPools implements PoolLoad {
     const pool = this.owner.get(conn);
     if (pool) pool.release(conn);
     else conn.destroy();
+  }
+
+  /** Every connection to `address` re-authenticates (or is replaced) before its next use. */
+  expireAuth(address: string): void {
+    this.pools.get(address)?.expireAuth();
   }
 
   /** Connections to `address` in use. */

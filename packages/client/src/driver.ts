@@ -88,6 +88,11 @@ export interface DriverConfig {
    *  single `PULL {n: -1}`, the fastest way; once set (here or per session), every PULL asks for
    *  this many records, as the official drivers do. */
   fetchSize?: number;
+  /** Wait for BEGIN's answer before `session.beginTransaction()` resolves and before a managed
+   *  transaction's work runs, so a failed BEGIN is reported there (one round trip more per
+   *  transaction). Default false: BEGIN is pipelined with the first query and its failure is
+   *  reported by that query (`executeQuery` always pipelines). Sessions may override it. */
+  eagerBegin?: boolean;
   /** `'auto'` (default): integers are `number` when safe, `bigint` beyond. `'bigint'`: always bigint. */
   integers?: IntegerMode;
   /** Driver-wide notification filter (5.2+). Default: the server's setting. */
@@ -245,6 +250,7 @@ export class Driver {
         retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
         logger: this.config.logger,
         refreshableAuth: this.provider.refreshableAuth,
+        eagerBegin: this.config.eagerBegin === true,
       },
       config,
     );

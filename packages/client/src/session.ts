@@ -40,6 +40,9 @@ export interface SessionConfig {
   auth?: AuthToken;
   /** Notification filter for this session's transactions (5.2+). Default: the driver's. */
   notificationFilter?: NotificationFilter;
+  /** Wait for BEGIN's answer before `beginTransaction()` resolves and before a managed
+   *  transaction's work runs. Default: the driver's `eagerBegin` (false). */
+  eagerBegin?: boolean;
 }
 
 /** @internal What the driver hands each session. */
@@ -54,6 +57,8 @@ export interface SessionContext {
   telemetryDisabled: boolean;
   /** Whether an expired token can be refreshed (an auth provider is configured). */
   refreshableAuth: boolean;
+  /** The driver's `eagerBegin`. */
+  eagerBegin: boolean;
 }
 
 /**
@@ -73,6 +78,7 @@ export class Session {
    *  keeps working on the database its first transaction resolved to. */
   private database: string | undefined;
   private readonly fetchSize: number;
+  private readonly eagerBegin: boolean;
   private readonly eagerAll: boolean;
 
   /** @internal */
@@ -85,6 +91,7 @@ export class Session {
     this.accessMode = config.defaultAccessMode ?? 'WRITE';
     this.database = config.database;
     this.fetchSize = config.fetchSize ?? ctx.fetchSize;
+    this.eagerBegin = config.eagerBegin ?? ctx.eagerBegin;
     this.eagerAll = config.fetchSize === undefined && ctx.defaultFetchSize;
     if (!(this.fetchSize === -1 || (Number.isInteger(this.fetchSize) && this.fetchSize > 0)))
       throw usageError(`fetchSize must be a positive integer or -1; got ${this.fetchSize}`);
@@ -143,9 +150,12 @@ export class Session {
     return result;
   }
 
-  /** Begin an explicit transaction. BEGIN is pipelined with the first query. */
+  /** Begin an explicit transaction. BEGIN is pipelined with the first query, or (`eagerBegin`)
+   *  answered before this resolves, which then rejects with BEGIN's failure. */
   async beginTransaction(config: TransactionConfig = {}): Promise<Transaction> {
-    return this.begin(this.accessMode, config, TELEMETRY_EXPLICIT);
+    const tx = await this.begin(this.accessMode, config, TELEMETRY_EXPLICIT);
+    if (this.eagerBegin) await tx._begun();
+    return tx;
   }
 
   /** Run `work` in a read transaction; retried on transient errors and lost connections. */
@@ -197,6 +207,8 @@ export class Session {
     return retry(
       async () => {
         const tx = await this.begin(mode, config, telemetryApi, telemetrySent);
+        // executeQuery keeps its one query pipelined with BEGIN
+        if (this.eagerBegin && api !== TELEMETRY_EXECUTE_QUERY) await tx._begun();
         let value: R;
         try {
           value = await work(new ManagedTransaction(tx));

@@ -59,6 +59,16 @@ export class Transaction {
     });
   }
 
+  /** @internal Wait for BEGIN's answer; on a failure the transaction is over (its connection
+   *  released) and that failure is thrown. */
+  async _begun(): Promise<void> {
+    await this.began;
+    const failure = this.beginFailure;
+    if (!failure) return;
+    if (this.state === 'open') this.finish('failed', { error: failure });
+    throw failure;
+  }
+
   /** Whether the transaction can still run queries: false once committed, rolled back, or
    *  failed (a query in it failed, so the server rolled it back). */
   isOpen(): boolean {

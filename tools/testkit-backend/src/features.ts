@@ -6,8 +6,6 @@
  * - `Feature:API:SSLClientCertificate`: no client certificates.
  * - `Feature:API:SSLConfig`: TLS settings exist, but custom CA files are not wired in here.
  * - `Feature:Bolt:5.5`: the client does not speak 5.5 (a version withdrawn by Neo4j).
- * - `Optimization:EagerTransactionBegin`: managed transactions start the work before BEGIN's
- *   answer (BEGIN is pipelined with the first RUN).
  * - `Optimization:ResultListFetchAll`: with a configured fetch size, `records()` pulls in
  *   batches of it.
  * - `Backend:MockTime`: the backend has no fake clock.

@@ -62,6 +62,9 @@ export function NewDriver(ctx: Context, d: Data): void {
   // Left at its default, our client fetches an awaited result (executeQuery, list()) with one
   // PULL {n: -1} instead, so the backend sets the same batch size explicitly.
   config.fetchSize = d.fetchSize ?? DEFAULT_FETCH_SIZE;
+  // BEGIN answered before beginTransaction() resolves and before managed work runs, as testkit's
+  // Optimization:EagerTransactionBegin expects (the backend claims it)
+  config.eagerBegin = true;
   if (d.maxTxRetryTimeMs != null) config.maxTransactionRetryTimeMs = d.maxTxRetryTimeMs;
   if (d.livenessCheckTimeoutMs != null)
     config.connectionLivenessCheckTimeoutMs = d.livenessCheckTimeoutMs;

@@ -69,6 +69,9 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Optimization:PullPipelining',
   'Optimization:ExecuteQueryPipelining',
   'Optimization:MinimalBookmarksSet',
+  // the backend's drivers run with eagerBegin: BEGIN answered before beginTransaction()
+  // resolves and before managed work runs
+  'Optimization:EagerTransactionBegin',
   // the pool RESETs only connections that need it (failed, interrupted, idle past the liveness
   // check), never after a clean COMMIT or a consumed result
   'Optimization:MinimalResets',

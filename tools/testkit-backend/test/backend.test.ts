@@ -312,6 +312,21 @@ describe('testkit backend', () => {
     expect((await h.next()).name).toBe('RetryableDone');
   });
 
+  it('answers SessionBeginTransaction with the failure of BEGIN (EagerTransactionBegin)', async () => {
+    h = await Harness.start({
+      ...echo,
+      begin() {
+        throw new BoltError('no such database', {
+          code: 'Neo.ClientError.Database.DatabaseNotFound',
+        });
+      },
+    });
+    expect(FEATURES).toContain('Optimization:EagerTransactionBegin');
+    const { sessionId } = await driverAndSession(h);
+    const err = await h.expect('SessionBeginTransaction', { sessionId }, 'DriverError');
+    expect(err.code).toBe('Neo.ClientError.Database.DatabaseNotFound');
+  });
+
   it('runs executeQuery and explicit transactions', async () => {
     h = await Harness.start(echo);
     const { driverId, sessionId } = await driverAndSession(h);

@@ -6,9 +6,11 @@ import {
   isAuthTokenProvider,
   sameAuth,
 } from './auth.js';
-import { AUTHORIZATION_EXPIRED, BoltError, usageError } from './bolt-error.js';
+import { BoltError, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { Pool } from './pool.js';
+
+const SECURITY = 'Neo.ClientError.Security.';
 
 /**
  * The driver's credentials: a fixed token, a provider asked once and again after the server
@@ -67,27 +69,21 @@ export class Credentials {
    */
   onServerFailure(connection: Connection, error: BoltError): void {
     const manager = this.manager;
-    if (!manager || !error.code.startsWith('Neo.ClientError.Security.')) return;
+    if (!manager || !error.code.startsWith(SECURITY)) return;
     if (!this.fromManager.has(connection.auth)) return;
     if (manager.handleSecurityException(connection.auth, error.code))
       // the error is still on its way to the reader: it learns the work may be retried
       (error as { retryable: boolean }).retryable = true;
   }
 
-  /** A failure on `connection`: an expired token marks the connection for re-authentication
-   *  and, with a provider, makes the next `current()` ask the provider again; an expired
-   *  authorization closes the connection (the others are re-authenticated before reuse). */
+  /** A failure on `connection`: any security failure closes the connection (the server ends
+   *  it, as the official drivers assume: closing it here keeps the pool from handing it out
+   *  before the server's close arrives; after an expired authorization the others are
+   *  re-authenticated before reuse). An expired token, with a provider, makes the next
+   *  `current()` ask the provider again. */
   onError(connection: Connection | undefined, error: unknown): void {
-    if (!BoltError.isInstance(error)) return;
-    if (
-      error.code !== 'Neo.ClientError.Security.TokenExpired' &&
-      error.code !== AUTHORIZATION_EXPIRED
-    )
-      return;
-    if (connection) connection.authExpired = true;
-    // The server ends a connection whose authorization expired (as the official drivers
-    // assume): closing it here keeps the pool from handing it out before the close arrives.
-    if (connection && error.code === AUTHORIZATION_EXPIRED) connection.destroy();
+    if (!BoltError.isInstance(error) || !error.code.startsWith(SECURITY)) return;
+    connection?.destroy();
     if (this.refreshable && error.code === 'Neo.ClientError.Security.TokenExpired') {
       if (this.token) (this.source as AuthTokenProvider).onTokenExpired?.(this.token);
       this.token = undefined;

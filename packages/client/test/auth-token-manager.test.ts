@@ -95,6 +95,22 @@ describe('AuthTokenManager', () => {
     }
   });
 
+  it('a security failure closes its connection: the next work opens a new one', async () => {
+    const { manager } = tracking(
+      () => auth.basic('neo4j', 'pw'),
+      () => false,
+    );
+    const { d } = await setup(manager);
+    const s = d.session();
+    // not a security failure: the connection stays
+    await rejection(s.run('FAIL_AFTER', failWith('Neo.ClientError.Statement.SyntaxError')));
+    await rejection(s.run('FAIL_AFTER', failWith('Neo.ClientError.Security.Forbidden')));
+    expect(fx!.netModule.transports).toHaveLength(1);
+    await s.run('RETURN 1 AS n');
+    expect(fx!.netModule.transports).toHaveLength(2);
+    await s.close();
+  });
+
   it('is not told of errors on a session with its own credentials', async () => {
     const { calls, manager } = tracking(
       () => auth.basic('neo4j', 'pw'),

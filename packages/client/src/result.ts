@@ -3,6 +3,18 @@ import { abortError, BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import { indexOf, Record, type RecordShape } from './record.js';
 import { RecordBuffer } from './record-buffer.js';
+import {
+  dropsRecords,
+  isEnded,
+  mayPull,
+  type ReadMode,
+  readsToEnd,
+  type StreamEvent,
+  type StreamState,
+  toEnd,
+  transition,
+  WAITING,
+} from './result-states.js';
 import { ResultSummary } from './result-summary.js';
 
 type Metadata = { [key: string]: any };
@@ -36,8 +48,12 @@ export interface ResultEnd {
   metadata: Metadata;
 }
 
-type Phase = 'waiting' | 'running' | 'streaming' | 'done' | 'failed';
-type Mode = 'unknown' | 'all' | 'stream';
+const DISCARD: StreamEvent = { type: 'discard' };
+const BREAK: StreamEvent = { type: 'break' };
+const HAS_MORE: StreamEvent = { type: 'has_more' };
+const END: StreamEvent = { type: 'end' };
+const FAILURE: StreamEvent = { type: 'failure', interrupted: false };
+const INTERRUPTED: StreamEvent = { type: 'failure', interrupted: true };
 
 /**
  * The result of a query: an async iterable of records with back-pressure, and a then-able
@@ -50,25 +66,27 @@ type Mode = 'unknown' | 'all' | 'stream';
  *   fastest path when the whole result fits in memory.
  * - `keys()` and `summary()` give the columns and the final summary; `consume()` discards the
  *   rest and returns the summary.
+ *
+ * Inside, two small states decide everything (result-states.ts): the stream's
+ * {@link StreamState} (`waiting` → `pulling` ⇄ `ready` → `discarding` / `resetting` → `done` or
+ * `failed`), changed only by `go(event)`, which also sends what a new state needs (DISCARD,
+ * RESET); and the reader's {@link ReadMode} (`all`, `stream`, `drain`), which sizes each PULL.
  */
 export class Result<T extends RecordShape = RecordShape>
   implements AsyncIterable<Record<T>>, Promise<QueryResult<T>>
 {
   /** A Result is a Promise of its {@link QueryResult} (`Object.prototype.toString` says so). */
   readonly [Symbol.toStringTag] = 'Result';
-  private phase: Phase = 'waiting';
-  private mode: Mode = 'unknown';
+  /** What was sent and what is awaited: see result-states.ts. */
+  private state: StreamState = WAITING;
+  private mode: ReadMode = 'unknown';
   private conn: Connection | undefined;
   private qid: number | bigint | undefined;
   private _keys: string[] | undefined;
   private index: Map<string, number> | undefined;
   /** The records read and not handed out yet. */
   private readonly held = new RecordBuffer<Record<T>>();
-  private hasMore = false;
-  private pulling = false;
-  private discarding = false;
-  /** Stream mode, but read to the end (summary() or COMMIT during an iteration). */
-  private draining = false;
+  /** Reading from the connection is paused (PULL_ALL back-pressure). */
   private paused = false;
   private error: BoltError | undefined;
   private readonly metadata: Metadata = {};
@@ -84,6 +102,15 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly keyWaiters: (() => void)[] = [];
   private readonly pullObserver: ResponseObserver;
   private readonly runObserver: ResponseObserver;
+
+  /** @internal Set by transactions: the error this result reports instead of `error` (a query
+   *  behind a failed BEGIN reports the BEGIN's failure, not what became of its own RUN). */
+  _errorFor: ((error: BoltError) => BoltError) | undefined;
+
+  /** @internal Set by sessions for auto-commit results: an abort may RESET the connection
+   *  (it is this result's alone), which stops a query the server is still working on, or keep
+   *  the query from being sent at all. */
+  _interruptible = false;
 
   /** @internal Created by sessions and transactions. */
   constructor(
@@ -114,11 +141,8 @@ export class Result<T extends RecordShape = RecordShape>
     this.pullObserver = {
       onRecord: (fields) => this.onRecord(fields),
       onSuccess: (md) => this.onPullSuccess(md),
-      // After a break, the interrupted PULL's IGNORED is expected; RESET's answer ends the result.
-      onFailure: (e) => {
-        if (this.stopping && e.kind === 'aborted') this.pulling = false;
-        else this.fail(e);
-      },
+      // after a RESET, the interrupted PULL is answered IGNORED (an `aborted` error)
+      onFailure: (e) => this.fail(e, e.kind === 'aborted' ? INTERRUPTED : FAILURE),
     };
   }
 
@@ -126,10 +150,9 @@ export class Result<T extends RecordShape = RecordShape>
 
   /** @internal Send RUN and the first PULL on `conn`. */
   _run(conn: Connection, run: Request): void {
-    if (this.phase !== 'waiting') return;
-    this.conn = conn;
-    if (this.cancelled) {
+    if (this.state.at === 'cancelled') {
       // aborted before it was sent: an auto-commit query is then not run at all
+      this.conn = conn;
       this.fail(
         new BoltError('the query was aborted before it was sent; it was not run', {
           kind: 'aborted',
@@ -140,7 +163,8 @@ export class Result<T extends RecordShape = RecordShape>
       );
       return;
     }
-    this.phase = 'running';
+    if (this.state.at !== 'waiting') return;
+    this.conn = conn;
     try {
       conn.enqueue(run, this.runObserver);
     } catch (e) {
@@ -162,17 +186,15 @@ export class Result<T extends RecordShape = RecordShape>
   _finish(): Promise<void> {
     // An iteration under way keeps its records in the buffer (its iterator still reads them);
     // otherwise they are collected.
-    if (this.mode === 'stream') this.draining = true;
-    else this.mode = 'all';
-    if (this.phase === 'streaming' && !this.pulling && this.hasMore && !this.discarding)
-      this.pull();
+    this.mode = toEnd(this.mode);
+    if (mayPull(this.state)) this.pull();
     this.resumeReading();
     return this.whenDone();
   }
 
   /** @internal Discard the rest; resolves when the stream has ended (never rejects). */
   _discard(): Promise<void> {
-    this.discardRest();
+    this.go(DISCARD);
     return this.whenDone();
   }
 
@@ -188,7 +210,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   /** @internal */
   get _ended(): boolean {
-    return this.phase === 'done' || this.phase === 'failed';
+    return isEnded(this.state);
   }
 
   // ---- public API ------------------------------------------------------------------------
@@ -341,7 +363,7 @@ export class Result<T extends RecordShape = RecordShape>
         // `break` while an unbounded PULL (n = -1, or PULL_ALL on Bolt 1–3) is still streaming:
         // no DISCARD can be sent before it ends, and it may never end. An auto-commit query is
         // this connection's alone, so RESET stops it now instead.
-        if (this.pulling && this.unboundedPull && this._interruptible) this.stopStream();
+        if (this._interruptible) this.go(BREAK);
         await this._discard();
         return { done: true, value: undefined };
       },
@@ -353,7 +375,7 @@ export class Result<T extends RecordShape = RecordShape>
   /** The next record of the stream (waiting for it, pulling when nothing is buffered). */
   private nextRecord(signal: AbortSignal | undefined): Promise<IteratorResult<Record<T>>> {
     if (signal?.aborted) {
-      this.abortStream();
+      this.abort();
       return Promise.reject(abortError(signal, 'reading the result'));
     }
     const value = this.held.shift();
@@ -361,11 +383,10 @@ export class Result<T extends RecordShape = RecordShape>
       this.afterTake();
       return Promise.resolve({ done: false, value });
     }
-    if (this.phase === 'done') return Promise.resolve({ done: true, value: undefined });
-    if (this.phase === 'failed') return Promise.reject(this.error);
+    if (this.state.at === 'done') return Promise.resolve({ done: true, value: undefined });
+    if (this.state.at === 'failed') return Promise.reject(this.error);
     // nothing buffered: a result nobody read so far was not pulled further; pull now
-    if (!this.pulling && this.hasMore && this.phase === 'streaming' && !this.discarding)
-      this.pull();
+    if (mayPull(this.state)) this.pull();
     return new Promise<void>((resolve) => {
       this.wakers.push(resolve);
     }).then(() => this.nextRecord(signal));
@@ -374,20 +395,53 @@ export class Result<T extends RecordShape = RecordShape>
   /** Wait for `p`; when `signal` fires first, discard the rest of the stream and reject with an
    *  `aborted` (or `timeout`, for `AbortSignal.timeout()`) BoltError. */
   private abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-    return untilAborted(p, signal, () => this.abortStream());
+    return untilAborted(p, signal, () => this.abort());
   }
 
   // ---- stream machinery --------------------------------------------------------------------
 
+  /** Take `event`: the new state and what entering it does. False when the state ignores it. */
+  private go(event: StreamEvent): boolean {
+    const next = transition(this.state, event);
+    if (next === undefined) return false;
+    this.state = next;
+    // the reader dropped the rest: what it holds goes, and a pause must not stall the stream
+    if (event.type === 'discard' || event.type === 'abort' || event.type === 'break') {
+      this.held.clear();
+      this.resumeReading();
+    }
+    switch (next.at) {
+      case 'discarding':
+        this.sendDiscard();
+        break;
+      case 'resetting':
+        // An outstanding PULL is answered IGNORED (an abort fails the result with an `aborted`
+        // error; after a break it is expected); RESET's SUCCESS ends the result.
+        this.conn!.reset().then(
+          () => this.go(END),
+          (e) => this.fail(e),
+        );
+        break;
+      case 'failed':
+        for (const w of this.keyWaiters.splice(0)) w();
+        this.settle();
+        break;
+      case 'done':
+        this.settle();
+        break;
+    }
+    return true;
+  }
+
+  /** The reader's signal fired: see the `abort` event in result-states.ts. */
+  private abort(): void {
+    this.go({ type: 'abort', resettable: this._interruptible });
+  }
+
   private pull(): void {
     const conn = this.conn!;
-    const n =
-      ((this.mode === 'all' || this.draining) && this.eagerAll) || this.fetchSize <= 0
-        ? -1
-        : this.fetchSize;
-    this.pulling = true;
-    this.unboundedPull = n === -1 || !conn.features.pullN;
-    this.phase = this.phase === 'running' ? 'running' : 'streaming';
+    const n = (readsToEnd(this.mode) && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
+    if (!this.go({ type: 'pull', unbounded: n === -1 || !conn.features.pullN })) return;
     try {
       conn.pull(n, this.qid, this.pullObserver);
     } catch (e) {
@@ -397,7 +451,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private onRecord(fields: unknown[]): void {
     this.recordsSeen++;
-    if (this.discarding) return;
+    if (dropsRecords(this.state)) return;
     const r = new Record<T>(this._keys!, fields, this.index);
     if (this.mode === 'all') {
       this.held.collect(r);
@@ -410,7 +464,7 @@ export class Result<T extends RecordShape = RecordShape>
     if (
       !this.conn!.features.pullN &&
       !this.paused &&
-      !this.draining &&
+      this.mode !== 'drain' &&
       this.fetchSize > 0 &&
       this.held.queued > 2 * this.fetchSize
     ) {
@@ -420,21 +474,19 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   private onPullSuccess(md: Metadata): void {
-    this.pulling = false;
-    if (md.has_more === true) {
-      this.hasMore = true;
-      this.phase = 'streaming';
-      if (this.resetting) return;
-      if (this.discarding) this.sendDiscard();
-      // read to the end, or an iteration running low: ask for the next batch now; a result
-      // nobody reads yet is not pulled further
-      else if (this.mode === 'all' || this.draining || (this.mode === 'stream' && this.low()))
-        this.pull();
+    if (md.has_more !== true) {
+      Object.assign(this.metadata, md);
+      this.go(END);
       return;
     }
-    this.hasMore = false;
-    Object.assign(this.metadata, md);
-    this.complete();
+    // read to the end, or an iteration running low: ask for the next batch now; a result
+    // nobody reads yet is not pulled further
+    if (
+      this.go(HAS_MORE) &&
+      mayPull(this.state) &&
+      (readsToEnd(this.mode) || (this.mode === 'stream' && this.low()))
+    )
+      this.pull();
   }
 
   /** Fewer than half a batch left unread (none, for batches of 1–3): time for the next PULL,
@@ -445,7 +497,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private afterTake(): void {
     if (this.paused && this.held.queued <= this.fetchSize) this.resumeReading();
-    if (!this.pulling && this.hasMore && this.phase === 'streaming' && this.low()) this.pull();
+    if (mayPull(this.state) && this.low()) this.pull();
   }
 
   private resumeReading(): void {
@@ -455,75 +507,8 @@ export class Result<T extends RecordShape = RecordShape>
     }
   }
 
-  /** @internal Set by transactions: the error this result reports instead of `error` (a query
-   *  behind a failed BEGIN reports the BEGIN's failure, not what became of its own RUN). */
-  _errorFor: ((error: BoltError) => BoltError) | undefined;
-
-  /** @internal Set by sessions for auto-commit results: an abort may RESET the connection
-   *  (it is this result's alone), which stops a query the server is still working on. */
-  _interruptible = false;
-  /** An abort came before the query was sent (auto-commit): `_run()` sends nothing. */
-  private cancelled = false;
-  /** An abort sent RESET: nothing more is sent for this result; RESET's answer ends it. */
-  private resetting = false;
-  /** The PULL under way asked for everything (n = -1 or PULL_ALL). */
-  private unboundedPull = false;
-  /** The consumer stopped reading (`break`) and RESET interrupts the stream: the result then
-   *  ends quietly (no error) when the RESET is answered. */
-  private stopping = false;
-
-  /** `break` during an unbounded PULL: RESET the connection (ours alone) and end quietly. */
-  private stopStream(): void {
-    if (this._ended || this.resetting || !this.conn) return;
-    this.stopping = true;
-    this.discarding = true;
-    this.resetting = true;
-    this.held.clear();
-    this.resumeReading();
-    this.conn.reset().then(
-      () => this.complete(),
-      (e) => this.fail(e),
-    );
-  }
-
-  /** An abort: RESET when the connection is ours alone and the query is under way (the
-   *  server stops at once; the result fails with an `aborted` error), else DISCARD. */
-  private abortStream(): void {
-    if (this._ended) return;
-    if (this._interruptible && this.phase === 'waiting') {
-      this.cancelled = true;
-      this.held.clear();
-      return;
-    }
-    if (this._interruptible && this.conn && this.phase !== 'waiting' && !this.discarding) {
-      this.discarding = true;
-      this.resetting = true;
-      this.held.clear();
-      this.resumeReading();
-      // An outstanding PULL is answered IGNORED (this result fails with an `aborted` error);
-      // with nothing outstanding, the RESET's SUCCESS ends the result.
-      this.conn.reset().then(
-        () => this.complete(),
-        (e) => this.fail(e),
-      );
-      return;
-    }
-    this.discardRest();
-  }
-
-  private discardRest(): void {
-    if (this._ended || this.discarding) return;
-    this.discarding = true;
-    this.held.clear();
-    this.resumeReading();
-    // not started yet: _run() sends the first PULL, whose answer is followed by DISCARD
-    if (this.phase === 'waiting') return;
-    if (this.phase === 'streaming' && !this.pulling && this.hasMore) this.sendDiscard();
-  }
-
   private sendDiscard(): void {
     this.discarded = true;
-    this.pulling = true;
     try {
       this.conn!.discard(this.qid, this.pullObserver);
     } catch (e) {
@@ -531,27 +516,16 @@ export class Result<T extends RecordShape = RecordShape>
     }
   }
 
-  private complete(): void {
-    if (this._ended) return;
-    this.phase = 'done';
-    // the stream is over: a pause it asked for must not stall the connection's next user
-    this.resumeReading();
-    this.wakeUp();
-    this.settle();
-  }
-
-  private fail(error: BoltError): void {
-    if (this._ended) return;
+  private fail(error: BoltError, event: StreamEvent = FAILURE): void {
+    if (transition(this.state, event) === undefined) return;
     this.error = this._errorFor ? this._errorFor(error) : error;
-    this.phase = 'failed';
-    this.pulling = false;
-    this.resumeReading();
-    for (const w of this.keyWaiters.splice(0)) w();
-    this.wakeUp();
-    this.settle();
+    this.go(event);
   }
 
+  /** The stream is over: a pause it asked for must not stall the connection's next user. */
   private settle(): void {
+    this.resumeReading();
+    this.wakeUp();
     this.onEnd({ error: this.error, metadata: this.metadata });
     for (const w of this.doneWaiters.splice(0)) w();
   }

@@ -32,7 +32,9 @@ export const auth = {
   kerberos(base64EncodedTicket: string): AuthToken {
     return { scheme: 'kerberos', principal: '', credentials: base64EncodedTicket };
   },
-  /** A custom scheme; keys that are undefined are left out. */
+  /** A custom scheme. `credentials` and `realm` that are undefined or empty, and `parameters`
+   *  that are undefined or have no keys, are left out (a server reads a missing key as empty);
+   *  `principal` is always sent (servers before 4.4 require it). */
   custom(
     principal: string,
     credentials: string | undefined,
@@ -41,9 +43,9 @@ export const auth = {
     parameters?: Record<string, unknown>,
   ): AuthToken {
     const t: AuthToken = { scheme, principal };
-    if (credentials !== undefined) t.credentials = credentials;
-    if (realm !== undefined) t.realm = realm;
-    if (parameters !== undefined) t.parameters = parameters;
+    if (credentials) t.credentials = credentials;
+    if (realm) t.realm = realm;
+    if (parameters !== undefined && Object.keys(parameters).length > 0) t.parameters = parameters;
     return t;
   },
   /** `{scheme: "none"}`: no authentication. */

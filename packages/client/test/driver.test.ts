@@ -837,6 +837,14 @@ describe('auth', () => {
     drv = undefined;
   });
 
+  it('a custom token leaves out empty credentials, realm and parameters, never the principal', () => {
+    expect(auth.custom('', '', '', 'minimal', {})).toEqual({ scheme: 'minimal', principal: '' });
+    expect(auth.custom('me', undefined, undefined, 'magic')).toEqual({
+      scheme: 'magic',
+      principal: 'me',
+    });
+  });
+
   it('wrong credentials are a non-retryable server error', async () => {
     const { d } = await setup({ config: { auth: auth.basic('neo4j', 'wrong') } });
     const err = await d

@@ -69,6 +69,11 @@ export const FEATURES: readonly string[] = Object.freeze([
   'Optimization:PullPipelining',
   'Optimization:ExecuteQueryPipelining',
   'Optimization:MinimalBookmarksSet',
+  // HELLO and LOGON (and LOGOFF/LOGON) go out together, without a round trip between
+  'Optimization:AuthPipelining',
+  // defaults are left out of the messages (no `mode: "w"`, no empty `db`, no `qid` for the last
+  // query)
+  'Optimization:ImplicitDefaultArguments',
   // the backend's drivers run with eagerBegin: BEGIN answered before beginTransaction()
   // resolves and before managed work runs
   'Optimization:EagerTransactionBegin',

@@ -83,6 +83,8 @@ export class Connection {
   readonly createdAt = Date.now();
   /** How many times a pool handed this connection out (1: opened for its first user). */
   uses = 0;
+  /** RUN messages sent so far (a result whose RUN is the latest needs no `qid`). */
+  runsSent = 0;
   /** Last time the connection was released to the pool (for the idle liveness check). */
   idleSince = Date.now();
 
@@ -223,6 +225,7 @@ export class Connection {
     if (this.dead || this.closing) throw this.closedError();
     try {
       this.codec.encodeRequest(request, this.writer);
+      if (request.type === 'RUN') this.runsSent++;
     } catch (e) {
       this.writer.abortMessage();
       throw new BoltError(`cannot send ${request.type}: ${(e as Error).message}`, {

@@ -82,6 +82,8 @@ export class Result<T extends RecordShape = RecordShape>
   private mode: ReadMode = 'unknown';
   private conn: Connection | undefined;
   private qid: number | bigint | undefined;
+  /** `conn.runsSent` right after this result's RUN. */
+  private runSeq = 0;
   private _keys: string[] | undefined;
   private index: Map<string, number> | undefined;
   /** The records read and not handed out yet. */
@@ -167,6 +169,7 @@ export class Result<T extends RecordShape = RecordShape>
     this.conn = conn;
     try {
       conn.enqueue(run, this.runObserver);
+      this.runSeq = conn.runsSent;
     } catch (e) {
       this.fail(e as BoltError);
       return;
@@ -443,7 +446,7 @@ export class Result<T extends RecordShape = RecordShape>
     const n = (readsToEnd(this.mode) && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
     if (!this.go({ type: 'pull', unbounded: n === -1 || !conn.features.pullN })) return;
     try {
-      conn.pull(n, this.qid, this.pullObserver);
+      conn.pull(n, this.qidFor(conn), this.pullObserver);
     } catch (e) {
       this.fail(e as BoltError);
     }
@@ -510,7 +513,7 @@ export class Result<T extends RecordShape = RecordShape>
   private sendDiscard(): void {
     this.discarded = true;
     try {
-      this.conn!.discard(this.qid, this.pullObserver);
+      this.conn!.discard(this.qidFor(this.conn!), this.pullObserver);
     } catch (e) {
       this.fail(e as BoltError);
     }
@@ -520,6 +523,12 @@ export class Result<T extends RecordShape = RecordShape>
     if (transition(this.state, event) === undefined) return;
     this.error = this._errorFor ? this._errorFor(error) : error;
     this.go(event);
+  }
+
+  /** The `qid` for PULL/DISCARD: left out (the server's default, the latest query) while no
+   *  later RUN went out on the connection. */
+  private qidFor(conn: Connection): number | bigint | undefined {
+    return conn.runsSent === this.runSeq ? undefined : this.qid;
   }
 
   /** The stream is over: a pause it asked for must not stall the connection's next user. */

@@ -3,17 +3,14 @@ import type { Transport } from '@bolt/net-adapters';
 import {
   type BoltFeatures,
   type BoltVersion,
-  ClientHandshake,
   customStructs,
   formatMessage,
   formatVersion,
   LOG_FORMAT,
   MessageCodec,
-  openingRequests,
   type Request,
   type ServerState,
   type StructsFor,
-  SUPPORTED_VERSIONS,
   type SuccessMetadata,
 } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
@@ -35,16 +32,10 @@ import {
   recvTimeoutOf,
   txRequests,
 } from './connection-checks.js';
-import {
-  CLIENT_PRODUCT,
-  CLIENT_PROPOSALS,
-  type ConnectionOptions,
-  LEGACY_PROPOSALS,
-  type ResponseObserver,
-} from './connection-options.js';
+import { clientHandshake, openingFor, saveFailedMessage } from './connection-opening.js';
+import type { ConnectionOptions, ResponseObserver } from './connection-options.js';
 import { HandshakeWait } from './handshake-wait.js';
 import type { Logger } from './logger.js';
-import { hasFilter, notificationExtra } from './notification-filter.js';
 import { RecvTimer } from './recv-timer.js';
 import { ResponseDispatcher } from './response-dispatch.js';
 import { summaryOf } from './summary-wait.js';
@@ -56,8 +47,6 @@ export {
   LEGACY_PROPOSALS,
   type ResponseObserver,
 } from './connection-options.js';
-
-const _NO_FIELDS = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * One Bolt connection: handshake, HELLO/LOGON, then pipelined requests whose responses are
@@ -141,7 +130,7 @@ export class Connection {
         try {
           this.onMessage(body);
         } catch (e) {
-          this.saveFailed(body, e);
+          saveFailedMessage(options, this.log, address, body, e);
           throw e;
         }
       },
@@ -481,14 +470,7 @@ export class Connection {
 
   private async start(signal: AbortSignal): Promise<void> {
     const options = this.options;
-    // Offering a version is enough to accept it: legacyVersions only changes the default slots.
-    const supported =
-      options.legacyVersions || options.protocolVersions
-        ? SUPPORTED_VERSIONS
-        : SUPPORTED_VERSIONS.filter((v) => v.major >= 3);
-    const proposals =
-      options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
-    const shake = new ClientHandshake({ proposals, supported });
+    const shake = clientHandshake(options);
     const wait = new HandshakeWait(shake, this.address, signal);
     this.handshake = wait;
     try {
@@ -511,19 +493,7 @@ export class Connection {
     const rest = negotiated.rest;
     const f = this.features;
     if (manifestChoice.length > 0) this.transport.write(manifestChoice);
-    const filter = options.notificationFilter;
-    if (filter && !f.notifFilter && hasFilter(filter))
-      throw usageError(
-        `notification filters need Bolt 5.2+; the server speaks ${formatVersion(this.version)}`,
-      );
-    const { hello, logon } = openingRequests(f, {
-      userAgent: options.userAgent ?? CLIENT_PRODUCT,
-      auth: this.auth,
-      routing: options.routing,
-      utcPatch: options.utcPatch,
-      notifications: filter && f.notifFilter ? notificationExtra(filter, f) : undefined,
-      boltAgent: options.boltAgent ?? { product: CLIENT_PRODUCT, language: 'JavaScript' },
-    });
+    const { hello, logon } = openingFor(f, this.version, options, this.auth);
     let helloDone = this.request(hello, { signal });
     if (logon) {
       const loggedOn = this.request(logon, { signal });
@@ -545,20 +515,6 @@ export class Connection {
   }
 
   // ---- failure ----------------------------------------------------------------------------
-
-  /** A message that failed to decode goes to `failedMessages` (copied at once). */
-  private saveFailed(body: Uint8Array, error: unknown): void {
-    const writer = this.options.failedMessages;
-    if (!writer) return;
-    writer.save(body, error, this.address).then(
-      (path) =>
-        this.log?.warn?.(`a message from ${this.address} failed to decode; saved to ${path}`),
-      (e) =>
-        this.log?.warn?.(
-          `could not save the message that failed to decode: ${(e as Error).message}`,
-        ),
-    );
-  }
 
   private fail(kind: BoltErrorKind, message: string, cause?: unknown): void {
     if (this.dead) return;

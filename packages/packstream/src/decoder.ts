@@ -18,6 +18,7 @@ import {
 import { KeyCache, MAX_KEY } from './key-cache';
 import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
+import { asciiRun, runEnd } from './string-runs';
 import type { ResolvedSpec, StructRegistry } from './struct-registry';
 import { Structure } from './structure';
 import { asciiString, orBytes, utf8ToUnits } from './utf8';
@@ -415,59 +416,13 @@ export class Decoder {
    */
   #planRun(p: number, len: number): string | null {
     this.#runStart = p;
-    const b = this.#b;
-    const end = this.#end;
-    const limit = Math.min(end, p + RUN_MAX);
-    let q = p + len;
-    let strings = 1;
-    if (q <= limit) {
-      const maxLen = this.maxStringBytes;
-      while (q < limit) {
-        const m = b[q];
-        let h: number;
-        let n: number;
-        if (m >= 0x80 && m <= 0x8f) {
-          h = 1;
-          n = m & 0x0f;
-        } else if (m === 0xd0 && q + 1 < end) {
-          h = 2;
-          n = b[q + 1];
-        } else if (m === 0xd1 && q + 2 < end) {
-          h = 3;
-          n = (b[q + 1] << 8) | b[q + 2];
-        } else {
-          break;
-        }
-        if (n > maxLen || q + h + n > limit) break;
-        q += h + n;
-        strings++;
-      }
-    }
-    this.#runEnd = q;
+    const q = (this.#runEnd = runEnd(this.#b, p, len, this.#end, RUN_MAX, this.maxStringBytes));
     const size = q - p;
-    if (size < RUN_MIN || strings < 2) return null;
+    if (size < RUN_MIN || q === p + len) return null;
     let scratch = this.#scratch;
     if (scratch.length < size) scratch = this.#scratch = new Uint8Array(bufferSize(size, RUN_MAX));
-    scratch.set(b.subarray(p, q));
-    // blank the headers of the strings after the first
-    for (let i = p + len; i < q; ) {
-      const m = b[i];
-      const h = m <= 0x8f ? 1 : m === 0xd0 ? 2 : 3;
-      const n = m <= 0x8f ? m & 0x0f : m === 0xd0 ? b[i + 1] : (b[i + 1] << 8) | b[i + 2];
-      for (let k = i - p, e = k + h; k < e; k++) scratch[k] = 0x20;
-      i += h + n;
-    }
-    let s: string;
-    try {
-      s = this.#textDecoder.decode(scratch.subarray(0, size));
-    } catch {
-      this.#runs = false;
-      return null;
-    }
-    if (s.length !== size) {
-      this.#runs = false;
-      return null;
-    }
+    const s = asciiRun(this.#b, p, len, q, scratch, this.#textDecoder);
+    if (s === null) this.#runs = false;
     return s;
   }
 

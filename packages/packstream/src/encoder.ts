@@ -3,6 +3,7 @@ import { ByteWriter } from './byte-writer';
 import { Float } from './float';
 import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
+import { spreadRun } from './string-runs';
 import type { StructRegistry } from './struct-registry';
 import { Structure } from './structure';
 import { utf8Write } from './utf8';
@@ -462,31 +463,13 @@ export class Encoder {
     // room: headers of up to 3 bytes (each string < 65536 units), then the text, 3 bytes/unit
     this.#need(count * 3 + units * 3);
     const b = this.#buf;
-    let src = this.#pos + count * 3;
+    const src = this.#pos + count * 3;
     if (this.#textEncoder.encodeInto(joined, b.subarray(src)).written !== units) {
       this.#runs = false;
       for (let k = i; k < j; k++) this.#string(v[k] as string);
       return count;
     }
-    let p = this.#pos;
-    for (let k = i; k < j; k++) {
-      const len = (v[k] as string).length;
-      if (len < 16) b[p++] = 0x80 | len;
-      else if (len < 256) {
-        b[p] = 0xd0;
-        b[p + 1] = len;
-        p += 2;
-      } else {
-        b[p] = 0xd1;
-        b[p + 1] = len >> 8;
-        b[p + 2] = len & 0xff;
-        p += 3;
-      }
-      b.copyWithin(p, src, src + len);
-      p += len;
-      src += len;
-    }
-    this.#pos = p;
+    this.#pos = spreadRun(b, this.#pos, src, v, i, j);
     return count;
   }
 

@@ -1,5 +1,7 @@
-// Back-to-back strings decoded as one run (see Decoder#planRun): find where the run of string
-// values that starts at `p` ends, then decode it with one TextDecoder call when it is all ASCII.
+// Back-to-back strings handled as one run. Decoding (see Decoder#planRun): find where the run of
+// string values that starts at `p` ends, then decode it with one TextDecoder call when it is all
+// ASCII. Encoding (see Encoder#stringRun): spread the run written by one encodeInto call behind
+// the strings' headers.
 
 /**
  * The end of the string values that follow the `len`-byte string at `p` back to back: each
@@ -69,4 +71,36 @@ export function asciiRun(
     return null;
   }
   return s.length === size ? s : null;
+}
+
+/**
+ * The ASCII strings v[i..j), written joined at `src` (one byte per unit), moved down to `p`
+ * each behind its own header (tiny, STRING_8 or STRING_16). Returns the position after them.
+ */
+export function spreadRun(
+  b: Uint8Array,
+  p: number,
+  src: number,
+  v: readonly unknown[],
+  i: number,
+  j: number,
+): number {
+  for (let k = i; k < j; k++) {
+    const len = (v[k] as string).length;
+    if (len < 16) b[p++] = 0x80 | len;
+    else if (len < 256) {
+      b[p] = 0xd0;
+      b[p + 1] = len;
+      p += 2;
+    } else {
+      b[p] = 0xd1;
+      b[p + 1] = len >> 8;
+      b[p + 2] = len & 0xff;
+      p += 3;
+    }
+    b.copyWithin(p, src, src + len);
+    p += len;
+    src += len;
+  }
+  return p;
 }

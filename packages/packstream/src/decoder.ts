@@ -21,7 +21,7 @@ import { PackStreamError } from './packstream-error';
 import { asciiRun, runEnd } from './string-runs';
 import type { ResolvedSpec, StructRegistry } from './struct-registry';
 import { Structure } from './structure';
-import { asciiString, orBytes, utf8ToUnits } from './utf8';
+import { TextReader } from './text-reader';
 import { Uuid } from './uuid';
 
 /** How decoded integers come back: `auto` = number when safe (±2^53−1), bigint beyond;
@@ -57,14 +57,6 @@ export interface DecoderOptions {
 }
 
 const MiB = 1024 * 1024;
-// Strings up to this many bytes are decoded in JS (ASCII: one fromCharCode call, see
-// asciiString); longer ones with TextDecoder (its per-call overhead dominates below this).
-const SHORT_STRING = 40;
-// Multibyte strings up to this many bytes are decoded in JS (faster than TextDecoder there).
-const JS_UTF8_MAX = 16384;
-// The JS decoder writes UTF-16 units into a reused Uint16Array; up to this many bytes they become
-// a string through fromCharCode, beyond it through one UTF-16LE TextDecoder call (faster there).
-const UTF16_MIN = 64;
 // Keys of maps with at most this many entries are interned.
 const INTERN_MAX_ENTRIES = 32;
 // String runs (consecutive string values, e.g. a list of strings or a map of string to string)
@@ -91,11 +83,7 @@ export class Decoder {
   readonly #bigints: boolean;
   readonly #uuid: boolean;
   readonly #byTag: readonly (ResolvedSpec | undefined)[];
-  readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  // only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
-  readonly #utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
-  // scratch buffer of the UTF-8 decoder, grown on need (to 1024 units, then to JS_UTF8_MAX)
-  #units = EMPTY_UNITS;
+  readonly #text = new TextReader();
   readonly #keys = new KeyCache();
   #checker: Checker | undefined;
 
@@ -384,25 +372,9 @@ export class Decoder {
       const i = p - this.#runStart;
       return run.slice(i, i + len);
     }
-    if (len <= SHORT_STRING) {
-      const s = this.#short(p, len);
-      if (s !== null) return s;
-      return this.#invalidUtf8(start);
-    }
-    if (len <= JS_UTF8_MAX) {
-      // TextDecoder is fastest for ASCII; for multibyte text a JS loop is faster at this size.
-      // Both are strict; peeking at the first bytes only chooses the faster path.
-      if (orBytes(b, p, p + 16) & 0x80) {
-        const s = this.#utf8(p, p + len);
-        if (s !== null) return s;
-        return this.#invalidUtf8(start);
-      }
-    }
-    try {
-      return this.#textDecoder.decode(b.subarray(p, p + len));
-    } catch {
-      return this.#invalidUtf8(start);
-    }
+    const s = this.#text.read(b, p, len);
+    if (s === null) return this.#invalidUtf8(start);
+    return s;
   }
 
   /**
@@ -421,37 +393,9 @@ export class Decoder {
     if (size < RUN_MIN || q === p + len) return null;
     let scratch = this.#scratch;
     if (scratch.length < size) scratch = this.#scratch = new Uint8Array(bufferSize(size, RUN_MAX));
-    const s = asciiRun(this.#b, p, len, q, scratch, this.#textDecoder);
+    const s = asciiRun(this.#b, p, len, q, scratch, this.#text.fatal);
     if (s === null) this.#runs = false;
     return s;
-  }
-
-  /** b[p, p+len), len <= SHORT_STRING: ASCII through one fromCharCode call, anything else
-   *  through the strict UTF-8 decoder. Null if malformed. */
-  #short(p: number, len: number): string | null {
-    const b = this.#b;
-    if (orBytes(b, p, p + len) & 0x80) return this.#utf8(p, p + len);
-    return asciiString(b, p, len);
-  }
-
-  /**
-   * Strict UTF-8 decode of b[start, end) (at most JS_UTF8_MAX bytes): UTF-16 units into the
-   * reused buffer, then a string from them through fromCharCode (up to UTF16_MIN bytes) or one
-   * UTF-16LE TextDecoder call. Null if malformed.
-   */
-  #utf8(start: number, end: number): string | null {
-    const units = this.#unitsFor(end - start);
-    const n = utf8ToUnits(this.#b, start, end, units);
-    if (n < 0) return null;
-    const u = units.subarray(0, n);
-    return end - start <= UTF16_MIN ? fcc.apply(null, u as never) : this.#utf16Decoder.decode(u);
-  }
-
-  /** The units buffer, grown to hold `len` units (len <= JS_UTF8_MAX). */
-  #unitsFor(len: number): Uint16Array {
-    const units = this.#units;
-    if (units.length >= len) return units;
-    return (this.#units = new Uint16Array(bufferSize(len, JS_UTF8_MAX)));
   }
 
   #invalidUtf8(start: number): never {
@@ -498,7 +442,7 @@ export class Decoder {
     const keys = this.#keys;
     const cached = keys.get(this.#b, p, len);
     if (cached !== undefined) return cached;
-    const s = this.#short(p, len);
+    const s = this.#text.short(this.#b, p, len);
     if (s === null) return this.#invalidUtf8(start);
     keys.put(this.#b, p, len, s);
     return s;
@@ -614,12 +558,9 @@ export class Decoder {
 }
 
 const EMPTY = new Uint8Array(0);
-const EMPTY_UNITS = new Uint16Array(0);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Size of a scratch buffer that must hold `n` items: 1024, or `max` beyond that. */
 function bufferSize(n: number, max: number): number {
   return n <= 1024 ? 1024 : max;
 }
-
-const fcc = String.fromCharCode;

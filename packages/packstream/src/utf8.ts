@@ -1,6 +1,6 @@
 // UTF-8 <-> UTF-16 for the codec: one strict validating decoder loop (utf8ToUnits) whose units
 // become a string through one of two sinks (fromCharCode for short strings, a UTF-16LE
-// TextDecoder for longer ones, see Decoder), the short-ASCII fast path, and the encoder's loop.
+// TextDecoder for longer ones, see TextReader), the short-ASCII fast path, and the encoder's loop.
 
 /** The bitwise OR of b[start, end): 4 bytes a step (~1.5x faster than one at a time). Bit 7 set
  *  means the range is not ASCII. */

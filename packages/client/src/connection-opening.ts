@@ -2,6 +2,7 @@ import {
   type BoltFeatures,
   type BoltVersion,
   ClientHandshake,
+  features,
   formatVersion,
   openingRequests,
   type Request,
@@ -25,7 +26,7 @@ export function clientHandshake(options: ConnectionOptions): ClientHandshake {
   const supported =
     options.legacyVersions || options.protocolVersions
       ? SUPPORTED_VERSIONS
-      : SUPPORTED_VERSIONS.filter((v) => v.major >= 3);
+      : SUPPORTED_VERSIONS.filter((v) => features(v).hasHello);
   const proposals =
     options.protocolVersions ?? (options.legacyVersions ? LEGACY_PROPOSALS : CLIENT_PROPOSALS);
   return new ClientHandshake({ proposals, supported });

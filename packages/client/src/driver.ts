@@ -7,7 +7,7 @@ import {
   websocket,
 } from '@bolt/net-adapters';
 import type { IntegerMode, StructSpec } from '@bolt/packstream';
-import { customStructs, type VersionProposal } from '@bolt/parser';
+import { customStructs, features, parseVersion, type VersionProposal } from '@bolt/parser';
 import {
   type AuthToken,
   type AuthTokenManager,
@@ -336,8 +336,8 @@ export class Driver {
   /** Whether the server supports per-session credentials (`session({auth})`, Bolt 5.1+). */
   async supportsSessionAuth(): Promise<boolean> {
     const info = await this.getServerInfo();
-    const [major, minor] = info.protocolVersion.split('.').map(Number);
-    return major > 5 || (major === 5 && minor >= 1);
+    const version = parseVersion(info.protocolVersion);
+    return version !== undefined && features(version).hasLogon;
   }
 
   /** Whether connections are encrypted (TLS), as the URL scheme and `tls` option say. */

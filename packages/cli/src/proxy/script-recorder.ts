@@ -4,7 +4,7 @@
  * `S:` blocks for the server's, each field in the script notation. Authentication messages are
  * written with wildcards (`{"{}": "*"}`): credentials never reach the file.
  */
-import { boltStructs, Decoder, type Structure } from '@bolt/packstream';
+import { boltStructs, Decoder, type Structure, structFeatures } from '@bolt/packstream';
 import { type BoltVersion, formatVersion } from '@bolt/parser';
 import { formatScriptLine } from '@bolt/server/script';
 
@@ -36,7 +36,8 @@ export class ScriptRecorder {
   }
 
   message(direction: 'C' | 'S', name: string, body: Uint8Array, version: BoltVersion): void {
-    const jolt = version.major >= 5 ? 2 : 1;
+    // Jolt 2 carries element ids, which graph values have from Bolt 5
+    const jolt = structFeatures(version).elementIds ? 2 : 1;
     let line = REDACTED[name];
     if (direction === 'S' || line === undefined) {
       const decoder = new Decoder({

@@ -1,2 +1,4 @@
 export { RECORDED_DIR, recordedScript, recordedScripts } from './recorded.js';
+export { failure, RECORDED_SCENARIOS, type RecordedScenario } from './recorded-scenarios.js';
+export type * from './scenario-driver.js';
 export { selfSignedCert } from './self-signed.js';

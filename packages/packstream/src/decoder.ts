@@ -452,21 +452,32 @@ export class Decoder {
     if (++this.#depth > this.maxDepth) throw tooDeep(start, this.maxDepth);
   }
 
-  /** A list; with `intern`, its short strings are interned (see #fields). */
-  #list(n: number, start: number, intern = false): unknown[] {
+  #list(n: number, start: number): unknown[] {
+    this.#listHead(n, start);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.#value();
+    this.#depth--;
+    return out;
+  }
+
+  /** A list whose short strings are interned (see #fields). */
+  #internedList(n: number, start: number): unknown[] {
+    this.#listHead(n, start);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.#internedItem();
+    this.#depth--;
+    return out;
+  }
+
+  /** A list's count within maxListLength and the input; one level deeper. */
+  #listHead(n: number, start: number): void {
     if (n > this.maxListLength)
       throw overLimit(`list of ${n} items`, start, 'maxListLength', this.maxListLength);
     // every item takes at least one byte: reject impossible counts before allocating
     if (n > this.#end - this.#pos) this.#need(n, start, `${n} list items`);
     this.#enter(start);
-    const out = new Array(n);
-    if (intern) for (let i = 0; i < n; i++) out[i] = this.#internedItem();
-    else for (let i = 0; i < n; i++) out[i] = this.#value();
-    this.#depth--;
-    return out;
   }
 
-  /** A value; a tiny string (1..15 bytes) comes from the key cache, checked as #string does. */
   #internedItem(): unknown {
     const pos = this.#pos;
     if (pos < this.#end) {
@@ -525,7 +536,7 @@ export class Decoder {
       const m = known && pos < this.#end ? b[pos] : 0;
       if (m > 0x90 && m <= 0x9f) {
         this.#pos = pos + 1;
-        fields[i] = this.#list(m & 0x0f, pos, true);
+        fields[i] = this.#internedList(m & 0x0f, pos);
       } else fields[i] = this.#value();
     }
     this.#depth--;

@@ -3,7 +3,7 @@
  * a summary (rows, timings, counters, notifications).
  */
 import type { Record as BoltRecord, ResultSummary } from '@bolt/client/node';
-import { Float } from '@bolt/packstream';
+import { Float, hex } from '@bolt/packstream';
 
 export type Format = 'table' | 'json' | 'csv';
 export const FORMATS: readonly Format[] = ['table', 'json', 'csv'];
@@ -13,8 +13,7 @@ export function cell(v: unknown, top = true): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return top ? v : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (v instanceof Uint8Array)
-    return `0x${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  if (v instanceof Uint8Array) return `0x${hex(v, { separator: '', upperCase: false })}`;
   if (Array.isArray(v)) return `[${v.map((x) => cell(x, false)).join(', ')}]`;
   const proto = Object.getPrototypeOf(v);
   if (proto === Object.prototype || proto === null) {

@@ -13,6 +13,7 @@ export {
   type ClientHandshakeOptions,
   type ClientHandshakeResult,
 } from './client-handshake.js';
+export { type Clock, isClock, systemClock } from './clock.js';
 export { customStructs } from './custom-structs.js';
 export { DEFAULT_DIAGNOSTIC_RECORD, diagnosticRecord } from './diagnostic-record.js';
 export {

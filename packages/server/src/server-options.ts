@@ -11,7 +11,7 @@ import {
 } from '@bolt/parser';
 import type { Handler, QueryFunction } from './handler.js';
 import type { Logger } from './logger.js';
-import { type Clock, systemClock } from './session/clock.js';
+import { type Clock, isClock, systemClock } from './session/clock.js';
 import { SERVER_AGENT } from './version.js';
 
 /** Options of {@link createServer}. Only `handler` is required. */
@@ -116,11 +116,7 @@ export function resolveServerOptions(
   if (recv !== undefined && !(Number.isInteger(recv) && recv > 0))
     throw new TypeError(`recvTimeoutSeconds must be a positive integer, got ${recv}`);
   const clock = options.clock ?? systemClock;
-  if (
-    typeof clock?.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  )
+  if (!isClock(clock))
     throw new TypeError('clock must have now(), setTimeout() and clearTimeout()');
   const positive = (name: string, v: number | undefined, d: number, allowZero = false): number => {
     if (v === undefined) return d;

@@ -1,38 +1,38 @@
 import type { Transport } from '@bolt/net-adapters';
 import { type BoltFeatures, ProtocolError, type Request } from '@bolt/parser';
 import { abortError, BoltError, PROTOCOL_ERROR, SERVICE_UNAVAILABLE } from './bolt-error.js';
+import type { Clock } from './clock.js';
 import type { ConnectionOptions } from './connection-options.js';
 
-// Helpers of Connection that hold no connection state: the combined abort signal of opening,
+// Helpers of Connection that hold no connection state: the deadline of opening,
 // the hint a failed connect ends with, the checks on a server's SUCCESS and FAILURE, the errors
 // of a refused handshake and of a closed connection, the receive timeout a HELLO's hints ask
 // for, and the version-dependent shapes of PULL, DISCARD and the transaction requests.
 
-/** One signal that fires on `signal` or after `timeoutMs`. Uses `AbortSignal.any` where the
- *  runtime has it, and forwards by hand where it does not (Node 20.0–20.2, older browsers). */
-export function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const t = AbortSignal.timeout(timeoutMs);
-  if (!signal) return t;
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, t]);
+/** One signal that fires on `signal` or after `timeoutMs` on `clock` (then with the reason
+ *  `AbortSignal.timeout` gives: a `TimeoutError`). `clear()` stops the timer and lets go of
+ *  `signal` once opening is over. */
+export function connectDeadline(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  clock: Clock,
+): { signal: AbortSignal; clear(): void } {
   const combined = new AbortController();
-  if (signal.aborted) {
-    combined.abort(signal.reason);
-    return combined.signal;
-  }
-  const onSignal = () => combined.abort(signal.reason);
-  const onTimeout = () => combined.abort(t.reason);
-  signal.addEventListener('abort', onSignal, { once: true });
-  t.addEventListener('abort', onTimeout, { once: true });
-  // Leave nothing behind on a long-lived caller signal once either side has fired.
-  combined.signal.addEventListener(
-    'abort',
-    () => {
-      signal.removeEventListener('abort', onSignal);
-      t.removeEventListener('abort', onTimeout);
-    },
-    { once: true },
+  const onSignal = () => combined.abort(signal!.reason);
+  if (signal?.aborted) combined.abort(signal.reason);
+  else signal?.addEventListener('abort', onSignal, { once: true });
+  const timer = clock.setTimeout(
+    () =>
+      combined.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
   );
-  return combined.signal;
+  return {
+    signal: combined.signal,
+    clear: () => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onSignal);
+    },
+  };
 }
 
 /** The hint a failed connect ends with: what to check, by transport error code. */

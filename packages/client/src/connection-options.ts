@@ -3,6 +3,7 @@ import type { IntegerMode, StructSpec } from '@bolt/packstream';
 import type { StructsFor, SuccessMetadata, VersionProposal } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
 import type { BoltError } from './bolt-error.js';
+import type { Clock } from './clock.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
@@ -77,6 +78,10 @@ export interface ConnectionOptions {
   failedMessages?: FailedMessageWriter;
   /** Logger; with `debug`, every message sent and received is logged (credentials redacted). */
   logger?: Logger;
+  /** Where the connection reads the time and sets its timers (the connect timeout, the
+   *  receive timeout, request timeouts, the grace period of closing; `createdAt`, `idleSince`).
+   *  Default `systemClock`. Tests pass a manual clock. */
+  clock?: Clock;
 }
 
 /** Default slots: manifest (reaches 5.7+/6.x), [5.8–5.0], [4.4–4.0] (servers that ignore the

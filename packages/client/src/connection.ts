@@ -23,9 +23,10 @@ import {
   SESSION_EXPIRED,
   usageError,
 } from './bolt-error.js';
+import { type Clock, systemClock } from './clock.js';
 import {
   closedByClient,
-  combineSignals,
+  connectDeadline,
   connectTransport,
   discardRequest,
   pullRequest,
@@ -69,16 +70,18 @@ export class Connection {
   authExpired = false;
   /** `host:port` as asked. */
   readonly address: string;
-  readonly createdAt = Date.now();
+  /** When the connection was opened (its clock's `now()`; for the pool's lifetime limit). */
+  readonly createdAt: number;
   /** How many times a pool handed this connection out (1: opened for its first user). */
   uses = 0;
   /** RUN messages sent so far (a result whose RUN is the latest needs no `qid`). */
   runsSent = 0;
   /** Last time the connection was released to the pool (for the idle liveness check). */
-  idleSince = Date.now();
+  idleSince: number;
 
   private readonly transport: Transport;
   private readonly options: ConnectionOptions;
+  private readonly clock: Clock;
   private codec!: MessageCodec;
   private handshake: HandshakeWait | undefined;
   private readonly writer = new ChunkWriter();
@@ -88,10 +91,7 @@ export class Connection {
   private readonly wire: boolean;
   /** The answers side: pending requests, server state, message dispatch. */
   private readonly answers: ResponseDispatcher;
-  private readonly recvTimer = new RecvTimer(
-    () => this.outstanding,
-    (silent) => this.onSilence(silent),
-  );
+  private readonly recvTimer: RecvTimer;
   private flushScheduled = false;
   private readPaused = false;
   private dead: BoltError | undefined;
@@ -102,6 +102,13 @@ export class Connection {
     this.transport = transport;
     this.address = address;
     this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.createdAt = this.idleSince = this.clock.now();
+    this.recvTimer = new RecvTimer(
+      this.clock,
+      () => this.outstanding,
+      (silent) => this.onSilence(silent),
+    );
     this.auth = options.auth ?? { scheme: 'none' };
     this.log = options.logger;
     this.wire = typeof options.logger?.debug === 'function';
@@ -151,24 +158,32 @@ export class Connection {
     const address = options.host.includes(':')
       ? `[${options.host}]:${options.port}`
       : `${options.host}:${options.port}`;
-    const connectSignal = combineSignals(options.signal, options.connectTimeoutMs ?? 30_000);
-    const transport = await connectTransport(options, address, connectSignal);
-    // the connect timeout is the transport's; the handshake and authentication are bounded by
-    // the caller's signal (a pool's acquisition deadline), else by the same connect timeout
-    const signal = options.signal ?? connectSignal;
-    const conn = new Connection(transport, options, address);
+    const connect = connectDeadline(
+      options.signal,
+      options.connectTimeoutMs ?? 30_000,
+      options.clock ?? systemClock,
+    );
     try {
-      await conn.start(signal);
-      return conn;
-    } catch (e) {
-      conn.destroy();
-      if (BoltError.isInstance(e)) throw e;
-      if (signal.aborted) throw abortError(signal, `opening ${address}`);
-      // The transport failed under the handshake (e.g. the server closed it at once).
-      throw new BoltError(
-        `could not open a Bolt connection to ${address}: ${(e as Error)?.message ?? e}`,
-        { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
-      );
+      const transport = await connectTransport(options, address, connect.signal);
+      // the connect timeout is the transport's; the handshake and authentication are bounded
+      // by the caller's signal (a pool's acquisition deadline), else by the same connect timeout
+      const signal = options.signal ?? connect.signal;
+      const conn = new Connection(transport, options, address);
+      try {
+        await conn.start(signal);
+        return conn;
+      } catch (e) {
+        conn.destroy();
+        if (BoltError.isInstance(e)) throw e;
+        if (signal.aborted) throw abortError(signal, `opening ${address}`);
+        // The transport failed under the handshake (e.g. the server closed it at once).
+        throw new BoltError(
+          `could not open a Bolt connection to ${address}: ${(e as Error)?.message ?? e}`,
+          { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
+        );
+      }
+    } finally {
+      connect.clear();
     }
   }
 
@@ -261,7 +276,7 @@ export class Connection {
     request: Request,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<SuccessMetadata> {
-    return summaryOf(this, request, options);
+    return summaryOf(this, request, this.clock, options);
   }
 
   /** Stop reading from the transport (back-pressure for PULL_ALL streams on Bolt 1–3). Refused
@@ -387,14 +402,14 @@ export class Connection {
     this.recvTimer.disarm();
     this.failPending(this.closedError());
     this.transport.end();
-    let t: ReturnType<typeof setTimeout> | undefined;
+    let t: unknown;
     await Promise.race([
       this.transport.closed,
       new Promise((r) => {
-        t = setTimeout(r, 2000);
+        t = this.clock.setTimeout(() => r(undefined), 2000);
       }),
     ]);
-    clearTimeout(t);
+    this.clock.clearTimeout(t);
     this.transport.destroy();
     this.markDead(undefined);
   }
@@ -423,8 +438,8 @@ export class Connection {
     this.failPending(error);
     this.markDead(error);
     this.transport.end();
-    const t = setTimeout(() => this.transport.destroy(), 2000);
-    this.transport.closed.then(() => clearTimeout(t));
+    const t = this.clock.setTimeout(() => this.transport.destroy(), 2000);
+    this.transport.closed.then(() => this.clock.clearTimeout(t));
   }
 
   // ---- receiving ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
 import { BoltError, usageError } from './bolt-error.js';
 import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
+import { type Clock, isClock, systemClock } from './clock.js';
 import { CLIENT_PRODUCT, Connection } from './connection.js';
 import type { DriverConnectionProvider } from './connection-provider.js';
 import { DirectConnectionProvider } from './direct-connection-provider.js';
@@ -82,7 +83,7 @@ export interface DriverConfig {
   /** Managed transactions stop retrying after this long. Default 30000 ms. */
   maxTransactionRetryTimeMs?: number;
   /** Back-off of managed-transaction retries (initial delay 1000 ms, ×2, ±20 % jitter). */
-  retry?: Omit<RetryOptions, 'maxRetryTimeMs'>;
+  retry?: Omit<RetryOptions, 'maxRetryTimeMs' | 'clock'>;
   /** Records per PULL when iterating results; -1 = everything at once. Default 1000. While it
    *  is left at its default, an awaited result (`await result`, `records()`) is fetched with a
    *  single `PULL {n: -1}`, the fastest way; once set (here or per session), every PULL asks for
@@ -118,6 +119,12 @@ export interface DriverConfig {
    *  Needs a file system: the node entry (`@bolt/client/node`, or the `node` condition).
    *  Default: none. */
   failedMessageDir?: string;
+  /** Where the driver reads the time and sets its timers: connection, acquisition and receive
+   *  timeouts, liveness checks, connection lifetimes, retry back-off and
+   *  `maxTransactionRetryTimeMs`, routing table expiry. For tests and simulations: pass a manual
+   *  clock (`{ now, setTimeout, clearTimeout }`) and advance it instead of waiting. Default
+   *  `systemClock` (`Date.now()` and the global timers). */
+  clock?: Clock;
 }
 
 /** @internal What an entry point provides the driver beyond its config. */
@@ -150,6 +157,7 @@ export class Driver {
   readonly executeQueryBookmarkManager: BookmarkManager = bookmarkManager();
   private readonly provider: DriverConnectionProvider;
   private readonly encrypted: boolean;
+  private readonly clock: Clock;
   private closed = false;
 
   /** @internal */
@@ -163,6 +171,9 @@ export class Driver {
         'no netModule given: pass one (tcp(), tls(), websocket(), ...) or import from @bolt/client/node',
       );
     const netModule = resolveNetModule(config.netModule);
+    const clock = config.clock ?? systemClock;
+    if (!isClock(clock)) throw usageError('clock must have now(), setTimeout() and clearTimeout()');
+    this.clock = clock;
     const structs = config.structs?.length ? customStructs(config.structs) : undefined;
     if (config.failedMessageDir !== undefined && !platform.writeFile)
       throw usageError(
@@ -203,6 +214,7 @@ export class Driver {
         honourRecvTimeout: config.honourRecvTimeout,
         integers: config.integers,
         logger: config.logger,
+        clock,
         structs,
         failedMessages,
         signal,
@@ -215,6 +227,7 @@ export class Driver {
       maxLifetimeMs: config.maxConnectionLifetimeMs,
       livenessCheckAfterMs: config.connectionLivenessCheckTimeoutMs,
       logger: config.logger,
+      clock,
     };
     if (url.routing) {
       if (config.resolver !== undefined && typeof config.resolver !== 'function')
@@ -247,7 +260,11 @@ export class Driver {
         fetchSize: this.config.fetchSize ?? 1000,
         defaultFetchSize: this.config.fetchSize === undefined,
         telemetryDisabled: this.config.telemetryDisabled === true,
-        retry: { ...this.config.retry, maxRetryTimeMs: this.config.maxTransactionRetryTimeMs },
+        retry: {
+          ...this.config.retry,
+          maxRetryTimeMs: this.config.maxTransactionRetryTimeMs,
+          clock: this.clock,
+        },
         logger: this.config.logger,
         refreshableAuth: this.provider.refreshableAuth,
         eagerBegin: this.config.eagerBegin === true,

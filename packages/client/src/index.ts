@@ -40,6 +40,7 @@ export {
   bookmarkManager,
 } from './bookmark-manager.js';
 export type { TransactionConfig } from './build-tx-extra.js';
+export { type Clock, systemClock } from './clock.js';
 export {
   CLIENT_PRODUCT,
   CLIENT_PROPOSALS,

@@ -6,6 +6,7 @@ import {
   SESSION_EXPIRED,
   usageError,
 } from './bolt-error.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 
@@ -30,6 +31,9 @@ export interface PoolOptions {
   livenessCheckTimeoutMs?: number;
   /** Where liveness-check failures are reported (warn). Default none. */
   logger?: Logger;
+  /** Where the pool reads the time (connection age and idle time) and sets its acquisition
+   *  timers; the same clock as its connections'. Default `systemClock`. */
+  clock?: Clock;
 }
 
 interface Waiter {
@@ -56,6 +60,7 @@ export class Pool {
   private readonly maxLifetimeMs: number;
   private readonly livenessCheckAfterMs: number;
   private readonly livenessCheckTimeoutMs: number;
+  private readonly clock: Clock;
   private readonly all = new Set<Connection>();
 
   constructor(
@@ -73,6 +78,7 @@ export class Pool {
     this.maxLifetimeMs = options.maxLifetimeMs ?? 3_600_000;
     this.livenessCheckAfterMs = options.livenessCheckAfterMs ?? 60_000;
     this.livenessCheckTimeoutMs = options.livenessCheckTimeoutMs ?? 10_000;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Connections currently handed out. */
@@ -162,7 +168,7 @@ export class Pool {
         return;
       }
     }
-    conn.idleSince = Date.now();
+    conn.idleSince = this.clock.now();
     const w = this.waiters.shift();
     if (w) {
       this.inUse++;
@@ -220,7 +226,7 @@ export class Pool {
   }
 
   private tooOld(c: Connection): boolean {
-    return this.maxLifetimeMs > 0 && Date.now() - c.createdAt > this.maxLifetimeMs;
+    return this.maxLifetimeMs > 0 && this.clock.now() - c.createdAt > this.maxLifetimeMs;
   }
 
   private async usable(c: Connection, verify: boolean): Promise<boolean> {
@@ -229,7 +235,7 @@ export class Pool {
       this.discard(c);
       return false;
     }
-    const idleMs = Date.now() - c.idleSince;
+    const idleMs = this.clock.now() - c.idleSince;
     if (
       verify ||
       this.livenessCheckAfterMs === 0 ||
@@ -293,7 +299,7 @@ export class Pool {
     const onAbort = () => ac.abort(signal!.reason);
     if (signal?.aborted) ac.abort(signal.reason);
     else signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
+    const timer = this.clock.setTimeout(
       () =>
         ac.abort(
           new BoltError(
@@ -311,7 +317,7 @@ export class Pool {
     return {
       signal: ac.signal,
       clear: () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       },
     };
@@ -321,7 +327,7 @@ export class Pool {
     return new Promise((resolve, reject) => {
       const timeoutMs = this.acquisitionTimeoutMs;
       const cleanup = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
@@ -341,7 +347,7 @@ export class Pool {
       };
       const onAbort = () =>
         waiter.reject(abortError(signal!, `acquiring a connection to ${this.address}`));
-      const timer = setTimeout(
+      const timer = this.clock.setTimeout(
         () =>
           waiter.reject(
             new BoltError(

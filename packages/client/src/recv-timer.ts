@@ -1,32 +1,35 @@
+import type { Clock } from './clock.js';
+
 /**
  * The receive timeout of the `connection.recv_timeout_seconds` hint: while answers are
  * outstanding, a server silent for longer than `timeoutMs` is given up (`onSilence`). Each byte
  * received or written counts as activity; the timer is armed at a write and disarmed when
- * nothing is outstanding.
+ * nothing is outstanding. Time is `clock`'s.
  */
 export class RecvTimer {
   /** 0: no receive timeout. */
   timeoutMs = 0;
   private lastActivity = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
 
   constructor(
+    private readonly clock: Clock,
     private readonly outstanding: () => number,
     private readonly onSilence: (silentMs: number) => void,
   ) {}
 
   activity(): void {
-    this.lastActivity = Date.now();
+    this.lastActivity = this.clock.now();
   }
 
   arm(): void {
     if (this.timeoutMs === 0 || this.timer !== undefined || this.outstanding() === 0) return;
-    this.timer = setTimeout(() => this.fire(), this.timeoutMs);
+    this.timer = this.clock.setTimeout(() => this.fire(), this.timeoutMs);
   }
 
   disarm(): void {
     if (this.timer !== undefined) {
-      clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
   }
@@ -34,8 +37,8 @@ export class RecvTimer {
   private fire(): void {
     this.timer = undefined;
     if (this.outstanding() === 0) return;
-    const silent = Date.now() - this.lastActivity;
+    const silent = this.clock.now() - this.lastActivity;
     if (silent >= this.timeoutMs) this.onSilence(silent);
-    else this.timer = setTimeout(() => this.fire(), this.timeoutMs - silent);
+    else this.timer = this.clock.setTimeout(() => this.fire(), this.timeoutMs - silent);
   }
 }

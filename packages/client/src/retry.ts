@@ -1,4 +1,5 @@
 import { abortError, BoltError } from './bolt-error.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Logger } from './logger.js';
 
 /** How managed transactions retry. */
@@ -11,6 +12,8 @@ export interface RetryOptions {
   multiplier?: number;
   /** Each delay is randomised by ± this fraction. Default 0.2. */
   jitter?: number;
+  /** Where the time spent is read and the delays are waited. Default `systemClock`. */
+  clock?: Clock;
 }
 
 /**
@@ -30,32 +33,33 @@ export async function retry<T>(
   const multiplier = options.multiplier ?? 2;
   const jitter = options.jitter ?? 0.2;
   let delay = options.initialDelayMs ?? 1000;
-  const start = Date.now();
+  const clock = options.clock ?? systemClock;
+  const start = clock.now();
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortError(signal, 'the managed transaction');
     try {
       return await work();
     } catch (e) {
       if (!retryable(e)) throw e;
-      const elapsed = Date.now() - start;
+      const elapsed = clock.now() - start;
       const wait = Math.max(0, delay * (1 - jitter + 2 * jitter * Math.random()));
       if (elapsed + wait > maxTime) throw e;
       logger?.warn?.(
         `attempt ${attempt} failed with a retryable error (${BoltError.isInstance(e) ? e.code : String(e)}); retrying in ${Math.round(wait)} ms`,
       );
-      await sleep(wait, signal);
+      await sleep(clock, wait, signal);
       delay *= multiplier;
     }
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      clearTimeout(t);
+      clock.clearTimeout(t);
       reject(abortError(signal!, 'the managed transaction'));
     };
-    const t = setTimeout(() => {
+    const t = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);

@@ -1,5 +1,6 @@
 import type { Request, SuccessMetadata } from '@bolt/parser';
 import { abortError, BoltError } from './bolt-error.js';
+import type { Clock } from './clock.js';
 import { abandonedFor } from './connection-checks.js';
 import type { ResponseObserver } from './connection-options.js';
 
@@ -12,20 +13,21 @@ export interface RequestSink {
 
 /**
  * Enqueue `request` on `conn` and wait for its summary: resolves with the SUCCESS metadata,
- * rejects with the FAILURE. Waiting can be given up (`signal`, `timeoutMs`); the answer might
+ * rejects with the FAILURE. Waiting can be given up (`signal`, `timeoutMs` on `clock`); the answer might
  * still come then, so the connection is closed and the other outstanding requests fail with a
  * retryable connection loss.
  */
 export function summaryOf(
   conn: RequestSink,
   request: Request,
+  clock: Clock,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<SuccessMetadata> {
   return new Promise((resolve, reject) => {
     const { signal, timeoutMs } = options;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: unknown;
     const cleanup = () => {
-      if (timer) clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     const giveUp = (err: BoltError) => {
@@ -54,7 +56,7 @@ export function summaryOf(
       signal.addEventListener('abort', onAbort, { once: true });
     }
     if (timeoutMs !== undefined)
-      timer = setTimeout(
+      timer = clock.setTimeout(
         () =>
           giveUp(
             new BoltError(`${request.type} on ${conn.address} timed out after ${timeoutMs} ms`, {

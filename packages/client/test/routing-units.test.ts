@@ -42,17 +42,17 @@ describe('RoutingTable.fromServer', () => {
   });
 
   it('a huge ttl (Long.MAX_VALUE as bigint) does not overflow', () => {
-    const t = RoutingTable.fromServer({ ttl: 2n ** 63n - 1n, servers }, 'db', 'r');
-    expect(t.isStaleFor('WRITE')).toBe(false);
+    const t = RoutingTable.fromServer({ ttl: 2n ** 63n - 1n, servers }, 'db', 'r', 1000);
+    expect(t.isStaleFor('WRITE', 1000)).toBe(false);
     expect(Number.isSafeInteger(t.expiresAt)).toBe(true);
   });
 
   it('rejects tables without routers or readers, and malformed ones', () => {
     const no = (role: string) => servers.filter((s) => s.role !== role);
-    expect(() => RoutingTable.fromServer({ ttl: 1, servers: no('ROUTE') }, 'd', 'r')).toThrow(
+    expect(() => RoutingTable.fromServer({ ttl: 1, servers: no('ROUTE') }, 'd', 'r', 1000)).toThrow(
       /no router/,
     );
-    expect(() => RoutingTable.fromServer({ ttl: 1, servers: no('READ') }, 'd', 'r')).toThrow(
+    expect(() => RoutingTable.fromServer({ ttl: 1, servers: no('READ') }, 'd', 'r', 1000)).toThrow(
       /no reader/,
     );
     for (const raw of [
@@ -64,18 +64,18 @@ describe('RoutingTable.fromServer', () => {
       { ttl: 1, servers: [{ role: 'READ', addresses: 'a' }] },
       { ttl: 1, servers: [{ role: 'READ', addresses: ['a:b'] }] },
     ])
-      expect(() => RoutingTable.fromServer(raw, 'd', 'r')).toThrow(/unusable/);
+      expect(() => RoutingTable.fromServer(raw, 'd', 'r', 1000)).toThrow(/unusable/);
   });
 
   it('a table with no writer is stale for writes only; forgetting keeps routers', () => {
-    const t = RoutingTable.fromServer({ ttl: 60, servers: no('WRITE') }, 'd', 'r');
-    expect(t.isStaleFor('READ')).toBe(false);
-    expect(t.isStaleFor('WRITE')).toBe(true);
+    const t = RoutingTable.fromServer({ ttl: 60, servers: no('WRITE') }, 'd', 'r', 1000);
+    expect(t.isStaleFor('READ', 1000)).toBe(false);
+    expect(t.isStaleFor('WRITE', 1000)).toBe(true);
     t.forget('r1:7687');
     expect(t.routers).toEqual(['r1:7687']);
     t.forget('a:7687');
     t.forget('b:7688');
-    expect(t.isStaleFor('READ')).toBe(true);
+    expect(t.isStaleFor('READ', 1000)).toBe(true);
   });
 
   function no(role: string) {
@@ -124,15 +124,15 @@ describe('HomeDatabaseCache', () => {
   it('is used only while every open connection has server-side routing', () => {
     const cache = new HomeDatabaseCache();
     cache.set('', 'homedb', Number.MAX_SAFE_INTEGER);
-    expect(cache.get('')).toBeUndefined(); // no connection yet
+    expect(cache.get('', 0)).toBeUndefined(); // no connection yet
     const a = conn(true);
     cache.track(a.c);
-    expect(cache.get('')).toBe('homedb');
+    expect(cache.get('', 0)).toBe('homedb');
     const b = conn(false);
     cache.track(b.c);
-    expect(cache.get('')).toBeUndefined();
+    expect(cache.get('', 0)).toBeUndefined();
     b.close();
-    expect(cache.get('')).toBe('homedb');
+    expect(cache.get('', 0)).toBe('homedb');
     const old = conn(true, false); // a hint without 5.8 does not count
     cache.track(old.c);
     expect(cache.enabled).toBe(false);
@@ -146,9 +146,13 @@ describe('HomeDatabaseCache', () => {
     expect(cache.get('u1', 1000)).toBeUndefined();
     cache.set('a', 'A', Number.MAX_SAFE_INTEGER);
     cache.set('b', 'B', Number.MAX_SAFE_INTEGER);
-    cache.get('a');
+    cache.get('a', 0);
     cache.set('c', 'C', Number.MAX_SAFE_INTEGER);
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['A', undefined, 'C']);
+    expect([cache.get('a', 0), cache.get('b', 0), cache.get('c', 0)]).toEqual([
+      'A',
+      undefined,
+      'C',
+    ]);
   });
 
   it('keys by impersonated user, else session credentials, else the driver', () => {

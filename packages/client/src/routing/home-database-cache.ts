@@ -26,7 +26,7 @@ export class HomeDatabaseCache {
   }
 
   /** The home database remembered for `key`, while the cache is enabled and the entry fresh. */
-  get(key: string, now = Date.now()): string | undefined {
+  get(key: string, now: number): string | undefined {
     if (!this.enabled) return undefined;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;

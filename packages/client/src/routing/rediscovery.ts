@@ -1,5 +1,6 @@
 import type { AuthToken } from '../auth.js';
 import { AUTHORIZATION_EXPIRED, BoltError, SERVICE_UNAVAILABLE } from '../bolt-error.js';
+import type { Clock } from '../clock.js';
 import type { Credentials } from '../credentials.js';
 import type { Logger } from '../logger.js';
 import { normalizeAddress } from './address.js';
@@ -46,6 +47,8 @@ export class Rediscovery {
     private readonly credentials: Credentials,
     private readonly resolver: AddressResolver | undefined,
     private readonly logger: Logger | undefined,
+    /** Where a new table's expiry counts from. */
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -147,7 +150,7 @@ export class Rediscovery {
         bookmarks: request.bookmarks,
         impersonatedUser: request.impersonatedUser,
       });
-      return RoutingTable.fromServer(raw, database, router);
+      return RoutingTable.fromServer(raw, database, router, this.clock.now());
     } catch (e) {
       this.credentials.onError(conn, e);
       throw e;

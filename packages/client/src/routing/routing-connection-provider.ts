@@ -6,6 +6,7 @@ import {
   SERVICE_UNAVAILABLE,
   SESSION_EXPIRED,
 } from '../bolt-error.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Connection } from '../connection.js';
 import type {
   AcquireRequest,
@@ -69,6 +70,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
   /** Fetches under way, shared by concurrent requests for the same table. */
   private readonly refreshing = new Map<string, Promise<RoutingTable>>();
   private readonly logger: Logger | undefined;
+  private readonly clock: Clock;
   private closed = false;
 
   constructor(options: RoutingConnectionProviderOptions) {
@@ -76,6 +78,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     if (!(Number.isFinite(purgeDelay) && purgeDelay >= 0))
       throw new TypeError(`routingTablePurgeDelayMs must be >= 0; got ${purgeDelay}`);
     this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
     this.credentials = new Credentials(options.auth);
     this.pools = new ServerPools(
       this.credentials,
@@ -95,6 +98,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
       this.credentials,
       options.resolver,
       options.logger,
+      this.clock,
     );
   }
 
@@ -117,7 +121,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     // session then names no database, the server resolves it), else from a routing table.
     const named = request.database || null;
     const homeKey = named === null ? HomeDatabaseCache.key(request) : '';
-    const guess = named === null ? this.homeDatabases.get(homeKey) : undefined;
+    const guess = named === null ? this.homeDatabases.get(homeKey, this.clock.now()) : undefined;
     const table = await this.freshTable(mode, named ?? guess ?? null, request);
     if (named === null && guess === undefined && table.database !== null) {
       this.homeDatabases.set(homeKey, table.database, table.expiresAt);
@@ -240,7 +244,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     request: DiscoveryRequest,
   ): Promise<RoutingTable> | RoutingTable {
     const current = this.tables.get(database);
-    if (current && !current.isStaleFor(mode)) return current;
+    if (current && !current.isStaleFor(mode, this.clock.now())) return current;
     // Concurrent requests for the same table share one fetch (not with per-session
     // credentials: the home database, and the right to see a database, depend on the user).
     const key =
@@ -263,7 +267,7 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     this.logger?.info?.(`fetching the routing table of ${describe(current.database)}`);
     const table = await this.rediscovery.fetch(current, known, request);
     if (this.closed) throw closedError();
-    this.tables.register(table);
+    this.tables.register(table, this.clock.now());
     this.pools.retainOnly(this.tables.servers());
     this.logger?.info?.(`new ${table}`);
     return table;

@@ -14,7 +14,7 @@ export class RoutingTableRegistry {
   }
 
   /** Store `table` under its database, dropping tables long expired. */
-  register(table: RoutingTable, now = Date.now()): void {
+  register(table: RoutingTable, now: number): void {
     for (const [key, t] of this.tables)
       if (t.isExpiredFor(this.purgeDelayMs, now)) this.tables.delete(key);
     this.tables.set(table.database, table);

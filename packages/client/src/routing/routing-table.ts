@@ -52,7 +52,7 @@ export class RoutingTable {
     raw: RawRoutingTable,
     database: string | null,
     router: string,
-    now = Date.now(),
+    now: number,
   ): RoutingTable {
     const ttl = toTtl(raw.ttl, router);
     if (!Array.isArray(raw.servers))
@@ -85,7 +85,7 @@ export class RoutingTable {
 
   /** Whether a new table must be fetched before serving work of this mode: expired, no router
    *  left, or no server of the role. */
-  isStaleFor(mode: 'READ' | 'WRITE', now = Date.now()): boolean {
+  isStaleFor(mode: 'READ' | 'WRITE', now: number): boolean {
     return (
       this.expiresAt <= now ||
       this.routers.length === 0 ||
@@ -94,7 +94,7 @@ export class RoutingTable {
   }
 
   /** Expired for longer than `delayMs`: the registry drops it. */
-  isExpiredFor(delayMs: number, now = Date.now()): boolean {
+  isExpiredFor(delayMs: number, now: number): boolean {
     return this.expiresAt + delayMs <= now;
   }
 

@@ -1,0 +1,2 @@
+// One clock shape for client and server: @bolt/parser's.
+export { type Clock, isClock, systemClock } from '@bolt/parser';

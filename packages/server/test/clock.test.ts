@@ -1,7 +1,8 @@
 // The server's clock option: every timeout and the times in summaries come from it.
+
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, type Clock, createServer } from '../src/index.js';
-import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 
 const servers: BoltServer[] = [];

@@ -1,8 +1,9 @@
 // Review: Bolt 1–2 transactions (`RUN "BEGIN"`), where ACK_FAILURE is the way out of FAILED, and
 // re-authentication on 5.1+.
+
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoltError, type BoltServer, createServer, type Handler } from '../src/index.js';
-import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 
 const servers: BoltServer[] = [];

@@ -5,10 +5,10 @@ import { ChunkWriter } from '@bolt/chunking';
 import { memoryPair, type Transport } from '@bolt/net-adapters';
 import { tcp } from '@bolt/net-adapters/node';
 import { encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type ServerOptions } from '../src/index.js';
 import { type DemoState, demoHandler, newDemoState, PASSWORD } from './support/demo-handler.js';
-import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 import { startTcpServer } from './support/tcp-fixture.js';
 

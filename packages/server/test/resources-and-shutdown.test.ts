@@ -1,9 +1,9 @@
 // Review: what a long-lived connection accumulates, timers, idle and shutdown edge cases.
 import { queryObjects } from 'node:v8';
 import { memoryPair, type Transport } from '@bolt/net-adapters';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type Handler, type ServerOptions } from '../src/index.js';
-import { ManualClock } from './support/manual-clock.js';
 import { RawClient } from './support/raw-client.js';
 
 const servers: BoltServer[] = [];

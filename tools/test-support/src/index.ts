@@ -1,3 +1,4 @@
+export { ManualClock } from './manual-clock.js';
 export { RECORDED_DIR, recordedScript, recordedScripts } from './recorded.js';
 export { failure, RECORDED_SCENARIOS, type RecordedScenario } from './recorded-scenarios.js';
 export type * from './scenario-driver.js';

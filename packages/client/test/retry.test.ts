@@ -1,26 +1,41 @@
+import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { retry } from '../src/index.js';
 
 describe('retry', () => {
   it('backs off exponentially with jitter and stops at maxRetryTimeMs', async () => {
+    const clock = new ManualClock();
+    const start = clock.now();
     const times: number[] = [];
-    const start = Date.now();
-    const err = await retry(
+    let settled = false;
+    const done = retry(
       async () => {
-        times.push(Date.now() - start);
+        times.push(clock.now() - start);
         throw new Error('transient');
       },
       () => true,
-      { initialDelayMs: 20, multiplier: 2, jitter: 0.2, maxRetryTimeMs: 300 },
-    ).catch((e) => e);
+      { initialDelayMs: 20, multiplier: 2, jitter: 0.2, maxRetryTimeMs: 300, clock },
+    )
+      .catch((e) => e)
+      .finally(() => {
+        settled = true;
+      });
+    // each back-off is a timer of the clock: move the time to it once it is set
+    while (!settled) {
+      const dueIn = await Promise.race([clock.whenTimer(), done]);
+      if (!settled) clock.advance(dueIn);
+    }
+    const err = await done;
     expect(err.message).toBe('transient');
-    // delays of about 20, 40, 80, 160 ms (each ±20 %), then the next one would pass 300 ms
+    // delays of 20, 40, 80, 160 ms (each ±20 %), then the next one would pass 300 ms
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(gaps.length).toBeGreaterThanOrEqual(3);
     expect(gaps.length).toBeLessThanOrEqual(4);
-    expect(gaps[0]).toBeGreaterThanOrEqual(15);
-    expect(gaps[1]).toBeGreaterThanOrEqual(31);
-    expect(gaps[2]).toBeGreaterThanOrEqual(63);
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(0.8 * 20 * 2 ** i);
+      expect(gap).toBeLessThanOrEqual(1.2 * 20 * 2 ** i);
+    });
+    expect(times.at(-1)).toBeLessThanOrEqual(300);
   });
 
   it('does not retry what the predicate refuses', async () => {
@@ -38,16 +53,20 @@ describe('retry', () => {
   });
 
   it('stops waiting when aborted', async () => {
+    const clock = new ManualClock();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 30);
-    const err = await retry(
+    const done = retry(
       async () => {
         throw new Error('t');
       },
       () => true,
-      { initialDelayMs: 10_000 },
+      { initialDelayMs: 10_000, clock },
       ac.signal,
     ).catch((e) => e);
+    await clock.whenTimer(); // waiting out the first back-off
+    ac.abort();
+    const err = await done;
     expect(err.kind).toBe('aborted');
+    expect(clock.pending).toBe(0); // the back-off's timer is cleared
   });
 });

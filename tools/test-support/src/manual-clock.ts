@@ -57,6 +57,26 @@ export class ManualClock {
     return new Promise((resolve) => this.watchers.push({ matches, resolve }));
   }
 
+  /** Until `done` settles, move the time to each timer matching `matches` as soon as it is
+   *  set: for code that sets its timers one after another, each after asynchronous work (a
+   *  retry's back-offs). Resolves once `done` settled (whether it resolved or rejected). */
+  async runUntil(done: Promise<unknown>, matches: Match = () => true): Promise<void> {
+    let settled = false;
+    const end = done.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    for (;;) {
+      const dueIn = await Promise.race([this.whenTimer(matches), end]);
+      if (settled) return;
+      this.advance(dueIn as number);
+    }
+  }
+
   /** Move the time forward by `ms`, firing every timer that falls due, in order, each at its
    *  own time (a timer set by a callback fires too if it falls due within the window). */
   advance(ms: number): void {

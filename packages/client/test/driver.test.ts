@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { Node } from '@bolt/packstream';
 import { BoltError as ServerError } from '@bolt/server';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, BoltError, bookmarkManager, type Driver, driver, Record } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
@@ -675,21 +676,29 @@ describe('managed transactions and retries', () => {
   });
 
   it('gives up after maxTransactionRetryTimeMs with the last error', async () => {
+    const clock = new ManualClock();
     const { d } = await setup({
-      config: { maxTransactionRetryTimeMs: 60, retry: { initialDelayMs: 10 } },
+      config: { maxTransactionRetryTimeMs: 60, retry: { initialDelayMs: 10 }, clock },
     });
     const s = d.session();
+    const start = clock.now();
     let attempts = 0;
-    const err = await s
+    const done = s
       .executeWrite(async (tx) => {
         attempts++;
         await tx.run('ERROR', { code: 'Neo.TransientError.General.DatabaseUnavailable' });
       })
       .catch((e) => e);
+    // the back-offs (10, 20, 40 ms, ±20 %) pass on the clock; the other timers (RESET's
+    // answer, opening) are seconds long and never fall due
+    await clock.runUntil(done, (ms) => ms < 1000);
+    const err = await done;
     expect(err.code).toBe('Neo.TransientError.General.DatabaseUnavailable');
     expect(err.retryable).toBe(true);
-    expect(attempts).toBeGreaterThan(1);
-    expect(attempts).toBeLessThan(10);
+    // attempts at 0, ~10, ~30 (and ~56 at the shortest delays); the next would pass 60 ms
+    expect(attempts).toBeGreaterThanOrEqual(3);
+    expect(attempts).toBeLessThanOrEqual(4);
+    expect(clock.now() - start).toBeLessThanOrEqual(60);
     await s.close();
   });
 
@@ -730,13 +739,26 @@ describe('bookmarks', () => {
 
 describe('pool', () => {
   it('fails with pool-exhausted after the acquisition timeout', async () => {
+    const clock = new ManualClock();
     const { d } = await setup({
-      config: { maxConnectionPoolSize: 1, connectionAcquisitionTimeoutMs: 100 },
+      config: { maxConnectionPoolSize: 1, connectionAcquisitionTimeoutMs: 100, clock },
     });
     const s1 = d.session();
     const tx = await s1.beginTransaction();
     const s2 = d.session();
-    const err = await s2.run('RETURN 1 AS n').catch((e) => e);
+    let settled = false;
+    const waiting = s2
+      .run('RETURN 1 AS n')
+      .catch((e) => e)
+      .finally(() => {
+        settled = true;
+      });
+    expect(await clock.whenTimer()).toBe(100);
+    clock.advance(99);
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    clock.advance(1);
+    const err = await waiting;
     expect(err.kind).toBe('pool-exhausted');
     expect(err.message).toMatch(/within 100 ms/);
     await tx.commit();
@@ -783,13 +805,22 @@ describe('pool', () => {
   });
 
   it('checks idle connections with RESET before reuse', async () => {
+    const clock = new ManualClock();
     const lines: string[] = [];
     const { d } = await setup({
-      config: { connectionLivenessCheckTimeoutMs: 20, logger: { debug: (m) => lines.push(m) } },
+      config: {
+        connectionLivenessCheckTimeoutMs: 20,
+        logger: { debug: (m) => lines.push(m) },
+        clock,
+      },
     });
     const s = d.session();
     await s.run('RETURN 1 AS n');
-    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(20); // idle for 20 ms: not longer than the setting
+    lines.length = 0;
+    await s.run('RETURN 1 AS n');
+    expect(lines[0]).toMatch(/^C: RUN "RETURN 1 AS n"/); // no RESET first
+    clock.advance(21);
     lines.length = 0;
     await s.run('RETURN 1 AS n');
     expect(lines[0]).toBe('C: RESET');
@@ -797,10 +828,14 @@ describe('pool', () => {
   });
 
   it('closes connections past their max lifetime', async () => {
-    const { d } = await setup({ config: { maxConnectionLifetimeMs: 20 } });
+    const clock = new ManualClock();
+    const { d } = await setup({ config: { maxConnectionLifetimeMs: 20, clock } });
     const s = d.session();
     await s.run('RETURN 1 AS n');
-    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(20); // as old as the limit: still reused
+    await s.run('RETURN 1 AS n');
+    expect(fx!.netModule.transports).toHaveLength(1);
+    clock.advance(1);
     await s.run('RETURN 1 AS n');
     expect(fx!.netModule.transports).toHaveLength(2);
     await s.close();

@@ -7,7 +7,6 @@ describe('retry', () => {
     const clock = new ManualClock();
     const start = clock.now();
     const times: number[] = [];
-    let settled = false;
     const done = retry(
       async () => {
         times.push(clock.now() - start);
@@ -15,16 +14,9 @@ describe('retry', () => {
       },
       () => true,
       { initialDelayMs: 20, multiplier: 2, jitter: 0.2, maxRetryTimeMs: 300, clock },
-    )
-      .catch((e) => e)
-      .finally(() => {
-        settled = true;
-      });
-    // each back-off is a timer of the clock: move the time to it once it is set
-    while (!settled) {
-      const dueIn = await Promise.race([clock.whenTimer(), done]);
-      if (!settled) clock.advance(dueIn);
-    }
+    ).catch((e) => e);
+    // each back-off is a timer of the clock: the time moves to it once it is set
+    await clock.runUntil(done);
     const err = await done;
     expect(err.message).toBe('transient');
     // delays of 20, 40, 80, 160 ms (each ±20 %), then the next one would pass 300 ms

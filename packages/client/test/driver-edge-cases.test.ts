@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, type ResponseObserver } from '../src/connection.js';
 import { auth, type Driver, driver } from '../src/index.js';
 import { Pool } from '../src/pool.js';
@@ -42,12 +43,15 @@ describe('pool', () => {
   it('a waiter that timed out while a replacement connection was opening does not leak the slot', async () => {
     fx = await memoryServer(testHandler(newSeen()));
     const f = fx;
+    const clock = new ManualClock();
     let opens = 0;
+    let slowOpenMayGoOn!: () => void;
     const pool = new Pool('x', {
       maxSize: 1,
       acquisitionTimeoutMs: 50,
+      clock,
       open: async (signal) => {
-        if (opens++ === 1) await new Promise((r) => setTimeout(r, 150));
+        if (opens++ === 1) await new Promise<void>((r) => (slowOpenMayGoOn = r));
         return Connection.open({ netModule: f.netModule, host: 'localhost', port: f.port, signal });
       },
     });
@@ -57,8 +61,11 @@ describe('pool', () => {
       // the connection breaks: its slot goes to the waiter, whose connection opens slowly
       first.destroy();
       pool.release(first);
+      clock.advance(50);
       expect((await waiting).kind).toBe('pool-exhausted');
-      await new Promise((r) => setTimeout(r, 200));
+      slowOpenMayGoOn();
+      // the connection opened too late goes to the idle list, not to the gone waiter
+      await vi.waitFor(() => expect(pool.idleCount).toBe(1), { interval: 1 });
       expect(pool.activeCount).toBe(0);
       const again = await pool.acquire();
       pool.release(again);

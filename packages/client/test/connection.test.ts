@@ -1,5 +1,6 @@
 import { memoryNetwork } from '@bolt/net-adapters';
 import { DateTime } from '@bolt/packstream';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, BoltError, Connection, type ResponseObserver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
@@ -19,7 +20,9 @@ async function open(
   serverExtra: Record<string, unknown> = {},
 ) {
   const seen = newSeen();
-  fx = await memoryServer(testHandler(seen), { versions, ...serverExtra });
+  // a manual clock given to the server is also what its SLOW queries wait on
+  const clock = serverExtra.clock as ManualClock | undefined;
+  fx = await memoryServer(testHandler(seen, { clock }), { versions, ...serverExtra });
   const conn = await Connection.open({
     netModule: fx.netModule,
     host: 'localhost',
@@ -202,13 +205,27 @@ describe('Connection: refused and unreachable servers', () => {
       t.receive({ onData() {}, onEnd() {} }),
     );
     try {
-      const err = await Connection.open({
+      const clock = new ManualClock();
+      let settled = false;
+      const opening = Connection.open({
         netModule: net.module,
         host: 'h',
         port: listener.address.port,
         connectTimeoutMs: 100,
-      }).catch((e) => e);
+        clock,
+      })
+        .catch((e) => e)
+        .finally(() => {
+          settled = true;
+        });
+      expect(await clock.whenTimer()).toBe(100);
+      clock.advance(99);
+      await turns();
+      expect(settled).toBe(false);
+      clock.advance(1);
+      const err = await opening;
       expect(err.kind).toBe('timeout');
+      expect(clock.pending).toBe(0);
     } finally {
       await listener.close();
     }
@@ -364,16 +381,24 @@ describe('Connection: pipelining, failures, RESET', () => {
 
 describe('Connection: keep-alives, receive timeout, logging', () => {
   it('ignores NOOP keep-alives while a slow query runs', async () => {
+    // one clock for both sides: the server's keep-alives, the client's receive timeout, SLOW
+    const clock = new ManualClock();
     const { conn } = await open(
       [{ major: 5, minor: 8 }],
-      {},
-      { recvTimeoutSeconds: 1, keepAliveIntervalMs: 100 },
+      { clock },
+      { recvTimeoutSeconds: 1, keepAliveIntervalMs: 100, clock },
     );
     expect(conn.recvTimeoutMs).toBe(1000);
     const run = collector();
     const pull = collector();
     conn.enqueue({ type: 'RUN', query: 'SLOW', parameters: { ms: 1500 }, extra: {} }, run.observer);
     conn.pull(-1, undefined, pull.observer);
+    await clock.whenTimer((ms) => ms === 1500); // the server runs SLOW
+    // 100 ms at a time, each NOOP delivered before the next step
+    for (let t = 0; t < 1500; t += 100) {
+      clock.advance(100);
+      await turns();
+    }
     const p = await pull.done;
     expect(p.error).toBeUndefined();
     expect(p.records).toEqual([[true]]);
@@ -383,18 +408,29 @@ describe('Connection: keep-alives, receive timeout, logging', () => {
     // routed or not, a silent server is ServiceUnavailable (a lost routed connection is
     // SessionExpired), retryable
     for (const routing of [undefined, {}]) {
+      const clock = new ManualClock();
       const { conn } = await open(
         [{ major: 5, minor: 8 }],
-        { routing },
+        { routing, clock },
         { recvTimeoutSeconds: 1, keepAliveIntervalMs: 0 },
       );
       const run = collector();
       const pull = collector();
+      let settled = false;
+      pull.done.finally(() => {
+        settled = true;
+      });
       conn.enqueue(
         { type: 'RUN', query: 'SLOW', parameters: { ms: 2500 }, extra: {} },
         run.observer,
       );
       conn.pull(-1, undefined, pull.observer);
+      await turns(); // RUN's SUCCESS came; then nothing more
+      expect(await clock.whenTimer()).toBe(1000); // armed at the write
+      clock.advance(999);
+      await turns();
+      expect(settled).toBe(false);
+      clock.advance(1);
       const p = await pull.done;
       expect(p.error?.kind).toBe('connection-lost');
       expect(p.error?.code).toBe('ServiceUnavailable');
@@ -406,12 +442,15 @@ describe('Connection: keep-alives, receive timeout, logging', () => {
   });
 
   it('does not time out an idle connection (the timer runs only while requests are outstanding)', async () => {
+    const clock = new ManualClock();
     const { conn } = await open(
       [{ major: 5, minor: 8 }],
-      {},
+      { clock },
       { recvTimeoutSeconds: 1, keepAliveIntervalMs: 0 },
     );
-    await new Promise((r) => setTimeout(r, 1300));
+    await turns();
+    expect(clock.pending).toBe(0);
+    clock.advance(1300);
     expect(conn.open).toBe(true);
     await conn.reset();
   });
@@ -455,3 +494,9 @@ describe('Connection: keep-alives, receive timeout, logging', () => {
     expect(hello).not.toContain('"pw"');
   });
 });
+
+/** Let the in-memory network deliver what is in flight (it moves bytes one macrotask at a
+ *  time). */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}

@@ -28,8 +28,15 @@ export interface Seen {
  */
 export function testHandler(
   seen: Seen,
-  hooks: { onRow?: (i: number) => void; beforeRun?: (q: string) => void } = {},
+  hooks: {
+    onRow?: (i: number) => void;
+    beforeRun?: (q: string) => void;
+    /** What `SLOW` waits on. Default: the real timers. */
+    clock?: { setTimeout(callback: () => void, ms: number): unknown };
+  } = {},
 ): Handler {
+  const wait = (ms: number) =>
+    new Promise<void>((r) => (hooks.clock ? hooks.clock.setTimeout(r, ms) : setTimeout(r, ms)));
   return {
     authenticate(token) {
       seen.auths.push({ ...token });
@@ -64,7 +71,7 @@ export function testHandler(
         return {
           fields: ['done'],
           records: (async function* () {
-            await new Promise((r) => setTimeout(r, Number(parameters.ms)));
+            await wait(Number(parameters.ms));
             yield [true];
           })(),
           summary: { bookmark },

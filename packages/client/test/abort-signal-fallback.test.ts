@@ -1,4 +1,5 @@
 import { memoryNetwork } from '@bolt/net-adapters';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BoltError, Connection } from '../src/index.js';
 
@@ -34,13 +35,18 @@ describe('Connection.open without AbortSignal.any', () => {
   it('times out', async () => {
     expect(typeof AbortSignal.any).toBe('undefined');
     const { net, listener } = await silentServer();
-    const error = await Connection.open({
+    const clock = new ManualClock();
+    const opening = Connection.open({
       netModule: net.module,
       host: 'localhost',
       port: 7687,
       connectTimeoutMs: 50,
       signal: new AbortController().signal,
+      clock,
     }).catch((e: unknown) => e);
+    expect(await clock.whenTimer()).toBe(50);
+    clock.advance(50);
+    const error = await opening;
     expect(BoltError.isInstance(error) && error.kind).toBe('timeout');
     await listener.close();
   });

@@ -6,6 +6,7 @@ import { tcp } from '@bolt/net-adapters/node';
 import { Date as BoltDate, type StructSpec, Structure } from '@bolt/packstream';
 import { ClientHandshake, type Response } from '@bolt/parser';
 import { createServer } from '@bolt/server';
+import { ManualClock } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   auth,
@@ -172,15 +173,21 @@ describe('release: a connection reset during the handshake', () => {
       if (refusals-- > 0) t.receive({ onData: () => t.destroy(), onEnd: () => {} });
       else server.accept(t);
     });
+    const clock = new ManualClock();
     drv = driver(`bolt://h:${listener.address.port}`, {
       auth: auth.basic('neo4j', 'pw'),
       netModule: net.module,
       retry: { initialDelayMs: 20, multiplier: 1, jitter: 0 },
+      clock,
     });
     try {
-      const { records } = await drv.executeQuery('RETURN 1 AS n');
+      const start = clock.now();
+      const query = drv.executeQuery('RETURN 1 AS n');
+      await clock.runUntil(query, (ms) => ms === 20); // the back-offs pass on the clock
+      const { records } = await query;
       expect(records[0].get('n')).toBe(1);
       expect(refusals).toBe(-1);
+      expect(clock.now() - start).toBe(40); // two refusals, two back-offs
     } finally {
       await drv.close();
       drv = undefined;
@@ -194,9 +201,11 @@ describe('release: a connection reset during the handshake', () => {
     const listener = await server.listen(tcp(), { host: '127.0.0.1', port: 0 });
     const url = `bolt://127.0.0.1:${listener.address.port}`;
     const holder = nodeDriver(url, { auth: auth.basic('neo4j', 'pw') });
+    const clock = new ManualClock();
     const d = nodeDriver(url, {
       auth: auth.basic('neo4j', 'pw'),
       retry: { initialDelayMs: 50, multiplier: 1.5, jitter: 0 },
+      clock,
     });
     try {
       await holder.verifyConnectivity(); // holds the only slot (pooled)
@@ -207,9 +216,23 @@ describe('release: a connection reset during the handshake', () => {
       );
       expect(first?.kind).toBe('could-not-connect');
       expect(first?.retryable).toBe(true);
-      setTimeout(() => void holder.close(), 300);
-      const { records } = await d.executeQuery('RETURN 1 AS n');
+      // the back-offs (50, 75, 112.5 ms, ...) pass on the clock; after two of them the holder
+      // lets go of the slot (the other timers are seconds long and never fall due)
+      const query = d.executeQuery('RETURN 1 AS n');
+      let backOffs = 0;
+      const over = query.then(
+        () => -1,
+        () => -1,
+      );
+      for (;;) {
+        const dueIn = await Promise.race([clock.whenTimer((ms) => ms < 1000), over]);
+        if (dueIn < 0) break;
+        if (++backOffs === 2) await holder.close();
+        clock.advance(dueIn);
+      }
+      const { records } = await query;
       expect(records[0].get('n')).toBe(1);
+      expect(backOffs).toBeGreaterThanOrEqual(2);
     } finally {
       await holder.close();
       await d.close();

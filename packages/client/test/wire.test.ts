@@ -1,3 +1,4 @@
+import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, Connection, type ResponseObserver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
@@ -255,9 +256,19 @@ describe('receive timeout (scripted peer)', () => {
       if (req.type === 'HELLO')
         p.send(ok({ server: 'S/1', hints: { 'connection.recv_timeout_seconds': 1 } }));
     };
-    const c = await open(peer);
+    const clock = new ManualClock();
+    const c = await open(peer, { clock });
     const run = collect();
+    let answered = false;
+    run.done.finally(() => {
+      answered = true;
+    });
     c.enqueue({ type: 'RUN', query: 'SLOW', parameters: {}, extra: {} }, run.observer);
+    expect(await clock.whenTimer()).toBe(1000); // armed when RUN is written
+    clock.advance(999);
+    await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    clock.advance(1);
     const r = await run.done;
     expect(String((r.error as Error).message)).toMatch(/the server didn't respond in \d+ ms/);
     expect((r.error as { retryable?: boolean }).retryable).toBe(true);

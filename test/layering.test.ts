@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The package chain of ARCHITECTURE.md, enforced on the source tree.
+// The package chain (packstream → chunking → parser → client, server), enforced on the source tree.
 const root = join(__dirname, '..');
 const allowed: Record<string, string[]> = {
   packstream: [],

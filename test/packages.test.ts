@@ -12,6 +12,15 @@ const packages = readdirSync(join(root, 'packages'))
   }))
   .filter((p) => !p.manifest.private);
 
+const PRIVATE_DOCS = /\.\.\/shared|\bBOLT\.md|ARCHITECTURE\.md|STYLE\.md/;
+
+/** Every .ts file below `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
 /** Every leaf object of an exports map (the objects whose values are file paths). */
 function leaves(exp: unknown, path = '.'): { path: string; conditions: Record<string, string> }[] {
   if (typeof exp === 'string') return [{ path, conditions: { default: exp } }];
@@ -57,7 +66,13 @@ describe('package READMEs', () => {
     const shipped: string[] = manifest.files;
 
     it(`${manifest.name}: no links to the project's private docs`, () => {
-      expect(readme).not.toMatch(/\.\.\/shared|\bBOLT\.md|ARCHITECTURE\.md|STYLE\.md/);
+      expect(readme).not.toMatch(PRIVATE_DOCS);
+    });
+
+    // Comments ship too (in the declaration files and source maps).
+    it(`${manifest.name}: no source file points at the project's private docs`, () => {
+      for (const file of sourceFiles(join(dir, 'src')))
+        expect(readFileSync(file, 'utf8'), file).not.toMatch(PRIVATE_DOCS);
     });
 
     it(`${manifest.name}: every examples/ file it names exists and is packed`, () => {

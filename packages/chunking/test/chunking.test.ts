@@ -28,7 +28,7 @@ function vectorMessages(sizes: number[]): Uint8Array[] {
   return sizes.map((s, k) => messageBytes(s, k * 7));
 }
 
-describe('ChunkWriter vectors (BOLT.md §3)', () => {
+describe('ChunkWriter vectors (chunk framing)', () => {
   for (const v of vectors.framing) {
     const msgs = vectorMessages(v.messages);
     const expected = expandFrames(v.frames, concat(msgs));

@@ -15,7 +15,7 @@ import { ManagedTransaction, Transaction } from './transaction.js';
 
 export type AccessMode = 'READ' | 'WRITE';
 
-/** TELEMETRY api values (BOLT.md §6.7). */
+/** TELEMETRY api values (see the TELEMETRY message of the Bolt message specification). */
 const TELEMETRY_MANAGED = 0;
 const TELEMETRY_EXPLICIT = 1;
 const TELEMETRY_AUTO_COMMIT = 2;

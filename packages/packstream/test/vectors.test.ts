@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { build, hexToBytes, toHex } from './vector-value';
 import vectors from './vectors.json';
 
-describe('PackStream value vectors (BOLT.md §4.5)', () => {
+describe('PackStream value vectors (PackStream specification)', () => {
   const encoder = new Encoder();
   const decoder = new Decoder();
   for (const v of vectors.values) {
@@ -75,7 +75,7 @@ describe('PackStream value vectors (BOLT.md §4.5)', () => {
   });
 });
 
-describe('Bolt structure vectors (BOLT.md §5.7)', () => {
+describe('Bolt structure vectors (Bolt structure semantics)', () => {
   for (const v of vectors.structs) {
     const version = { major: v.version[0], minor: v.version[1] };
     const structs = boltStructs(version, { utc: (v as { utc?: boolean }).utc });

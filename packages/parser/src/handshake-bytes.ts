@@ -16,7 +16,7 @@ export const MANIFEST_V1: VersionProposal = Object.freeze({ manifest: 1 as const
 
 /**
  * What a client offers by default: manifest, [5.8–5.0], [4.4–4.2], 3.0 — the bytes of the
- * official drivers 5.28+ (BOLT.md §2.6). Versions newer than 5.8 are reached through the manifest.
+ * official drivers 5.28+. Versions newer than 5.8 are reached through the manifest.
  */
 export const DEFAULT_CLIENT_PROPOSALS: readonly VersionProposal[] = Object.freeze([
   MANIFEST_V1,

@@ -3,7 +3,7 @@ import type { RequestType } from './request.js';
 import type { ResponseType } from './response.js';
 import { type BoltVersion, formatVersion, LATEST_VERSION, SUPPORTED_VERSIONS } from './versions.js';
 
-/** Message signatures (struct tags), BOLT.md §6.1. */
+/** Message signatures (struct tags), as in the Bolt message specification: https://neo4j.com/docs/bolt/current/bolt/message/ */
 export const SIGNATURE = Object.freeze({
   INIT: 0x01,
   HELLO: 0x01,
@@ -28,7 +28,7 @@ export const SIGNATURE = Object.freeze({
   FAILURE: 0x7f,
 } as const satisfies Record<RequestType | ResponseType, number>);
 
-/** Whether each request exists in a version, as a row of {@link features} (BOLT.md §6.2). */
+/** Whether each request exists in a version, as a row of {@link features} (which messages each version has). */
 const EXISTS: Record<RequestType, (f: BoltFeatures) => boolean> = {
   INIT: (f) => !f.hasHello,
   HELLO: (f) => f.hasHello,

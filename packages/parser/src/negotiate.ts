@@ -2,7 +2,7 @@ import { expandProposal, type VersionProposal } from './handshake-bytes.js';
 import { type BoltVersion, isForbiddenVersion, isVersionIn } from './versions.js';
 
 /**
- * The legacy server choice (BOLT.md §2.3): walk the client's slots in its order and take the
+ * The legacy server choice (https://neo4j.com/docs/bolt/current/bolt/handshake/): walk the client's slots in its order and take the
  * first slot holding a version in `supported`; within a range, the highest such minor. The
  * manifest request is skipped (it is negotiated separately), and 5.5 is never chosen.
  */

@@ -23,7 +23,7 @@ import type {
 } from './request.js';
 import { type BoltVersion, formatVersion } from './versions.js';
 
-// Request <-> (signature, fields) for one version, with the checks of BOLT.md §6.
+// Request <-> (signature, fields) for one version, with the checks of the Bolt message specification (https://neo4j.com/docs/bolt/current/bolt/message/).
 // Encoding is strict (keys the version does not have are refused, so a client never sends
 // what the server cannot read); decoding checks types but lets unknown or newer keys through.
 

@@ -1,9 +1,9 @@
 /**
  * Request messages (client → server), one object per message. `type` is the spec's message
- * name; extra maps keep the wire key names (BOLT.md §6).
+ * name; extra maps keep the wire key names (https://neo4j.com/docs/bolt/current/bolt/message/).
  */
 
-/** An auth token (BOLT.md §6.9): LOGON's map, inline in HELLO (3–5.0), INIT's field 2 (1–2). */
+/** An auth token: LOGON's map, inline in HELLO (3–5.0), INIT's field 2 (1–2). */
 export interface AuthToken {
   scheme?: string;
   principal?: string;
@@ -32,7 +32,7 @@ export interface NotificationFilterKeys {
   notifications_disabled_classifications?: string[] | null;
 }
 
-/** HELLO `extra` (BOLT.md §6.3). Auth keys are inline for 3–5.0 and forbidden from 5.1. */
+/** HELLO `extra`. Auth keys are inline for 3–5.0 and forbidden from 5.1. */
 export interface HelloExtra extends NotificationFilterKeys {
   user_agent?: string;
   bolt_agent?: BoltAgent;
@@ -48,7 +48,7 @@ export interface HelloExtra extends NotificationFilterKeys {
   [key: string]: unknown;
 }
 
-/** BEGIN `extra`, and auto-commit RUN `extra` (BOLT.md §6.4). */
+/** BEGIN `extra`, and auto-commit RUN `extra`. */
 export interface TxExtra extends NotificationFilterKeys {
   bookmarks?: string[];
   /** Milliseconds; an integer. */

@@ -1,5 +1,5 @@
 /**
- * Response messages (server → client). Metadata maps keep the wire key names (BOLT.md §8, §9).
+ * Response messages (server → client). Metadata maps keep the wire key names (https://neo4j.com/docs/bolt/current/bolt/message/).
  */
 
 /** HELLO SUCCESS `hints` (4.3+). */
@@ -94,7 +94,7 @@ export interface QueryStats {
   [key: string]: unknown;
 }
 
-/** SUCCESS metadata: the union of every request's SUCCESS keys (BOLT.md §8). */
+/** SUCCESS metadata: the union of every request's SUCCESS keys. */
 export interface SuccessMetadata {
   // HELLO / INIT
   server?: string;
@@ -137,7 +137,7 @@ export interface FailureCause {
   [key: string]: unknown;
 }
 
-/** FAILURE metadata: `code` up to 5.6, `neo4j_code` + GQL keys from 5.7 (BOLT.md §9.1). */
+/** FAILURE metadata: `code` up to 5.6, `neo4j_code` + GQL keys from 5.7. */
 export interface FailureMetadata extends FailureCause {
   code?: string;
   neo4j_code?: string;

@@ -4,7 +4,7 @@ import { ProtocolError } from './protocol-error.js';
 import type { RequestType } from './request.js';
 import { type BoltVersion, formatVersion } from './versions.js';
 
-/** The server states of BOLT.md §7.1. CONNECTED is called NEGOTIATION from 5.1. */
+/** The server states of the Bolt server state specification (https://neo4j.com/docs/bolt/current/bolt/server-state/). CONNECTED is called NEGOTIATION from 5.1. */
 export type ServerState =
   | 'DISCONNECTED'
   | 'CONNECTED'
@@ -39,7 +39,7 @@ export function initialState(version: BoltVersion): ServerState {
 
 /**
  * Whether the server runs `request` in `state` ('process'), answers IGNORED ('ignore'), or
- * treats it as a protocol violation (FAILURE, then close: DEFUNCT). Exactly BOLT.md §7.2 with
+ * treats it as a protocol violation (FAILURE, then close: DEFUNCT). Exactly the specification's transition tables, with
  * its notes, plus the decisions on the §12.2 open questions listed in the README.
  */
 export function admit(version: BoltVersion, state: ServerState, request: RequestType): Admission {

@@ -1,6 +1,6 @@
 import { ProtocolError } from './protocol-error.js';
 
-/** The largest value a manifest varint may carry: 2^64 − 1 (BOLT.md §2.5). */
+/** The largest value a manifest varint may carry: 2^64 − 1 (a handshake manifest's varints are at most 64-bit). */
 export const VARINT_MAX = (1n << 64n) - 1n;
 /** A 64-bit varint never takes more than 10 bytes. */
 export const VARINT_MAX_BYTES = 10;

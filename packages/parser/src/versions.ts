@@ -6,7 +6,7 @@ export interface BoltVersion {
 
 /**
  * Every version this package implements, newest first. Bolt 5.5 is deliberately absent: no
- * server ever negotiates it (BOLT.md §6.2), and {@link negotiate} never chooses it.
+ * server ever negotiates it, and {@link negotiate} never chooses it.
  */
 export const SUPPORTED_VERSIONS: readonly BoltVersion[] = Object.freeze(
   (
@@ -72,7 +72,7 @@ export function isVersionIn(v: BoltVersion, versions: readonly BoltVersion[]): b
   return false;
 }
 
-/** True for 5.5, the version no server implements (BOLT.md §6.2). */
+/** True for 5.5, the version no server implements. */
 export function isForbiddenVersion(v: BoltVersion): boolean {
   return v.major === 5 && v.minor === 5;
 }

@@ -40,7 +40,7 @@ describe('BoltFeedParser with a known version', () => {
     expect(bodies).toEqual([[0xb1, 0x71, 0x91, 0x01]]);
   });
 
-  it('decodes a server stream with a NOOP between messages (BOLT.md §10.5)', () => {
+  it('decodes a server stream with a NOOP between messages', () => {
     const c = collect({ side: 'server', version: { major: 4, minor: 4 } });
     c.parser.feed(fromHex('00 03 B1 70 A0 00 00 00 00 00 04 B1 71 91 01 00 00'));
     expect(c.messages).toEqual([

@@ -47,7 +47,7 @@ function proposalsOf(hello: Uint8Array): VersionProposal[] {
 }
 
 describe('client opening', () => {
-  it('encodes the default offer as BOLT.md §10.1', () => {
+  it('encodes the default offer byte for byte', () => {
     expect(hex(encodeClientHandshake(DEFAULT_CLIENT_PROPOSALS))).toBe(
       '60 60 B0 17 00 00 01 FF 00 08 08 05 00 02 04 04 00 00 00 03',
     );
@@ -73,7 +73,7 @@ describe('client opening', () => {
   });
 });
 
-// What each official JS driver release offers (BOLT.md §2.6, §11.3), and what our server picks.
+// What each official JS driver release offers, and what our server picks.
 const historicalOffers: [string, string, BoltVersion][] = [
   ['1.0–1.5', '00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00', v(1)],
   ['1.6', '00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 00', v(2)],

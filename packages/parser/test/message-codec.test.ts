@@ -274,7 +274,7 @@ describe('struct registry per version', () => {
   const legacy = '00 0C B1 71 91 B3 46 C9 1F A4 2A C9 0E 10 00 00';
   const utc = '00 0C B1 71 91 B3 49 C9 11 94 2A C9 0E 10 00 00';
 
-  it('4.4 sends legacy DateTime 46 until enableUtcPatch(), then 49 (BOLT.md §5.3)', () => {
+  it('4.4 sends legacy DateTime 46 until enableUtcPatch(), then 49', () => {
     const c = codec(4, 4);
     expect(c.features.utcDateTime).toBe(false);
     expect(hex(framed((out) => c.encodeRecord([instant], out)))).toBe(legacy);
@@ -301,7 +301,7 @@ describe('struct registry per version', () => {
     ).toBe(legacy);
   });
 
-  it('nodes carry element ids from 5.0 (BOLT.md §5.7)', () => {
+  it('nodes carry element ids from 5.0', () => {
     const node44 = body('B1 71 91 B3 4E 01 91 86 50 65 72 73 6F 6E A1 84 6E 61 6D 65 82 41 6C');
     const node50 = body(
       'B1 71 91 B4 4E 01 91 86 50 65 72 73 6F 6E A1 84 6E 61 6D 65 82 41 6C 85 34 3A 78 3A 31',
@@ -418,7 +418,7 @@ describe('encodeRecord and the writer', () => {
     );
   });
 
-  it('a 70,000-character query spans two chunks (BOLT.md §10.5)', () => {
+  it('a 70,000-character query spans two chunks', () => {
     const c = codec(5, 8);
     const query = 'x'.repeat(70_000);
     const bytes = framed((out) =>

@@ -23,7 +23,7 @@ interface Vector {
 
 const all = vectors.messages as unknown as Vector[];
 
-describe('message vectors (BOLT.md §10 and spec-derived), byte for byte', () => {
+describe('message vectors (recorded and spec-derived), byte for byte', () => {
   for (const vector of all) {
     const versions = versionsIn(vector.versions);
     it(`${vector.name}: applies to at least one version`, () => {

@@ -10,7 +10,7 @@ const wire = (name: string) => {
   return v.wire;
 };
 
-// BOLT.md §10.2 "flights": the raw socket writes of a Bolt 5.8 session.
+// "flights": the raw socket writes of a Bolt 5.8 session.
 const flights: ['C' | 'S', string][] = [
   ['C', '60 60 B0 17 00 00 01 FF 00 08 08 05 00 02 04 04 00 00 00 03'],
   ['S', '00 00 01 FF 02 00 08 08 05 00 04 04 04 00'],
@@ -31,7 +31,7 @@ const flights: ['C' | 'S', string][] = [
 ];
 
 describe('README example: decoding a captured exchange', () => {
-  it('turns BOLT.md §10.2 flights into readable messages', () => {
+  it('turns recorded flights into readable messages', () => {
     expect(decodeCapture(flights)).toEqual([
       'C: HELLO {"user_agent":"example/1.0","bolt_agent":{"product":"example/1.0"}}',
       'C: LOGON {"scheme":"basic","principal":"neo4j","credentials":"******"}',

@@ -12,7 +12,7 @@ import {
   transition,
 } from '../src/internal.js';
 
-// The transition tables of BOLT.md §7.2 (5.1+) and its notes for older versions, written out
+// The transition tables of the Bolt server state specification (5.1+) and its notes for older versions, written out
 // row by row. A state missing from a row is a protocol violation ("viol." in the spec).
 type Cell =
   | 'ign' // answered IGNORED, state unchanged
@@ -335,7 +335,7 @@ describe('conversations', () => {
     return seen;
   }
 
-  it('BOLT.md §10.2: HELLO, LOGON, RUN, PULL, GOODBYE on 5.8', () => {
+  it('HELLO, LOGON, RUN, PULL, GOODBYE on 5.8', () => {
     expect(
       replay(v58, [
         ['HELLO', 'SUCCESS'],
@@ -347,7 +347,7 @@ describe('conversations', () => {
     ).toEqual(['AUTHENTICATION', 'READY', 'STREAMING', 'READY', 'DEFUNCT']);
   });
 
-  it('BOLT.md §10.3: two results in a transaction, batched PULL and DISCARD', () => {
+  it('two results in a transaction, batched PULL and DISCARD', () => {
     expect(
       replay({ major: 4, minor: 4 }, [
         ['HELLO', 'SUCCESS'],
@@ -371,7 +371,7 @@ describe('conversations', () => {
     ]);
   });
 
-  it('BOLT.md §10.4: a FAILURE, the pipelined PULL IGNORED, RESET recovers', () => {
+  it('a FAILURE, the pipelined PULL IGNORED, RESET recovers', () => {
     expect(
       replay(v58, [
         ['HELLO', 'SUCCESS'],

@@ -31,7 +31,7 @@ describe('versions', () => {
   });
 });
 
-// BOLT.md §6.2, §6.10 and §13: where each flag is on. Ranges as in the vector file ("5.1-").
+// Where each flag is on, per the Bolt message specification. Ranges as in the vector file ("5.1-").
 const FLAGS: Record<keyof BoltFeatures, string> = {
   hasHello: '3-',
   hasHelloAuth: '3-5.0',

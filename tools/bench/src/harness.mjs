@@ -1,5 +1,5 @@
 // Shared benchmark harness: side-by-side measurement, medians, ratio rows, JSON output.
-// Conventions (ARCHITECTURE.md): each suite measures ours and the peer in one process,
+// Conventions: each suite measures ours and the peer in one process,
 // alternating, after a warm-up, reports the median of several runs, prints a table and
 // writes tools/bench/out/<suite>.json as rows
 // { suite, workload, op, unit, ours, peer, theirs, ratio } where ratio = how many times

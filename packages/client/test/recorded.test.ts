@@ -10,19 +10,21 @@
  * same and understands every answer.
  */
 import { tcp } from '@bolt/net-adapters/node';
-import { parseScript, ScriptFailure, ScriptPlayer } from '@bolt/server/script';
+import { ScriptFailure } from '@bolt/server/script';
 import {
   type DriverUnderTest,
   failure,
   RECORDED_SCENARIOS,
+  type RecordedCluster,
   type RecordedScenario,
-  recordedScript,
+  type ScenarioDriver,
   type ScenarioDriverConfig,
 } from '@bolt/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, type BoltError, driver } from '../src/index.js';
 import { officialDrivers } from './support/official-drivers.js';
 import { ourClient } from './support/our-client.js';
+import { ScriptStage } from './support/script-stage.js';
 
 const rejection = (p: PromiseLike<unknown>): Promise<unknown> =>
   Promise.resolve(p).then(
@@ -32,51 +34,58 @@ const rejection = (p: PromiseLike<unknown>): Promise<unknown> =>
 
 const DRIVERS: readonly DriverUnderTest[] = [ourClient, ...officialDrivers];
 
-let players: ScriptPlayer[] = [];
+let stages: ScriptStage[] = [];
 afterEach(async () => {
-  await Promise.all(players.map((p) => p.close()));
-  players = [];
+  await Promise.all(stages.map((s) => s.close()));
+  stages = [];
 });
 
-/** Serve the script on a free port, open a driver on it with `open`, run `scenario`, close the
- *  driver, then judge: the player must have played the script to the end. */
+/** Start the players of `script`, open a driver on them with `open`, run `scenario`, close the
+ *  driver, then judge: every player must have played its script to the end. */
 async function play<D extends { close(): Promise<unknown> }>(
-  name: string,
+  script: string | RecordedCluster,
   open: (url: string) => D,
-  scenario: (d: D) => Promise<void>,
-): Promise<ScriptPlayer> {
-  const lines: string[] = [];
-  const script = parseScript(recordedScript(name), { source: name });
-  const player = new ScriptPlayer(script, { idleTimeoutMs: 5000, log: (l) => lines.push(l) });
-  players.push(player);
-  const listener = await player.listen(tcp(), { port: 0 });
-  const d = open(`bolt://127.0.0.1:${listener.address.port}`);
+  scenario: (d: D, stage: ScriptStage) => Promise<void>,
+): Promise<ScriptStage> {
+  const stage = await ScriptStage.start(script);
+  stages.push(stage);
+  const d = open(stage.url);
   try {
     try {
-      await scenario(d);
+      await scenario(d, stage);
     } finally {
       await d.close();
     }
-    await player.finish();
+    await stage.finish();
   } catch (e) {
-    // show what the player saw: the script lines matched and sent, and any failure
+    // show what the players saw: the script lines matched and sent, and any failure
     const error = e instanceof Error ? e : new Error(`failed with ${JSON.stringify(e)}`);
-    error.message += `\n--- conversation ---\n${lines.join('\n')}`;
+    error.message += `\n--- conversation ---\n${stage.log()}`;
     throw error;
   }
-  return player;
+  return stage;
 }
 
 const playWith =
-  (dut: DriverUnderTest, name: string, config: ScenarioDriverConfig = {}) =>
-  (scenario: Parameters<typeof play<ReturnType<DriverUnderTest['open']>>>[2]) =>
-    play(name, (url) => dut.open(url, config), scenario);
+  (dut: DriverUnderTest, script: string | RecordedCluster, config: ScenarioDriverConfig = {}) =>
+  (scenario: (d: ScenarioDriver, stage: ScriptStage) => Promise<void>) =>
+    play(
+      script,
+      (url) => dut.open(url, typeof script === 'string' ? config : { ...CLUSTER, ...config }),
+      scenario,
+    );
+
+/** What a cluster's scripts expect of the driver (see RecordedCluster). */
+const CLUSTER: ScenarioDriverConfig = {
+  auth: { scheme: 'basic', user: 'p', password: 'c' },
+  userAgent: '007',
+};
 
 /** Why `row` cannot run with `dut`, or undefined when it can. */
 function notApplicable(row: RecordedScenario, dut: DriverUnderTest): string | undefined {
-  const { major, minor } = parseScript(recordedScript(row.script)).version;
-  const version = `${major}.${minor}`;
-  if (!dut.boltVersions.includes(version)) return `it does not speak Bolt ${version}`;
+  for (const version of ScriptStage.boltVersions(row.script)) {
+    if (!dut.boltVersions.includes(version)) return `it does not speak Bolt ${version}`;
+  }
   return row.notFor?.[dut.name];
 }
 
@@ -90,19 +99,19 @@ for (const dut of DRIVERS) {
       }
       it(row.name, async () => {
         let observed: unknown;
-        const player = await playWith(
+        const { player } = await playWith(
           dut,
           row.script,
           row.config,
-        )(async (d) => {
-          observed = await row.run(d);
+        )(async (d, stage) => {
+          observed = await row.run(d, stage);
         });
         expect(observed).toEqual(row.expected);
         if (row.player?.connections !== undefined) {
-          expect(player.connections).toBe(row.player.connections);
+          expect(player?.connections).toBe(row.player.connections);
         }
         if (row.player?.completed !== undefined) {
-          expect(player.completed).toBe(row.player.completed);
+          expect(player?.completed).toBe(row.player.completed);
         }
       });
     }

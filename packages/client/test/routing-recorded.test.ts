@@ -1,7 +1,10 @@
 /**
  * Routing (neo4j://) against recorded conversations: script players stand in for the routers,
  * readers and writers of a cluster (see support/stub-cluster.ts). Each scenario is one the
- * conformance suite's routing tests check; the scripts are our own, in its format.
+ * conformance suite's routing tests check; the scripts are our own, in its format. The routing
+ * scenarios every driver can play are rows of the scenario table (recorded.test.ts, run against
+ * the official drivers too); these look at what only our client shows: its routing table
+ * (`routingTable()`, `refreshRoutingTable()`), pool metrics, resolver calls and error messages.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoltError } from '../src/index.js';
@@ -25,65 +28,6 @@ const EXACT_4X1 = [
 ];
 
 describe('routing against recorded conversations', () => {
-  it('reads go to a reader of the routing table, writes to a writer', async () => {
-    cluster = new StubCluster();
-    await cluster.start(9000, 'router-adb-v5x0.script');
-    await cluster.start(9010, 'reader-v5x0.script');
-    await cluster.start(9020, 'writer-tx-v5x0.script');
-    const d = cluster.driver();
-    const session = d.session({ database: 'adb', defaultAccessMode: 'READ' });
-    const read = await session.run('RETURN 1 AS n');
-    expect(read.records.map((r) => r.get('n'))).toEqual([1]);
-    expect(read.summary.server.address).toBe(`${HOST}:9010`);
-    const n = await session.executeWrite(async (tx) => {
-      const r = await tx.run('CREATE (n) RETURN 1 AS n');
-      return r.records[0].get('n');
-    });
-    expect(n).toBe(1);
-    expect(session.lastBookmarks()).toEqual(['bm:w1']);
-    await session.close();
-    await d.close();
-    await cluster.done(9000);
-    await cluster.done(9010);
-    await cluster.done(9020);
-  });
-
-  it('consume() right after run() sends RUN with the first PULL, then DISCARD', async () => {
-    cluster = new StubCluster();
-    await cluster.start(9000, 'router-adb-v5x0.script');
-    await cluster.start(9010, 'reader-consume-v5x0.script');
-    const d = cluster.driver();
-    const session = d.session({ database: 'adb', defaultAccessMode: 'READ' });
-    // consumed before the connection is there (the routing table is fetched first)
-    const summary = await session.run('RETURN 1 AS n').consume();
-    expect(summary.queryType).toBe('r');
-    expect(session.lastBookmarks()).toEqual(['adb:1']);
-    await session.close();
-    await d.close();
-    await cluster.done(9000);
-    await cluster.done(9010);
-  });
-
-  it('close() reports the failure of a query whose result was never read, not of one that was', async () => {
-    cluster = new StubCluster();
-    await cluster.start(9000, 'router-adb-v5x0.script');
-    await cluster.start(9010, 'reader-exit-on-pull-v5x0.script');
-    await cluster.start(9011, 'reader-exit-on-pull-v5x0.script');
-    const d = cluster.driver();
-    const unread = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
-    unread.run('RETURN 1 AS n');
-    const e = await rejection(unread.close());
-    expect(BoltError.isInstance(e) && e.code).toBe('SessionExpired');
-    const read = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
-    const seen = await rejection(read.run('RETURN 1 AS n').consume());
-    expect(BoltError.isInstance(seen) && seen.code).toBe('SessionExpired');
-    await read.close(); // told once: not again
-    await d.close();
-    await cluster.done(9000);
-    await cluster.done(9010);
-    await cluster.done(9011);
-  });
-
   describe('the routing table on every routing-capable version', () => {
     it('3.0: the cluster procedure, no routing context in HELLO', async () => {
       cluster = new StubCluster();
@@ -105,36 +49,6 @@ describe('routing against recorded conversations', () => {
       await cluster.done(9010);
     });
 
-    it('4.1: the multi-database procedure in the system database, with the bookmarks', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-v4x1.script');
-      await cluster.start(9010, 'reader-v4x1.script');
-      const d = cluster.driver({ protocolVersions: EXACT_4X1 });
-      const session = d.session({ database: 'adb', defaultAccessMode: 'READ', bookmarks: 'sys:1' });
-      const result = await session.run('RETURN 1 AS n');
-      expect(result.records[0].get('n')).toBe(1);
-      expect(session.lastBookmarks()).toEqual(['adb:2']);
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9010);
-    });
-
-    it('4.3: ROUTE with the database as third field; the home table is kept without a name', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-v4x3.script');
-      await cluster.start(9010, 'reader-v4x3.script');
-      const d = cluster.driver();
-      for (let i = 0; i < 2; i++) {
-        const result = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
-        expect(result.records[0].get('n')).toBe(1);
-      }
-      // one ROUTE served both sessions: the table (under no name) was fresh for the second
-      expect(cluster.count(9000, 'ROUTE')).toBe(1);
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9010);
-    });
-
     it('4.4: impersonated routing; the session keeps the home database the table named', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-v4x4-impersonation.script');
@@ -149,60 +63,9 @@ describe('routing against recorded conversations', () => {
       await cluster.done(9000);
       await cluster.done(9020);
     });
-
-    it('5.8: ROUTE for the home database; work goes to it by name', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-v5x8-home.script');
-      await cluster.start(9010, 'reader-v5x8-home.script');
-      const d = cluster.driver();
-      const result = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
-      expect(result.records[0].get('n')).toBe(1);
-      expect(result.summary.server.protocolVersion).toBe('5.8');
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9010);
-    });
-  });
-
-  describe('home database cache (5.8+, server-side routing)', () => {
-    for (const ssr of [true, false]) {
-      it(`${ssr ? 'with' : 'without'} server-side routing, a second session ${ssr ? 'skips' : 'fetches'} the routing table`, async () => {
-        cluster = new StubCluster();
-        const vars = {
-          '#SSR#': String(ssr),
-          // with the cache the home database is not named: the server resolves it
-          '#SECOND_EXTRA#': ssr ? '{"mode": "r"}' : '{"mode": "r", "db": "homedb"}',
-        };
-        await cluster.start(9000, 'router-v5x8-ssr.script', vars);
-        await cluster.start(9010, 'reader-v5x8-ssr.script', vars);
-        const d = cluster.driver();
-        for (let i = 0; i < 2; i++) {
-          const result = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
-          expect(result.records[0].get('n')).toBe(1);
-        }
-        expect(cluster.count(9000, 'ROUTE')).toBe(ssr ? 1 : 2);
-        await d.close();
-        await cluster.done(9000);
-        await cluster.done(9010);
-      });
-    }
   });
 
   describe('fail-over', () => {
-    it('TTL expiry: a table that may not be cached is fetched again for each transaction', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-ttl0.script');
-      await cluster.start(9010, 'reader-tx-twice-v5x0.script');
-      const d = cluster.driver();
-      const session = d.session({ database: 'adb' });
-      for (let i = 0; i < 2; i++) await session.executeRead((tx) => tx.run('RETURN 1 AS n'));
-      expect(cluster.count(9000, 'ROUTE')).toBe(2);
-      await session.close();
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9010);
-    });
-
     it('leader switch: NotALeader forgets the writer, the retry finds the new leader', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-leader-switch.script');
@@ -286,26 +149,6 @@ describe('routing against recorded conversations', () => {
       await cluster.done(9021);
     });
 
-    it('no writer: writes are retried, with a new routing table each time, until a leader is elected', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-no-writer-then-writer.script');
-      await cluster.start(9020, 'writer-tx-v5x0.script');
-      const d = cluster.driver();
-      const session = d.session({ database: 'adb' });
-      let attempts = 0;
-      await session.executeWrite(async (tx) => {
-        attempts++;
-        await tx.run('CREATE (n) RETURN 1 AS n');
-      });
-      // the work ran once: the missing writer failed the attempts before it began
-      expect(attempts).toBe(1);
-      expect(cluster.count(9000, 'ROUTE')).toBe(3);
-      await session.close();
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9020);
-    });
-
     it('no writer, no retry: a plain write fails with a retryable SessionExpired', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-no-writer-then-writer.script');
@@ -344,43 +187,9 @@ describe('routing against recorded conversations', () => {
       await cluster.done(9001);
       await cluster.done(9011);
     });
-
-    it('bookmarks travel from the writer to the reader', async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-adb-v5x0.script');
-      await cluster.start(9020, 'writer-tx-v5x0.script');
-      await cluster.start(9010, 'reader-bookmark-v5x0.script');
-      const d = cluster.driver();
-      const session = d.session({ database: 'adb' });
-      await session.executeWrite((tx) => tx.run('CREATE (n) RETURN 1 AS n'));
-      await session.executeRead((tx) => tx.run('RETURN 1 AS n'));
-      expect(session.lastBookmarks()).toEqual(['bm:r1']);
-      await session.close();
-      await d.close();
-      await cluster.done(9000);
-      await cluster.done(9010);
-      await cluster.done(9020);
-    });
   });
 
   describe('errors that end the search at once', () => {
-    it("database not found: the router's error, not retried", async () => {
-      cluster = new StubCluster();
-      await cluster.start(9000, 'router-db-not-found.script');
-      const d = cluster.driver();
-      let attempts = 0;
-      const error = await rejection(
-        d.session({ database: 'nodb' }).executeRead(() => {
-          attempts++;
-        }),
-      );
-      expect((error as BoltError).code).toBe('Neo.ClientError.Database.DatabaseNotFound');
-      expect(attempts).toBe(0);
-      expect(cluster.count(9000, 'ROUTE')).toBe(1);
-      await d.close();
-      await cluster.done(9000);
-    });
-
     it('no routing procedure (a single server): ServiceUnavailable saying so', async () => {
       cluster = new StubCluster();
       await cluster.start(9000, 'router-no-procedure-v4x1.script');

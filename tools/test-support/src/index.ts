@@ -1,5 +1,10 @@
 export { ManualClock } from './manual-clock.js';
 export { RECORDED_DIR, recordedScript, recordedScripts } from './recorded.js';
-export { failure, RECORDED_SCENARIOS, type RecordedScenario } from './recorded-scenarios.js';
+export {
+  failure,
+  RECORDED_SCENARIOS,
+  type RecordedCluster,
+  type RecordedScenario,
+} from './recorded-scenarios.js';
 export type * from './scenario-driver.js';
 export { selfSignedCert } from './self-signed.js';

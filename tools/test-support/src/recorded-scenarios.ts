@@ -14,6 +14,7 @@ import type {
   PlainValue,
   QueryRunner,
   Row,
+  ScenarioCluster,
   ScenarioDriver,
   ScenarioDriverConfig,
   ScenarioError,
@@ -23,17 +24,31 @@ import type {
 export interface RecordedScenario<T = unknown> {
   /** The test's name: what the scenario shows. */
   name: string;
-  /** The file in `recorded/` the player serves. */
-  script: string;
+  /** The conversation: a file in `recorded/` one player serves (the driver opens `bolt://`),
+   *  or a cluster (`neo4j://`). */
+  script: string | RecordedCluster;
   config?: ScenarioDriverConfig;
   /** What the user does; resolves to what they saw, as plain values. */
-  run(driver: ScenarioDriver): Promise<T>;
+  run(driver: ScenarioDriver, cluster: ScenarioCluster): Promise<T>;
   /** What they must see: `run`'s outcome, compared with `toEqual`. */
   expected: T;
   /** What the player must count at the end, when the scenario is about connections. */
   player?: { connections?: number; completed?: number };
   /** The drivers this row cannot apply to, each with the reason. */
   notFor?: Partial<Record<DriverName, string>>;
+}
+
+/**
+ * Script players standing in for the members of a cluster, each with a file of
+ * `recorded/routing/` keyed by its port in the scripts (9000 routers, 9010 readers, 9020
+ * writers). The driver opens `neo4j://` to the router on 9000 with the routing context
+ * `region=china`, user agent `007` and basic auth `p` / `c`, as the scripts expect. A member
+ * whose script does not allow a restart takes one connection, as the suite's stub server.
+ */
+export interface RecordedCluster {
+  members: Record<number, string>;
+  /** Substitutions beyond the standard ones (`#HOST#`, `#ROUTINGCTX#`). */
+  vars?: Record<string, string>;
 }
 
 /** Ties a row's observation type to its expectation. */
@@ -149,6 +164,9 @@ const NO_ELEMENT_IDS =
 const NO_RETRYABLE_FLAG =
   'neo4j-driver 4.4 does not say whether a failure is retryable (no retryable flag, no ' +
   'isRetriableError)';
+const NEVER_SENT =
+  'neo4j-driver sends a query once its result is read (awaited, iterated, subscribed): a ' +
+  'result never read is never sent, so close() has no failure to report';
 const BEGIN_AWAITED =
   'neo4j-driver 5+ waits for the answer to BEGIN in beginTransaction(), so the failure ' +
   'arrives there, before any query (see the rows for beginTransaction())';
@@ -703,5 +721,202 @@ export const RECORDED_SCENARIOS: readonly RecordedScenario[] = [
     },
     expected: ['1'],
     notFor: { 'neo4j-driver 4': STREAMS_AHEAD },
+  }),
+
+  // Routing (neo4j://): script players stand in for the routers, readers and writers of a
+  // cluster, each scenario one the conformance suite's routing tests check.
+  scenario({
+    name: 'routing: reads go to a reader of the routing table, writes to a writer',
+    script: {
+      members: {
+        9000: 'router-adb-v5x0.script',
+        9010: 'reader-v5x0.script',
+        9020: 'writer-tx-v5x0.script',
+      },
+    },
+    async run(d, cluster) {
+      const session = d.session({ database: 'adb', defaultAccessMode: 'READ' });
+      const { records, summary } = await session.run('RETURN 1 AS n');
+      const written = await session.executeWrite(
+        async (tx) => (await tx.run('CREATE (n) RETURN 1 AS n')).records[0].n,
+      );
+      const bookmarks = session.lastBookmarks();
+      await session.close();
+      return {
+        n: column(records),
+        server: cluster.member(summary.serverAddress),
+        written,
+        bookmarks,
+      };
+    },
+    expected: { n: [1], server: 9010, written: 1, bookmarks: ['bm:w1'] },
+  }),
+  scenario({
+    name: 'routing: consume() right after run() sends RUN with the first PULL, then DISCARD',
+    script: { members: { 9000: 'router-adb-v5x0.script', 9010: 'reader-consume-v5x0.script' } },
+    async run(d) {
+      const session = d.session({ database: 'adb', defaultAccessMode: 'READ' });
+      // consumed before the connection is there (the routing table is fetched first)
+      const summary = await session.run('RETURN 1 AS n').consume();
+      const bookmarks = session.lastBookmarks();
+      await session.close();
+      return { queryType: summary.queryType, bookmarks };
+    },
+    expected: { queryType: 'r', bookmarks: ['adb:1'] },
+  }),
+  scenario({
+    name: 'routing: close() reports the failure of a query whose result was never read, not of one that was',
+    script: {
+      members: {
+        9000: 'router-adb-v5x0.script',
+        9010: 'reader-exit-on-pull-v5x0.script',
+        9011: 'reader-exit-on-pull-v5x0.script',
+      },
+    },
+    async run(d) {
+      const unread = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
+      unread.run('RETURN 1 AS n');
+      const closed = (await failure(unread.close()))?.code;
+      const read = d.session({ database: 'adb', defaultAccessMode: 'READ', fetchSize: 1000 });
+      const consumed = (await failure(read.run('RETURN 1 AS n').consume()))?.code;
+      // told once: not again
+      const closedAfterRead = await failure(read.close());
+      return { closed, consumed, closedAfterRead };
+    },
+    expected: { closed: 'SessionExpired', consumed: 'SessionExpired', closedAfterRead: undefined },
+    notFor: { 'neo4j-driver 6': NEVER_SENT, 'neo4j-driver 5': NEVER_SENT },
+  }),
+  scenario({
+    name: 'routing 4.1: the multi-database procedure in the system database, with the bookmarks',
+    script: { members: { 9000: 'router-v4x1.script', 9010: 'reader-v4x1.script' } },
+    // a Bolt 4.1 server reads no version ranges (the player answers as one): offer 4.1 itself
+    config: {
+      protocolVersions: [
+        { major: 4, minor: 4, range: 2 },
+        { major: 4, minor: 1 },
+      ],
+    },
+    async run(d) {
+      const session = d.session({
+        database: 'adb',
+        defaultAccessMode: 'READ',
+        bookmarks: ['sys:1'],
+      });
+      const { records } = await session.run('RETURN 1 AS n');
+      return { n: column(records), bookmarks: session.lastBookmarks() };
+    },
+    expected: { n: [1], bookmarks: ['adb:2'] },
+  }),
+  scenario({
+    name: 'routing 4.3: ROUTE with the database as third field; the home table is kept without a name',
+    script: { members: { 9000: 'router-v4x3.script', 9010: 'reader-v4x3.script' } },
+    async run(d, cluster) {
+      const n: PlainValue[] = [];
+      for (let i = 0; i < 2; i++) {
+        const { records } = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
+        n.push(...column(records));
+      }
+      // one ROUTE served both sessions: the table (under no name) was fresh for the second
+      return { n, routes: cluster.count(9000, 'ROUTE') };
+    },
+    expected: { n: [1, 1], routes: 1 },
+  }),
+  scenario({
+    name: 'routing 5.8: ROUTE for the home database; work goes to it by name',
+    script: { members: { 9000: 'router-v5x8-home.script', 9010: 'reader-v5x8-home.script' } },
+    run: (d) => returnOne(d.session({ defaultAccessMode: 'READ' })),
+    expected: { n: [1], protocolVersion: '5.8' },
+  }),
+  ...[true, false].map((ssr) =>
+    scenario({
+      name: `routing 5.8: ${ssr ? 'with' : 'without'} server-side routing, a second session ${ssr ? 'skips' : 'fetches'} the routing table`,
+      script: {
+        members: { 9000: 'router-v5x8-ssr.script', 9010: 'reader-v5x8-ssr.script' },
+        vars: {
+          '#SSR#': String(ssr),
+          // with the cache the home database is not named: the server resolves it
+          '#SECOND_EXTRA#': ssr ? '{"mode": "r"}' : '{"mode": "r", "db": "homedb"}',
+        },
+      },
+      async run(d, cluster) {
+        const n: PlainValue[] = [];
+        for (let i = 0; i < 2; i++) {
+          const { records } = await d.session({ defaultAccessMode: 'READ' }).run('RETURN 1 AS n');
+          n.push(...column(records));
+        }
+        return { n, routes: cluster.count(9000, 'ROUTE') };
+      },
+      expected: { n: [1, 1], routes: ssr ? 1 : 2 },
+    }),
+  ),
+  scenario({
+    name: 'routing: TTL expiry, a table that may not be cached is fetched again for each transaction',
+    script: { members: { 9000: 'router-ttl0.script', 9010: 'reader-tx-twice-v5x0.script' } },
+    async run(d, cluster) {
+      const session = d.session({ database: 'adb' });
+      for (let i = 0; i < 2; i++) {
+        await session.executeRead(async (tx) => {
+          await tx.run('RETURN 1 AS n');
+        });
+      }
+      await session.close();
+      return cluster.count(9000, 'ROUTE');
+    },
+    expected: 2,
+  }),
+  scenario({
+    name: 'routing: no writer, writes are retried, with a new routing table each time, until a leader is elected',
+    script: {
+      members: { 9000: 'router-no-writer-then-writer.script', 9020: 'writer-tx-v5x0.script' },
+    },
+    async run(d, cluster) {
+      const session = d.session({ database: 'adb' });
+      let attempts = 0;
+      await session.executeWrite(async (tx) => {
+        attempts++;
+        await tx.run('CREATE (n) RETURN 1 AS n');
+      });
+      await session.close();
+      // the work ran once: the missing writer failed the attempts before it began
+      return { attempts, routes: cluster.count(9000, 'ROUTE') };
+    },
+    expected: { attempts: 1, routes: 3 },
+  }),
+  scenario({
+    name: 'routing: bookmarks travel from the writer to the reader',
+    script: {
+      members: {
+        9000: 'router-adb-v5x0.script',
+        9020: 'writer-tx-v5x0.script',
+        9010: 'reader-bookmark-v5x0.script',
+      },
+    },
+    async run(d) {
+      const session = d.session({ database: 'adb' });
+      await session.executeWrite(async (tx) => {
+        await tx.run('CREATE (n) RETURN 1 AS n');
+      });
+      await session.executeRead(async (tx) => {
+        await tx.run('RETURN 1 AS n');
+      });
+      const bookmarks = session.lastBookmarks();
+      await session.close();
+      return bookmarks;
+    },
+    expected: ['bm:r1'],
+  }),
+  scenario({
+    name: "routing: database not found, the router's error, not retried",
+    script: { members: { 9000: 'router-db-not-found.script' } },
+    async run(d, cluster) {
+      let attempts = 0;
+      const e = await failure(
+        d.session({ database: 'nodb' }).executeRead(async () => {
+          attempts++;
+        }),
+      );
+      return { code: e?.code, attempts, routes: cluster.count(9000, 'ROUTE') };
+    },
+    expected: { code: 'Neo.ClientError.Database.DatabaseNotFound', attempts: 0, routes: 1 },
   }),
 ];

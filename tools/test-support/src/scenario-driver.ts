@@ -20,7 +20,9 @@ export interface ScenarioDriverConfig {
   notificationFilter?: { minimumSeverityLevel: string; disabledClassifications: string[] };
   /** The versions to offer, for a driver that lets the user choose (ours); the official
    *  drivers offer a fixed list. Default: the driver's own. */
-  protocolVersions?: { major: number; minor: number }[];
+  protocolVersions?: { major: number; minor: number; range?: number }[];
+  /** `user_agent` in HELLO. Default: the driver's own. */
+  userAgent?: string;
 }
 
 export interface ScenarioSessionConfig {
@@ -68,7 +70,10 @@ export interface ScenarioTransaction extends QueryRunner {
 
 /** A result: await it for every record and the summary, or iterate it (PULL in batches of the
  *  fetch size; leaving the loop early discards the rest). */
-export interface ScenarioResult extends PromiseLike<ScenarioOutcome>, AsyncIterable<Row> {}
+export interface ScenarioResult extends PromiseLike<ScenarioOutcome>, AsyncIterable<Row> {
+  /** Discard the records not read yet; the summary. */
+  consume(): Promise<ScenarioSummary>;
+}
 
 export interface ScenarioOutcome {
   records: Row[];
@@ -81,6 +86,8 @@ export type Row = Record<string, PlainValue>;
 export interface ScenarioSummary {
   /** `major.minor`, e.g. `'4.4'`. */
   protocolVersion: string;
+  /** `host:port` of the server that answered. */
+  serverAddress: string;
   database: string | undefined;
   queryType: string | undefined;
   resultAvailableAfter: number | undefined;
@@ -92,6 +99,16 @@ export interface ScenarioSummary {
     position: { offset: number; line: number; column: number } | undefined;
   }[];
   gqlStatusObjects: { gqlStatus: string; severity: string }[];
+}
+
+/** The players of a conversation, as a scenario may ask about them. A cluster's members are
+ *  named by their port in the scripts (9000 routers, 9010 readers, 9020 writers), whatever
+ *  port they really listen on. */
+export interface ScenarioCluster {
+  /** The member at `address` (`host:port`, as the driver reports it), or undefined. */
+  member(address: string): number | undefined;
+  /** How many `message` requests (e.g. `'ROUTE'`) reached the member `port`. */
+  count(port: number, message: string): number;
 }
 
 /** A failure as a driver reports it; fields the driver does not give are undefined. */

@@ -23,6 +23,8 @@ export interface RecordLike {
   get(key: string): unknown;
 }
 export interface ResultLike extends PromiseLike<{ records: RecordLike[]; summary: SummaryLike }> {
+  consume?(): PromiseLike<SummaryLike>;
+  summary(): PromiseLike<SummaryLike>;
   [Symbol.asyncIterator]?(): AsyncIterator<RecordLike>;
   subscribe(observer: {
     onNext(record: RecordLike): void;
@@ -31,7 +33,7 @@ export interface ResultLike extends PromiseLike<{ records: RecordLike[]; summary
   }): void;
 }
 export interface SummaryLike {
-  server: { protocolVersion?: unknown };
+  server: { protocolVersion?: unknown; address?: string };
   database: { name?: string | null };
   queryType?: string;
   resultAvailableAfter?: unknown;
@@ -105,6 +107,7 @@ export function driverLike(driver: DriverLike, mapping: DriverMapping): Scenario
   const num = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
   const summary = (s: SummaryLike): ScenarioSummary => ({
     protocolVersion: protocolVersion(s.server.protocolVersion),
+    serverAddress: String(s.server.address),
     database: s.database.name ?? undefined,
     queryType: s.queryType,
     resultAvailableAfter: num(s.resultAvailableAfter),
@@ -144,6 +147,8 @@ export function driverLike(driver: DriverLike, mapping: DriverMapping): Scenario
     return {
       // biome-ignore lint/suspicious/noThenProperty: a result is awaitable, as the drivers' are
       then: (ok, ko) => outcome().then(ok, ko),
+      // neo4j-driver names it summary()
+      consume: () => thrown ?? guard((r!.consume ?? r!.summary).call(r)).then(summary),
       async *[Symbol.asyncIterator]() {
         if (thrown) await thrown;
         const it = r![Symbol.asyncIterator]?.() ?? streamed(r!);

@@ -18,15 +18,8 @@ const BOLT_5 = ['5.0', '5.1', '5.2', '5.3', '5.4', '5.5', '5.6', '5.7', '5.8'];
 
 export const officialDrivers: DriverUnderTest[] = [
   official('neo4j-driver 6', neo4j6, ['4.4', ...BOLT_5]),
-  // 5 offers 4.4 down to 4.2 as a range, which a 4.0 server cannot read, then 4.1 and 3.0
-  official('neo4j-driver 5', neo4j5 as unknown as Neo4j, [
-    '3.0',
-    '4.1',
-    '4.2',
-    '4.3',
-    '4.4',
-    ...BOLT_5,
-  ]),
+  // 5 offers 4.4 down to 4.2 as a range, which a 4.0 or 4.1 server cannot read, then 3.0
+  official('neo4j-driver 5', neo4j5 as unknown as Neo4j, ['3.0', '4.2', '4.3', '4.4', ...BOLT_5]),
   official('neo4j-driver 4', neo4j4 as unknown as Neo4j, ['3.0', ...BOLT_4]),
 ];
 
@@ -42,8 +35,10 @@ function official(
     open(url, config) {
       const d = neo4j.driver(url, authToken(neo4j, config), {
         disableLosslessIntegers: true,
-        maxTransactionRetryTime: 3000,
+        // their retries wait 1 s, then 2 s, ...: time for three attempts
+        maxTransactionRetryTime: 10_000,
         connectionTimeout: 5000,
+        ...(config.userAgent && { userAgent: config.userAgent }),
         ...(config.notificationFilter && {
           notificationFilter: {
             minimumSeverityLevel: config.notificationFilter.minimumSeverityLevel,

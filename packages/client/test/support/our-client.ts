@@ -48,6 +48,7 @@ export const ourClient: DriverUnderTest = {
       retry: { initialDelayMs: 50 },
       connectionTimeoutMs: 5000,
       ...(config.protocolVersions && { protocolVersions: config.protocolVersions }),
+      ...(config.userAgent && { userAgent: config.userAgent }),
       ...(config.notificationFilter && {
         notificationFilter: config.notificationFilter as never,
       }),

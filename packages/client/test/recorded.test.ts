@@ -2,12 +2,13 @@
  * Recorded conversations: each script of `@bolt/test-support` (tools/test-support/recorded/) is a
  * Neo4j exchange written in the conformance suite's stub-script format, modelled on a named
  * testkit script (see the first line of each). One scenario table (`RECORDED_SCENARIOS`) says what
- * a user does with each and what they must see; it runs here against our client and against each
- * installed major of the official `neo4j-driver`, through thin adapters (support/our-client.ts,
- * support/official-drivers.ts). The server's script player serves each script over TCP and fails
- * on the first message a driver sends that the script does not allow: a pass with an official
- * driver proves the script is what real drivers do, and a pass with ours that our client does the
- * same and understands every answer.
+ * a user does with a script, or with a cluster of `routing/` scripts, and what they must see; it
+ * runs here against our client and against each installed major of the official `neo4j-driver`,
+ * through thin adapters (support/our-client.ts, support/official-drivers.ts). The server's script
+ * players serve the scripts over TCP (support/script-stage.ts) and fail on the first message a
+ * driver sends that a script does not allow: a pass with an official driver proves the script is
+ * what real drivers do, and a pass with ours that our client does the same and understands every
+ * answer.
  */
 import { tcp } from '@bolt/net-adapters/node';
 import { ScriptFailure } from '@bolt/server/script';

@@ -597,8 +597,9 @@ describe('managed transactions and retries', () => {
 
   it('retries transient errors and succeeds', async () => {
     let failures = 2;
+    const clock = new ManualClock();
     const { d, seen } = await setup({
-      config: fast,
+      config: { ...fast, clock },
       handler: (seen) => {
         const h = testHandler(seen);
         const run = h.run;
@@ -614,10 +615,12 @@ describe('managed transactions and retries', () => {
     });
     const s = d.session();
     let attempts = 0;
-    const n = await s.executeWrite(async (tx) => {
+    const work = s.executeWrite(async (tx) => {
       attempts++;
       return (await tx.run('FLAKY').single()).get('n');
     });
+    await clock.runUntil(work, (ms) => ms < 1000); // the back-offs pass on the clock
+    const n = await work;
     expect(n).toBe(1);
     expect(attempts).toBe(3);
     expect(seen.commits).toBe(1);
@@ -649,8 +652,9 @@ describe('managed transactions and retries', () => {
   it('retries a connection dropped mid-stream and succeeds on the next connection', async () => {
     let fixture: Fixture;
     let drops = 1;
+    const clock = new ManualClock();
     const { d, seen } = await setup({
-      config: { ...fast, fetchSize: 10 },
+      config: { ...fast, fetchSize: 10, clock },
       handler: (seen) =>
         testHandler(seen, {
           onRow: (i) => {
@@ -662,12 +666,14 @@ describe('managed transactions and retries', () => {
     fixture = fx!;
     const s = d.session();
     let attempts = 0;
-    const count = await s.executeWrite(async (tx) => {
+    const work = s.executeWrite(async (tx) => {
       attempts++;
       let c = 0;
       for await (const _ of tx.run('ROWS', { n: 50 })) c++;
       return c;
     });
+    await clock.runUntil(work, (ms) => ms < 1000); // the back-off passes on the clock
+    const count = await work;
     expect(count).toBe(50);
     expect(attempts).toBe(2);
     expect(fixture.netModule.transports).toHaveLength(2);
@@ -914,12 +920,14 @@ describe('auth', () => {
 
   it('asks the token provider again after TokenExpired, and a managed transaction succeeds', async () => {
     let issued = 0;
+    const clock = new ManualClock();
     const { d, seen } = await setup({
       versions: [{ major: 5, minor: 8 }],
       config: {
         auth: auth.provider(() => auth.bearer(`token-${++issued}`)),
         maxTransactionRetryTimeMs: 5000,
         retry: { initialDelayMs: 5 },
+        clock,
       },
       handler: (seen) => {
         const h = testHandler(seen);
@@ -933,7 +941,9 @@ describe('auth', () => {
       },
     });
     const s = d.session();
-    const r = await s.executeRead((tx) => tx.run('RETURN 1 AS n'));
+    const work = s.executeRead((tx) => tx.run('RETURN 1 AS n'));
+    await clock.runUntil(work, (ms) => ms < 1000); // the back-off passes on the clock
+    const r = await work;
     expect(r.records[0].get('n')).toBe(1);
     expect(issued).toBe(2);
     expect(seen.auths.map((a) => a.credentials)).toEqual(['token-1', 'token-2']);

@@ -1,12 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Driver, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // TELEMETRY says which API started a transaction; a managed transaction that is retried after
 // the server took it is still one use of that API, so the retry does not send it again.
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
-  await drv?.close();
+  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
+  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
   drv = undefined;
 });
 
@@ -37,12 +43,13 @@ function peerFailingFirstBegin() {
 describe('TELEMETRY and retries', () => {
   it('a retried managed transaction does not send TELEMETRY again once the server took it', async () => {
     const peer = peerFailingFirstBegin();
-    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 } });
-    const n = await drv.session().executeRead(async (tx) => {
+    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock });
+    const work = drv.session().executeRead(async (tx) => {
       const r = await tx.run('RETURN 1 AS n');
       return r.records[0]!.get('n');
     });
-    expect(n).toBe(1);
+    await clock.runUntil(work, (ms) => ms < 1000); // the back-off passes on the clock
+    expect(await work).toBe(1);
     const types = peer.requests.map((r) => r.type);
     expect(types.filter((t) => t === 'BEGIN')).toHaveLength(2);
     expect(types.filter((t) => t === 'TELEMETRY')).toHaveLength(1);
@@ -50,8 +57,10 @@ describe('TELEMETRY and retries', () => {
 
   it('executeQuery retried: TELEMETRY (api 3) once', async () => {
     const peer = peerFailingFirstBegin();
-    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 } });
-    await drv.executeQuery('RETURN 1 AS n');
+    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock });
+    const query = drv.executeQuery('RETURN 1 AS n');
+    await clock.runUntil(query, (ms) => ms < 1000); // the back-off passes on the clock
+    await query;
     const telemetry = peer.requests.filter((r) => r.type === 'TELEMETRY');
     expect(telemetry.map((r) => (r as { api: number }).api)).toEqual([3]);
   });

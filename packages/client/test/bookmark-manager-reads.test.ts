@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auth, type BookmarkManager, type Driver, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
@@ -6,8 +7,13 @@ import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 // read again once the connection is there, for the BEGIN / RUN: the work then carries what was
 // committed while it waited (testkit driver_parameters, bookmark supplier tests).
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
-  await drv?.close();
+  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
+  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
   drv = undefined;
 });
 
@@ -43,7 +49,7 @@ describe('bookmark manager reads', () => {
   it('BEGIN carries the read made after the connection was acquired', async () => {
     const p = peer();
     const m = countingManager();
-    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: p.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module });
     const session = drv.session({ bookmarkManager: m.manager });
     const tx = await session.beginTransaction();
     await tx.run('RETURN 1 AS n').records();
@@ -59,7 +65,7 @@ describe('bookmark manager reads', () => {
   it('an auto-commit RUN too; without a manager, nothing is read twice', async () => {
     const p = peer();
     const m = countingManager();
-    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: p.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module });
     const session = drv.session({ bookmarkManager: m.manager });
     await session.run('RETURN 1 AS n').records();
     await session.close();

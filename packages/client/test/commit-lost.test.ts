@@ -1,5 +1,6 @@
 import type { NetModule } from '@bolt/net-adapters';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auth, type Driver, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
@@ -7,8 +8,13 @@ import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 // committed. A managed transaction must not run the work again (testkit retry
 // test_disconnect_on_commit).
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
-  await drv?.close();
+  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
+  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
   drv = undefined;
 });
 
@@ -37,7 +43,7 @@ function server(dropCommit: boolean) {
 describe('a connection lost during COMMIT', () => {
   it('fails the managed transaction once, without a retry, as a non-retryable error', async () => {
     const s = server(true);
-    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: s.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module });
     const session = drv.session();
     let attempts = 0;
     const err = await session
@@ -60,7 +66,7 @@ describe('a connection lost during COMMIT', () => {
 
   it('an explicit transaction reports it the same way; a committed one is unaffected', async () => {
     const lost = server(true);
-    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: lost.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: lost.module });
     const tx = await drv.session().beginTransaction();
     await tx.run('RETURN 1 AS n').records();
     const err = await tx.commit().then(
@@ -68,10 +74,10 @@ describe('a connection lost during COMMIT', () => {
       (e) => e,
     );
     expect(err?.retryable).toBe(false);
-    await drv.close();
+    await clock.runUntil(drv.close(), (ms) => ms === 2000);
 
     const fine = server(false);
-    drv = driver('bolt://h:1', { auth: auth.basic('u', 'p'), netModule: fine.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: fine.module });
     const tx2 = await drv.session().beginTransaction();
     await tx2.run('RETURN 1 AS n').records();
     expect(await tx2.commit()).toBe('bm:1');

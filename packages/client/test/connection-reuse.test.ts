@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auth, type Driver, driver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
@@ -9,8 +10,13 @@ import { newSeen, testHandler } from './support/test-handler.js';
 
 let fx: Fixture | undefined;
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
-  await drv?.close();
+  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
+  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
   await fx?.close();
   drv = undefined;
   fx = undefined;
@@ -101,7 +107,7 @@ describe('switching credentials on a pooled connection (5.1+)', () => {
 
   it('sends LOGOFF and LOGON ahead of the query, without waiting for their answers', async () => {
     const peer = peerWithServer();
-    drv = driver('bolt://h:1', { auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
     await drv.session().run('RETURN 1 AS n');
     const before = peer.requests.length;
     const result = await drv.session({ auth: auth.basic('other', 'pw2') }).run('RETURN 1 AS n');
@@ -116,7 +122,7 @@ describe('switching credentials on a pooled connection (5.1+)', () => {
 
   it('fails the query with the refusal when the server refuses the new credentials', async () => {
     const peer = peerWithServer('other');
-    drv = driver('bolt://h:1', { auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    drv = driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
     await drv.session().run('RETURN 1 AS n');
     const err = await drv
       .session({ auth: auth.basic('other', 'pw2') })

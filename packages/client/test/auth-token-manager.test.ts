@@ -1,6 +1,7 @@
 // AuthTokenManager: asked for the token at every acquisition, told of security errors (and a
 // handled one becomes retryable); the built-in basic and bearer managers.
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AuthToken,
   type AuthTokenManager,
@@ -15,6 +16,10 @@ import { newSeen, testHandler } from './support/test-handler.js';
 
 let fx: Fixture | undefined;
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
   await drv?.close();
   drv = undefined;
@@ -25,7 +30,12 @@ afterEach(async () => {
 async function setup(manager: AuthTokenManager) {
   const seen = newSeen();
   fx = await memoryServer(testHandler(seen), {});
-  drv = driver(fx.url, { auth: manager, netModule: fx.netModule, maxConnectionPoolSize: 1 });
+  drv = driver(fx.url, {
+    auth: manager,
+    netModule: fx.netModule,
+    maxConnectionPoolSize: 1,
+    clock,
+  });
   return { seen, d: drv };
 }
 
@@ -133,12 +143,14 @@ describe('AuthTokenManager', () => {
     });
     const { seen, d } = await setup(manager);
     let attempts = 0;
-    const value = await d.session().executeRead(async (tx) => {
+    const work = d.session().executeRead(async (tx) => {
       attempts++;
       const code = attempts === 1 ? 'Neo.ClientError.Security.Unauthorized' : undefined;
       if (code) await tx.run('FAIL_AFTER', failWith(code));
       return (await tx.run('RETURN 1 AS n').single()).get('n');
     });
+    await clock.runUntil(work, (ms) => ms <= 1200); // the back-off (1 s ± 20 %), on the clock
+    const value = await work;
     expect(value).toBe(1);
     expect(attempts).toBe(2);
     expect(n).toBe(2);

@@ -1,5 +1,6 @@
 import { BoltError as ServerError } from '@bolt/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@bolt/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Driver, driver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
 import { newSeen, testHandler } from './support/test-handler.js';
@@ -9,6 +10,10 @@ import { newSeen, testHandler } from './support/test-handler.js';
 // first query.
 let fx: Fixture | undefined;
 let drv: Driver | undefined;
+let clock: ManualClock;
+beforeEach(() => {
+  clock = new ManualClock();
+});
 afterEach(async () => {
   await drv?.close();
   drv = undefined;
@@ -30,7 +35,7 @@ async function setup(code: string, failures: number, eagerBegin?: boolean) {
     return begin.call(h, ctx, ...rest);
   };
   fx = await memoryServer(h);
-  drv = driver(fx.url, { netModule: fx.netModule, eagerBegin });
+  drv = driver(fx.url, { netModule: fx.netModule, eagerBegin, clock });
   return { seen, d: drv };
 }
 
@@ -59,10 +64,12 @@ describe('eagerBegin', () => {
   it('a managed transaction’s work does not run when BEGIN fails; a transient failure is retried', async () => {
     const { d, seen } = await setup('Neo.TransientError.General.TransientThing', 1, true);
     let calls = 0;
-    const n = await d.session().executeRead(async (tx) => {
+    const work = d.session().executeRead(async (tx) => {
       calls++;
       return (await tx.run('RETURN 1 AS n')).records[0]!.get('n');
     });
+    await clock.runUntil(work, (ms) => ms <= 1200); // the back-off (1 s ± 20 %), on the clock
+    const n = await work;
     expect(n).toBe(1);
     expect(calls).toBe(1);
     expect(seen.commits).toBe(1);

@@ -112,42 +112,55 @@ export class Session {
     config: TransactionConfig = {},
   ): Result<T> {
     this.ensureUsable();
-    let conn: Connection | undefined;
-    let used: string[] = [];
+    const started: Started = { conn: undefined, used: NO_BOOKMARKS };
     const result = new Result<T>(
       { text: query, parameters },
       this.fetchSize,
       this.eagerAll,
-      (end) => this.onAutoCommitEnd(conn, used, end),
-      () => serverInfo(conn),
+      (end) => this.onAutoCommitEnd(started.conn, started.used, end),
+      () => serverInfo(started.conn),
     );
     result._interruptible = true;
+    // `prev` is handed over, not captured: a closure of this result holding it would keep every
+    // earlier result of the session alive
     const prev = this.last;
     this.last = result;
-    const start = async () => {
-      if (prev) await prev._finish();
-      ({ conn, used } = await this.acquireWithBookmarks(this.accessMode, config.signal));
-      let extra: Record<string, unknown>;
-      try {
-        extra = buildTxExtra(conn, this.txInput(used, this.accessMode, config));
-      } catch (e) {
-        this.ctx.provider.release(conn);
-        conn = undefined;
-        throw e;
-      }
-      const c = conn;
-      afterTick(() => {
-        try {
-          this.telemetry(c, TELEMETRY_AUTO_COMMIT);
-        } catch {
-          // the connection closed meanwhile: RUN below fails the result with the reason
-          // (a throw here would be an uncaught exception and leave the result pending)
-        }
-        result._run(c, { type: 'RUN', query, parameters, extra });
-      });
-    };
-    start().catch((e) => result._fail(toBoltError(e)));
+    this.startAutoCommit(result, prev, started, query, parameters, config).catch((e) =>
+      result._fail(toBoltError(e)),
+    );
     return result;
+  }
+
+  /** The rest of `run()`: wait for the previous result, acquire, then send RUN and PULL. */
+  private async startAutoCommit(
+    result: Result<any>,
+    prev: Result<any> | undefined,
+    started: Started,
+    query: string,
+    parameters: Record<string, unknown>,
+    config: TransactionConfig,
+  ): Promise<void> {
+    if (prev) await prev._finish();
+    const { conn, used } = await this.acquireWithBookmarks(this.accessMode, config.signal);
+    started.conn = conn;
+    started.used = used;
+    let extra: Record<string, unknown>;
+    try {
+      extra = buildTxExtra(conn, this.txInput(used, this.accessMode, config));
+    } catch (e) {
+      this.ctx.provider.release(conn);
+      started.conn = undefined;
+      throw e;
+    }
+    afterTick(() => {
+      try {
+        this.telemetry(conn, TELEMETRY_AUTO_COMMIT);
+      } catch {
+        // the connection closed meanwhile: RUN below fails the result with the reason
+        // (a throw here would be an uncaught exception and leave the result pending)
+      }
+      result._run(conn, { type: 'RUN', query, parameters, extra });
+    });
   }
 
   /** Begin an explicit transaction. BEGIN is pipelined with the first query, or (`eagerBegin`)
@@ -379,6 +392,14 @@ export class Session {
       );
   }
 }
+
+/** An auto-commit query's connection and the bookmarks it sent, once acquired. */
+interface Started {
+  conn: Connection | undefined;
+  used: string[];
+}
+
+const NO_BOOKMARKS: string[] = [];
 
 function serverInfo(conn: Connection | undefined) {
   return {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, type Driver, driver } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
@@ -45,4 +47,38 @@ describe('a 1,000,000-row stream', () => {
     expect(peak - before).toBeLessThan(64 * 1024 * 1024);
     await s.close();
   }, 120_000);
+});
+
+// A session hands each query the one before it (the next waits for it to end), and must not keep
+// it: a long-lived session running queries one after the other would hold every result it ever
+// gave out.
+describe('a session running queries one after the other', () => {
+  let fx: Fixture;
+  let d: Driver;
+  beforeAll(async () => {
+    fx = await memoryServer(testHandler(newSeen()));
+    d = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
+  });
+  afterAll(async () => {
+    await d.close();
+    await fx.close();
+  });
+
+  it('does not keep its earlier results alive', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const s = d.session();
+    let first: WeakRef<object> | undefined;
+    for (let i = 0; i < 5; i++) {
+      const result = s.run('RETURN 1 AS n');
+      first ??= new WeakRef(result);
+      const { records } = await result;
+      expect(records[0].get('n')).toBe(1);
+    }
+    // a WeakRef target lives to the end of the job that created it
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(first?.deref()).toBeUndefined();
+    await s.close();
+  });
 });

@@ -129,23 +129,8 @@ export class Result<T extends RecordShape = RecordShape>
       version: { major: number; minor: number };
     },
   ) {
-    this.runObserver = {
-      onSuccess: (md) => {
-        Object.assign(this.metadata, md);
-        const keys = Array.isArray(md.fields) ? md.fields : [];
-        this._keys = keys;
-        this.index = indexOf(keys);
-        if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
-        for (const w of this.keyWaiters.splice(0)) w();
-      },
-      onFailure: (e) => this.fail(e),
-    };
-    this.pullObserver = {
-      onRecord: (fields) => this.onRecord(fields),
-      onSuccess: (md) => this.onPullSuccess(md),
-      // after a RESET, the interrupted PULL is answered IGNORED (an `aborted` error)
-      onFailure: (e) => this.fail(e, e.kind === 'aborted' ? INTERRUPTED : FAILURE),
-    };
+    this.runObserver = new RunAnswer(this);
+    this.pullObserver = new PullAnswer(this);
   }
 
   // ---- internal API for owners -------------------------------------------------------------
@@ -209,6 +194,22 @@ export class Result<T extends RecordShape = RecordShape>
       this.observed = true;
       throw this.error;
     }
+  }
+
+  /** @internal RUN's SUCCESS: the columns (and the qid in a transaction). */
+  _onRunSuccess(md: Metadata): void {
+    Object.assign(this.metadata, md);
+    const keys = Array.isArray(md.fields) ? md.fields : [];
+    this._keys = keys;
+    this.index = indexOf(keys);
+    if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
+    if (this.keyWaiters.length > 0) for (const w of this.keyWaiters.splice(0)) w();
+  }
+
+  /** @internal RUN failed, or a PULL / DISCARD did: after a RESET, the interrupted PULL is
+   *  answered IGNORED (an `aborted` error). */
+  _onFailure(error: BoltError, pull: boolean): void {
+    this.fail(error, pull && error.kind === 'aborted' ? INTERRUPTED : FAILURE);
   }
 
   /** @internal */
@@ -452,7 +453,8 @@ export class Result<T extends RecordShape = RecordShape>
     }
   }
 
-  private onRecord(fields: unknown[]): void {
+  /** @internal A RECORD of the outstanding PULL. */
+  _onRecord(fields: unknown[]): void {
     this.recordsSeen++;
     if (dropsRecords(this.state)) return;
     const r = new Record<T>(this._keys!, fields, this.index);
@@ -476,7 +478,8 @@ export class Result<T extends RecordShape = RecordShape>
     }
   }
 
-  private onPullSuccess(md: Metadata): void {
+  /** @internal The SUCCESS of a PULL or DISCARD. */
+  _onPullSuccess(md: Metadata): void {
     if (md.has_more !== true) {
       Object.assign(this.metadata, md);
       this.go(END);
@@ -565,6 +568,35 @@ export class Result<T extends RecordShape = RecordShape>
       );
     }
     return this.summaryValue;
+  }
+}
+
+// The observers of a result's answers are small objects with methods, not closures made per
+// result: a bundle that keeps function names (tsup `keepNames`) would name each closure again
+// for every query.
+
+/** Where RUN's answer goes. */
+class RunAnswer implements ResponseObserver {
+  constructor(private readonly result: Result<any>) {}
+  onSuccess(md: Metadata): void {
+    this.result._onRunSuccess(md);
+  }
+  onFailure(error: BoltError): void {
+    this.result._onFailure(error, false);
+  }
+}
+
+/** Where the answers of PULL and DISCARD go. */
+class PullAnswer implements ResponseObserver {
+  constructor(private readonly result: Result<any>) {}
+  onRecord(fields: unknown[]): void {
+    this.result._onRecord(fields);
+  }
+  onSuccess(md: Metadata): void {
+    this.result._onPullSuccess(md);
+  }
+  onFailure(error: BoltError): void {
+    this.result._onFailure(error, true);
   }
 }
 

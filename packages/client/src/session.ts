@@ -80,6 +80,11 @@ export class Session {
   private readonly fetchSize: number;
   private readonly eagerBegin: boolean;
   private readonly eagerAll: boolean;
+  /** A routing table named the home database: later work of the session stays on it. (Made
+   *  once per session, not per acquisition.) */
+  private readonly databaseResolved = (name: string): void => {
+    this.database ??= name;
+  };
 
   /** @internal */
   constructor(
@@ -333,9 +338,7 @@ export class Session {
       bookmarks,
       auth: this.config.auth,
       signal,
-      onDatabaseResolved: (name) => {
-        this.database ??= name;
-      },
+      onDatabaseResolved: this.databaseResolved,
     });
   }
 

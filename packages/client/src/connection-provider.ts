@@ -28,6 +28,10 @@ export interface AcquireRequest {
 export interface ConnectionProvider {
   /** A connection, authenticated as asked, for exclusive use until `release()`. */
   acquire(request: AcquireRequest): Promise<Connection>;
+  /** Optional: what `acquire()` would give, at once, when it needs no waiting (an idle
+   *  connection ready as it is); undefined otherwise, with nothing changed. Lets a session send
+   *  its next query without a detour through the promise queue. */
+  acquireIdle?(request: AcquireRequest): Connection | undefined;
   /** Give a connection back (it is reset or discarded as needed). */
   release(connection: Connection): void;
   /** A failure happened on `connection` (routing providers forget servers on some errors). */

@@ -56,6 +56,13 @@ export class Credentials {
     return this.tokenPromise;
   }
 
+  /** The token new connections are authenticated with, when it is known without asking
+   *  anyone: a fixed token, or a provider's token obtained before. Undefined with a manager
+   *  (asked at every acquisition) or while a provider's token is awaited. */
+  get known(): AuthToken | undefined {
+    return this.manager ? undefined : this.token;
+  }
+
   private async fromManagerNow(manager: AuthTokenManager): Promise<AuthToken> {
     const token = await manager.getToken();
     this.fromManager.add(token);
@@ -155,4 +162,29 @@ export async function acquireAuthenticated(
     if (attempt > pool.size + 1)
       throw usageError('could not obtain a connection with the current credentials');
   }
+}
+
+/**
+ * `acquireAuthenticated` without waiting, for the common case: a pooled connection that is
+ * ready as it is and already holds the driver's known token. Undefined when anything would need
+ * a wait or a decision (per-session credentials, a token to obtain, a switch, a liveness
+ * check, an aborted signal, no idle connection): the caller then takes the asynchronous way,
+ * and nothing was changed.
+ */
+export function acquireIdleAuthenticated(
+  pool: Pool,
+  credentials: Credentials,
+  request: AcquireRequest,
+): Connection | undefined {
+  if (
+    request.auth !== undefined ||
+    request.signal?.aborted ||
+    request.verify ||
+    request.awaitAuth ||
+    request.forceAuth
+  )
+    return undefined;
+  const wanted = credentials.known;
+  if (wanted === undefined) return undefined;
+  return pool.acquireIdle((c) => !c.authExpired && sameAuth(c.auth, wanted));
 }

@@ -7,7 +7,7 @@ import type {
   DriverConnectionProvider,
   ServerInfoRequest,
 } from './connection-provider.js';
-import { acquireAuthenticated, Credentials } from './credentials.js';
+import { acquireAuthenticated, acquireIdleAuthenticated, Credentials } from './credentials.js';
 import { Pool, type PoolOptions } from './pool.js';
 import type { ServerInfo } from './result-summary.js';
 
@@ -45,6 +45,10 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
 
   acquire(request: AcquireRequest): Promise<Connection> {
     return acquireAuthenticated(this.pool, this.credentials, request);
+  }
+
+  acquireIdle(request: AcquireRequest): Connection | undefined {
+    return acquireIdleAuthenticated(this.pool, this.credentials, request);
   }
 
   release(connection: Connection): void {

@@ -140,6 +140,27 @@ export class Pool {
     }
   }
 
+  /**
+   * What `acquire()` would hand out first, at once and only when it needs no waiting: the most
+   * recently used idle connection, if it is open, young enough, due no liveness check, and
+   * `accept` takes it. Otherwise undefined, and the pool is left as it was.
+   */
+  acquireIdle(accept: (c: Connection) => boolean): Connection | undefined {
+    const conn = this.idle[this.idle.length - 1];
+    if (
+      this.closed ||
+      conn === undefined ||
+      !conn.open ||
+      this.tooOld(conn) ||
+      this.checkDue(conn, false) ||
+      !accept(conn)
+    )
+      return undefined;
+    this.idle.pop();
+    this.inUse++;
+    return handOut(conn);
+  }
+
   /** The server said the authorization of one connection expired (`AuthorizationExpired`):
    *  every connection of the pool, idle or in use, is re-authenticated (5.1+) or replaced
    *  before its next use. */
@@ -235,12 +256,7 @@ export class Pool {
       this.discard(c);
       return false;
     }
-    const idleMs = this.clock.now() - c.idleSince;
-    if (
-      verify ||
-      this.livenessCheckAfterMs === 0 ||
-      (this.livenessCheckAfterMs > 0 && idleMs > this.livenessCheckAfterMs)
-    ) {
+    if (this.checkDue(c, verify)) {
       try {
         await c.reset({ timeoutMs: this.livenessCheckTimeoutMs });
       } catch (e) {
@@ -252,6 +268,17 @@ export class Pool {
       }
     }
     return true;
+  }
+
+  /** A reused connection is checked with RESET first: when asked to (`verify`), or when it was
+   *  idle for longer than the liveness threshold. */
+  private checkDue(c: Connection, verify: boolean): boolean {
+    const idleMs = this.clock.now() - c.idleSince;
+    return (
+      verify ||
+      this.livenessCheckAfterMs === 0 ||
+      (this.livenessCheckAfterMs > 0 && idleMs > this.livenessCheckAfterMs)
+    );
   }
 
   private discard(c: Connection): void {

@@ -5,7 +5,7 @@ import { BoltError, usageError } from './bolt-error.js';
 import type { BookmarkManager } from './bookmark-manager.js';
 import { buildTxExtra, type TransactionConfig } from './build-tx-extra.js';
 import type { Connection } from './connection.js';
-import type { ConnectionProvider } from './connection-provider.js';
+import type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import type { RecordShape } from './record.js';
@@ -130,6 +130,23 @@ export class Session {
     // earlier result of the session alive
     const prev = this.last;
     this.last = result;
+    // Nothing to wait for (the previous result ended, a pooled connection is ready): no detour
+    // through the promise queue.
+    const conn =
+      (prev === undefined || prev._ended) && !this.config.bookmarkManager
+        ? this.ctx.provider.acquireIdle?.(
+            this.acquireRequest(this.accessMode, this.bookmarks, config.signal),
+          )
+        : undefined;
+    if (conn !== undefined) {
+      prev?._finish();
+      try {
+        this.send(result, started, conn, this.bookmarks, query, parameters, config);
+      } catch (e) {
+        result._fail(toBoltError(e));
+      }
+      return result;
+    }
     this.startAutoCommit(result, prev, started, query, parameters, config).catch((e) =>
       result._fail(toBoltError(e)),
     );
@@ -147,6 +164,20 @@ export class Session {
   ): Promise<void> {
     if (prev) await prev._finish();
     const { conn, used } = await this.acquireWithBookmarks(this.accessMode, config.signal);
+    this.send(result, started, conn, used, query, parameters, config);
+  }
+
+  /** An auto-commit query got its connection: RUN and PULL go once the reader is known. Throws
+   *  (after giving the connection back) when the transaction's extra cannot be built. */
+  private send(
+    result: Result<any>,
+    started: Started,
+    conn: Connection,
+    used: string[],
+    query: string,
+    parameters: Record<string, unknown>,
+    config: TransactionConfig,
+  ): void {
     started.conn = conn;
     started.used = used;
     let extra: Record<string, unknown>;
@@ -331,7 +362,15 @@ export class Session {
     bookmarks: string[],
     signal: AbortSignal | undefined,
   ): Promise<Connection> {
-    return this.ctx.provider.acquire({
+    return this.ctx.provider.acquire(this.acquireRequest(mode, bookmarks, signal));
+  }
+
+  private acquireRequest(
+    mode: AccessMode,
+    bookmarks: string[],
+    signal: AbortSignal | undefined,
+  ): AcquireRequest {
+    return {
       accessMode: mode,
       database: this.database,
       impersonatedUser: this.config.impersonatedUser,
@@ -339,7 +378,7 @@ export class Session {
       auth: this.config.auth,
       signal,
       onDatabaseResolved: this.databaseResolved,
-    });
+    };
   }
 
   private txInput(bookmarks: string[], mode: AccessMode, config: TransactionConfig) {

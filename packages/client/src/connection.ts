@@ -13,6 +13,7 @@ import {
   type StructsFor,
   type SuccessMetadata,
 } from '@bolt/parser';
+import { microtask } from './after-tick.js';
 import type { AuthToken } from './auth.js';
 import {
   abortError,
@@ -250,7 +251,7 @@ export class Connection {
     if (this.wire) this.log!.debug!(`C: ${formatMessage(request, LOG_FORMAT)}`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      microtask(() => this.flush());
     }
   }
 

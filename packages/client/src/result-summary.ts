@@ -44,9 +44,9 @@ export class QueryStatistics {
 
   constructor(stats: Record<string, unknown> = {}) {
     const self = this as unknown as Record<CounterName, number>;
-    for (const [name, key] of COUNTERS) {
-      const v = stats[key];
-      if (v !== undefined && v !== null) self[name] = Number(v);
+    for (let i = 0; i < COUNTERS.length; i++) {
+      const v = stats[COUNTERS[i][1]];
+      if (v !== undefined && v !== null) self[COUNTERS[i][0]] = Number(v);
     }
     this._containsUpdates =
       typeof stats['contains-updates'] === 'boolean' ? stats['contains-updates'] : undefined;

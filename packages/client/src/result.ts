@@ -338,8 +338,17 @@ export class Result<T extends RecordShape = RecordShape>
     return this.all().finally(onfinally);
   }
 
-  private async all(): Promise<QueryResult<T>> {
-    const records = await this.records();
+  /** `records()` and the summary, in one step after the stream ended (`await result` is the
+   *  hot path of small queries). */
+  private all(): Promise<QueryResult<T>> {
+    this.observed = true;
+    if (this.mode === 'unknown') this.mode = 'all';
+    return this._finish().then(() => this.queryResult());
+  }
+
+  private queryResult(): QueryResult<T> {
+    if (this.error) throw this.error;
+    const records = this.takeAll();
     return { records, summary: this.buildSummary(), keys: this._keys ?? [] };
   }
 
@@ -427,7 +436,7 @@ export class Result<T extends RecordShape = RecordShape>
         );
         break;
       case 'failed':
-        for (const w of this.keyWaiters.splice(0)) w();
+        if (this.keyWaiters.length > 0) for (const w of this.keyWaiters.splice(0)) w();
         this.settle();
         break;
       case 'done':
@@ -539,11 +548,11 @@ export class Result<T extends RecordShape = RecordShape>
     this.resumeReading();
     this.wakeUp();
     this.onEnd({ error: this.error, metadata: this.metadata });
-    for (const w of this.doneWaiters.splice(0)) w();
+    if (this.doneWaiters.length > 0) for (const w of this.doneWaiters.splice(0)) w();
   }
 
   private wakeUp(): void {
-    for (const w of this.wakers.splice(0)) w();
+    if (this.wakers.length > 0) for (const w of this.wakers.splice(0)) w();
   }
 
   private whenDone(): Promise<void> {

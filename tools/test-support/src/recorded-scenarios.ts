@@ -167,6 +167,12 @@ const NO_RETRYABLE_FLAG =
 const NEVER_SENT =
   'neo4j-driver sends a query once its result is read (awaited, iterated, subscribed): a ' +
   'result never read is never sent, so close() has no failure to report';
+const NOT_A_LEADER =
+  'neo4j-driver hands the work NotALeader as SessionExpired (it forgets the writer all the ' +
+  'same)';
+const NO_READER_FAILOVER =
+  'neo4j-driver fails an auto-commit query whose reader is unreachable with SessionExpired, ' +
+  'leaving the next reader to a retry';
 const BEGIN_AWAITED =
   'neo4j-driver 5+ waits for the answer to BEGIN in beginTransaction(), so the failure ' +
   'arrives there, before any query (see the rows for beginTransaction())';
@@ -787,6 +793,17 @@ export const RECORDED_SCENARIOS: readonly RecordedScenario[] = [
     notFor: { 'neo4j-driver 6': NEVER_SENT, 'neo4j-driver 5': NEVER_SENT },
   }),
   scenario({
+    name: 'routing 3.0: the cluster procedure, no routing context in HELLO',
+    script: { members: { 9000: 'router-v3.script', 9010: 'reader-v3.script' } },
+    async run(d, cluster) {
+      const { records, summary } = await d
+        .session({ defaultAccessMode: 'READ' })
+        .run('RETURN 1 AS n');
+      return { n: column(records), server: cluster.member(summary.serverAddress) };
+    },
+    expected: { n: [1], server: 9010 },
+  }),
+  scenario({
     name: 'routing 4.1: the multi-database procedure in the system database, with the bookmarks',
     script: { members: { 9000: 'router-v4x1.script', 9010: 'reader-v4x1.script' } },
     // a Bolt 4.1 server reads no version ranges (the player answers as one): offer 4.1 itself
@@ -820,6 +837,27 @@ export const RECORDED_SCENARIOS: readonly RecordedScenario[] = [
       return { n, routes: cluster.count(9000, 'ROUTE') };
     },
     expected: { n: [1, 1], routes: 1 },
+  }),
+  scenario({
+    name: 'routing 4.4: impersonated routing; the session keeps the home database the table named',
+    script: {
+      members: {
+        9000: 'router-v4x4-impersonation.script',
+        9020: 'writer-v4x4-impersonation.script',
+      },
+    },
+    async run(d) {
+      const session = d.session({ impersonatedUser: 'alice' });
+      for (let i = 0; i < 2; i++) {
+        await session.executeWrite(async (tx) => {
+          await tx.run('CREATE ()');
+        });
+      }
+      const bookmarks = session.lastBookmarks();
+      await session.close();
+      return bookmarks;
+    },
+    expected: ['alicedb:2'],
   }),
   scenario({
     name: 'routing 5.8: ROUTE for the home database; work goes to it by name',
@@ -865,6 +903,85 @@ export const RECORDED_SCENARIOS: readonly RecordedScenario[] = [
     expected: 2,
   }),
   scenario({
+    name: 'routing: leader switch, NotALeader forgets the writer and the retry finds the new leader',
+    script: {
+      members: {
+        9000: 'router-leader-switch.script',
+        9020: 'writer-not-a-leader.script',
+        9021: 'writer-tx-v5x0.script',
+      },
+    },
+    async run(d) {
+      const session = d.session({ database: 'adb' });
+      const errors: string[] = [];
+      const n = await session.executeWrite(async (tx) => {
+        try {
+          return (await tx.run('CREATE (n) RETURN 1 AS n')).records[0].n;
+        } catch (e) {
+          errors.push((e as ScenarioError).code);
+          throw e;
+        }
+      });
+      await session.close();
+      return { n, errors };
+    },
+    expected: { n: 1, errors: ['Neo.ClientError.Cluster.NotALeader'] },
+    notFor: { 'neo4j-driver 6': NOT_A_LEADER, 'neo4j-driver 5': NOT_A_LEADER },
+  }),
+  scenario({
+    name: 'routing: reader failure, a reader that dies is forgotten and the read retried on the other',
+    script: {
+      members: {
+        9000: 'router-adb-v5x0.script',
+        9010: 'reader-exit-on-run.script',
+        9011: 'reader-tx-v5x0.script',
+      },
+    },
+    async run(d) {
+      const session = d.session({ database: 'adb' });
+      let attempts = 0;
+      const records = await session.executeRead(async (tx) => {
+        attempts++;
+        return (await tx.run('RETURN 1 AS n')).records;
+      });
+      await session.close();
+      return { n: column(records), attempts };
+    },
+    expected: { n: [1], attempts: 2 },
+  }),
+  scenario({
+    name: 'routing: an unreachable reader is forgotten and the next one tried, within one run()',
+    // 9010, first in the table, is down
+    script: { members: { 9000: 'router-adb-v5x0.script', 9011: 'reader-v5x0.script' } },
+    async run(d, cluster) {
+      const { summary } = await d
+        .session({ database: 'adb', defaultAccessMode: 'READ' })
+        .run('RETURN 1 AS n');
+      return cluster.member(summary.serverAddress);
+    },
+    expected: 9011,
+    notFor: { 'neo4j-driver 6': NO_READER_FAILOVER, 'neo4j-driver 5': NO_READER_FAILOVER },
+  }),
+  scenario({
+    name: 'routing: DatabaseUnavailable, the member is forgotten for the database and the write retried',
+    script: {
+      members: {
+        9000: 'router-adb-v5x0.script',
+        9020: 'writer-database-unavailable.script',
+        9021: 'writer-tx-v5x0.script',
+      },
+    },
+    async run(d, cluster) {
+      const session = d.session({ database: 'adb' });
+      await session.executeWrite(async (tx) => {
+        await tx.run('CREATE (n) RETURN 1 AS n');
+      });
+      await session.close();
+      return cluster.count(9000, 'ROUTE');
+    },
+    expected: 1,
+  }),
+  scenario({
     name: 'routing: no writer, writes are retried, with a new routing table each time, until a leader is elected',
     script: {
       members: { 9000: 'router-no-writer-then-writer.script', 9020: 'writer-tx-v5x0.script' },
@@ -904,6 +1021,25 @@ export const RECORDED_SCENARIOS: readonly RecordedScenario[] = [
       return bookmarks;
     },
     expected: ['bm:r1'],
+  }),
+  scenario({
+    name: 'routing: no routing procedure (a single server), ServiceUnavailable',
+    script: { members: { 9000: 'router-no-procedure-v4x1.script' } },
+    config: {
+      protocolVersions: [
+        { major: 4, minor: 4, range: 2 },
+        { major: 4, minor: 1 },
+      ],
+    },
+    async run(d) {
+      const e = await failure(d.verifyConnectivity());
+      return { code: e?.code, cause: e?.cause?.code };
+    },
+    expected: { code: 'ServiceUnavailable', cause: 'Neo.ClientError.Procedure.ProcedureNotFound' },
+    notFor: {
+      'neo4j-driver 4':
+        "neo4j-driver 4.4 reports ServiceUnavailable without the router's failure as its cause",
+    },
   }),
   scenario({
     name: "routing: database not found, the router's error, not retried",

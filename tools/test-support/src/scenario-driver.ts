@@ -30,6 +30,7 @@ export interface ScenarioSessionConfig {
   defaultAccessMode?: 'READ' | 'WRITE';
   bookmarks?: string[];
   fetchSize?: number;
+  impersonatedUser?: string;
 }
 
 /** A driver under test: how to open it, and the Bolt versions it speaks. */

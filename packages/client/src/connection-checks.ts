@@ -118,10 +118,18 @@ export function refused(e: unknown, address: string): BoltError {
 /** PULL {n, qid} (4.0+) or PULL_ALL. A qid of -1 (the last result) is left out. */
 export function pullRequest(f: BoltFeatures, n: number, qid: number | bigint | undefined): Request {
   if (!f.pullN) return { type: 'PULL_ALL' };
+  if (n === -1 && (qid === undefined || qid === -1)) return PULL_ALL_LATEST;
   const extra: { n: number; qid?: number | bigint } = { n };
   if (qid !== undefined && qid !== -1) extra.qid = qid;
   return { type: 'PULL', extra };
 }
+
+/** PULL {n: -1} (4.0+) of the latest query: the same bytes every time, encoded once per
+ *  connection (see `Connection.enqueue`). */
+export const PULL_ALL_LATEST: Request = Object.freeze({
+  type: 'PULL',
+  extra: Object.freeze({ n: -1 }),
+});
 
 /** DISCARD {n: -1, qid} (4.0+) or DISCARD_ALL. */
 export function discardRequest(f: BoltFeatures, qid: number | bigint | undefined): Request {

@@ -30,6 +30,7 @@ import {
   connectDeadline,
   connectTransport,
   discardRequest,
+  PULL_ALL_LATEST,
   pullRequest,
   recvTimeoutOf,
   txRequests,
@@ -94,6 +95,8 @@ export class Connection {
   private readonly answers: ResponseDispatcher;
   private readonly recvTimer: RecvTimer;
   private flushScheduled = false;
+  /** The body of {@link PULL_ALL_LATEST}, encoded at its first use. */
+  private pullAllBody: Uint8Array | undefined;
   private readPaused = false;
   private dead: BoltError | undefined;
   private closing = false;
@@ -229,7 +232,9 @@ export class Connection {
   enqueue(request: Request, observer: ResponseObserver = NO_OBSERVER): void {
     if (this.dead || this.closing) throw this.closedError();
     try {
-      this.codec.encodeRequest(request, this.writer);
+      if (request === PULL_ALL_LATEST)
+        this.writer.writeMessage((this.pullAllBody ??= this.codec.encodeRequestBody(request)));
+      else this.codec.encodeRequest(request, this.writer);
       if (request.type === 'RUN') this.runsSent++;
     } catch (e) {
       this.writer.abortMessage();
@@ -259,9 +264,16 @@ export class Connection {
   flush(): void {
     this.flushScheduled = false;
     if (this.writer.length === 0 || this.dead) return;
-    const bytes = this.writer.flush();
+    const transport = this.transport;
     try {
-      this.transport.write(bytes);
+      if (transport.flushed === undefined) transport.write(this.writer.flush());
+      else {
+        // sent from the writer's own buffer, without a copy, when the transport hands the bytes
+        // to the operating system at once; otherwise the transport keeps them and the writer
+        // moves on to a new buffer
+        transport.write(this.writer.flushView());
+        if (!transport.flushed) this.writer.detach();
+      }
     } catch (e) {
       this.fail('connection-lost', `writing to ${this.address} failed: ${(e as Error).message}`, e);
       return;

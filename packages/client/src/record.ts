@@ -13,13 +13,20 @@ export class Record<T extends RecordShape = RecordShape> {
   readonly keys: readonly (keyof T & string)[];
   /** The values, in column order. */
   readonly fields: unknown[];
-  /** @internal column name -> index */
-  private readonly _index: Map<string, number>;
+  /** @internal column name -> index; undefined for a few columns (searched instead) */
+  private readonly _index: Map<string, number> | undefined;
 
   constructor(keys: readonly string[], fields: unknown[], index?: Map<string, number>) {
     this.keys = keys as (keyof T & string)[];
     this.fields = fields;
     this._index = index ?? indexOf(keys);
+  }
+
+  /** The position of column `key` (the last one of a repeated name), or -1. */
+  private column(key: string): number {
+    const index = this._index;
+    if (index === undefined) return (this.keys as readonly string[]).lastIndexOf(key);
+    return index.get(key) ?? -1;
   }
 
   /** Number of columns. */
@@ -36,8 +43,8 @@ export class Record<T extends RecordShape = RecordShape> {
         throw usageError(`record has no column ${key}; it has ${this.fields.length} column(s)`);
       return this.fields[key];
     }
-    const i = this._index.get(key);
-    if (i === undefined)
+    const i = this.column(key);
+    if (i < 0)
       throw usageError(
         `record has no column "${key}"; its columns are ${JSON.stringify(this.keys)}`,
       );
@@ -46,7 +53,7 @@ export class Record<T extends RecordShape = RecordShape> {
 
   /** Whether a column exists. */
   has(key: string | number): boolean {
-    return typeof key === 'number' ? key >= 0 && key < this.fields.length : this._index.has(key);
+    return typeof key === 'number' ? key >= 0 && key < this.fields.length : this.column(key) >= 0;
   }
 
   /** `{ column: value, ... }` */
@@ -91,7 +98,14 @@ export class Record<T extends RecordShape = RecordShape> {
   }
 }
 
-export function indexOf(keys: readonly string[]): Map<string, number> {
+/** Up to this many columns, a name is found by searching the keys: faster than building a map
+ *  for every result of a small query. */
+const SEARCHED_COLUMNS = 8;
+
+/** The index the records of a result share: a map from column name to position, or undefined
+ *  when there are few columns (records then search their keys). */
+export function indexOf(keys: readonly string[]): Map<string, number> | undefined {
+  if (keys.length <= SEARCHED_COLUMNS) return undefined;
   const m = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) m.set(keys[i], i);
   return m;

@@ -1,4 +1,5 @@
 import type { AuthToken as WireAuthToken } from '@bolt/parser';
+import { type Clock, systemClock } from './clock.js';
 
 /** An auth token as sent on the wire (the LOGON map, or inline in HELLO/INIT before 5.1): the
  *  parser's token shape, with `scheme` required on the client side. */
@@ -106,12 +107,13 @@ const TOKEN_EXPIRED = 'Neo.ClientError.Security.TokenExpired';
 function cachingManager(
   fetch: () => ExpiringAuthToken | Promise<ExpiringAuthToken>,
   renewOn: readonly string[],
+  clock: Clock = systemClock,
 ): AuthTokenManager {
   let cached: ExpiringAuthToken | undefined;
   let pending: Promise<AuthToken> | undefined;
   const fresh = () =>
     cached !== undefined &&
-    (cached.expiration === undefined || cached.expiration.getTime() > Date.now());
+    (cached.expiration === undefined || cached.expiration.getTime() > clock.now());
   return {
     getToken() {
       if (fresh()) return cached!.token;
@@ -151,11 +153,14 @@ export const authTokenManagers = {
   },
   /** SSO / JWT tokens that expire: `tokenProvider` gives the token and its expiration; it is
    *  asked again once the token expired, or when the server says it did (`TokenExpired`) or
-   *  refuses it (`Unauthorized`); those errors then are retryable. */
+   *  refuses it (`Unauthorized`); those errors then are retryable. `clock` is what the
+   *  expiration is compared with (default the system clock: `Date.now()`); give it the driver's
+   *  clock when the driver runs on a manual one. */
   bearer(options: {
     tokenProvider: () => ExpiringAuthToken | Promise<ExpiringAuthToken>;
+    clock?: Clock;
   }): AuthTokenManager {
-    return cachingManager(options.tokenProvider, [TOKEN_EXPIRED, UNAUTHORIZED]);
+    return cachingManager(options.tokenProvider, [TOKEN_EXPIRED, UNAUTHORIZED], options.clock);
   },
 };
 

@@ -75,7 +75,7 @@ export interface DriverConfig {
   /** Connections older than this are not reused. Default 3600000 ms (1 h). */
   maxConnectionLifetimeMs?: number;
   /** Pooled connections idle longer than this are checked with a RESET before reuse.
-   *  Default 60000 ms; 0 = always; negative = never. */
+   *  Default: never (as in the official drivers); 0 = always; negative = never. */
   connectionLivenessCheckTimeoutMs?: number;
   /** How long connecting the transport (TCP, TLS) may take; the handshake and authentication
    *  that follow are bounded by `connectionAcquisitionTimeoutMs`. Default 30000 ms. */

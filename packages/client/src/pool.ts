@@ -25,7 +25,7 @@ export interface PoolOptions {
    *  0 or negative = no limit. */
   maxLifetimeMs?: number;
   /** A connection idle for longer than this is checked with RESET before reuse (and dropped if
-   *  that fails). Default 60000 ms; 0 = check every time; negative = never. */
+   *  that fails). Default never (negative); 0 = check every time. */
   livenessCheckAfterMs?: number;
   /** How long the liveness RESET may take. Default 10000 ms. */
   livenessCheckTimeoutMs?: number;
@@ -76,7 +76,7 @@ export class Pool {
       );
     this.acquisitionTimeoutMs = options.acquisitionTimeoutMs ?? 60_000;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 3_600_000;
-    this.livenessCheckAfterMs = options.livenessCheckAfterMs ?? 60_000;
+    this.livenessCheckAfterMs = options.livenessCheckAfterMs ?? -1;
     this.livenessCheckTimeoutMs = options.livenessCheckTimeoutMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
   }

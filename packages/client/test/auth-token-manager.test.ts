@@ -188,6 +188,22 @@ describe('authTokenManagers', () => {
     expect(m.handleSecurityException(t1, 'Neo.ClientError.Security.Forbidden')).toBe(false);
   });
 
+  it("bearer: reads the expiration on the clock it is given (the driver's manual clock)", async () => {
+    let n = 0;
+    const m = authTokenManagers.bearer({
+      clock,
+      tokenProvider: () => ({
+        token: auth.bearer(`t${++n}`),
+        expiration: new Date(clock.now() + 10_000),
+      }),
+    });
+    expect((await m.getToken()).credentials).toBe('t1');
+    clock.advance(9_999);
+    expect((await m.getToken()).credentials).toBe('t1');
+    clock.advance(1); // expired on the manual clock, though no real time passed
+    expect((await m.getToken()).credentials).toBe('t2');
+  });
+
   it('a driver takes a manager, a provider or a token; anything else is a usage error', () => {
     expect(() => driver('bolt://localhost', { auth: {} as AuthToken })).toThrow(/auth must be/);
   });

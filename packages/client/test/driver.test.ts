@@ -833,6 +833,21 @@ describe('pool', () => {
     await s.close();
   });
 
+  it('by default checks no idle connection before reuse, as the official drivers', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) }, clock } });
+    const s = d.session();
+    await s.run('RETURN 1 AS n');
+    clock.advance(59 * 60_000); // idle for 59 minutes (within the 1 h lifetime)
+    lines.length = 0;
+    await s.run('RETURN 1 AS n');
+    expect(lines).not.toContain('C: RESET');
+    expect(lines[0]).toMatch(/^C: RUN "RETURN 1 AS n"/);
+    expect(fx!.netModule.transports).toHaveLength(1);
+    await s.close();
+  });
+
   it('closes connections past their max lifetime', async () => {
     const clock = new ManualClock();
     const { d } = await setup({ config: { maxConnectionLifetimeMs: 20, clock } });

@@ -78,6 +78,7 @@ export function providerAuthManager(
         ),
     });
   return authTokenManagers.bearer({
+    clock: ctx.clock,
     tokenProvider: async () => {
       // {name: "AuthTokenAndExpiration", data: {auth, expiresInMs}}
       const answer = await ctx.ask<any>('BearerAuthTokenProviderRequest', (id) => ({
@@ -90,7 +91,7 @@ export function providerAuthManager(
         token: parseAuthToken(d?.auth),
         expiration:
           typeof ms === 'number' || typeof ms === 'bigint'
-            ? new Date(Date.now() + Number(ms))
+            ? new Date(ctx.clock.now() + Number(ms))
             : undefined,
       };
     },

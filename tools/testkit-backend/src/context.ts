@@ -9,6 +9,7 @@ import type {
 } from '@bolt/client/node';
 import type { NetModuleInput } from '@bolt/net-adapters';
 import { BackendError, driverError, FrontendError } from './errors.js';
+import { TestkitClock } from './fake-time.js';
 import type { TestkitResponse } from './framing.js';
 
 /** Options of the backend (and of each connection's context). */
@@ -62,6 +63,9 @@ export class Context {
   /** Auth token managers: what a `NewDriver` with `authTokenManagerId` gets. */
   readonly authManagers = new Map<number, unknown>();
   private readonly callbacks = new Map<number, PendingCallback>();
+  /** The clock of every driver and auth token manager made here: real time until testkit
+   *  freezes it (`FakeTimeInstall`, `Backend:MockTime`). */
+  readonly clock = new TestkitClock();
 
   constructor(
     readonly options: BackendOptions,

@@ -8,7 +8,6 @@
  * - `Feature:Bolt:5.5`: the client does not speak 5.5 (a version withdrawn by Neo4j).
  * - `Optimization:ResultListFetchAll`: with a configured fetch size, `records()` pulls in
  *   batches of it.
- * - `Backend:MockTime`: the backend has no fake clock.
  * - `Detail:NumberIsNumber`: the backend runs the client with `integers: 'bigint'`, so INTEGER
  *   and FLOAT come back as different JS types.
  */
@@ -80,6 +79,8 @@ export const FEATURES: readonly string[] = Object.freeze([
   // the pool RESETs only connections that need it (failed, interrupted, idle past the liveness
   // check), never after a clean COMMIT or a consumed result
   'Optimization:MinimalResets',
+  // backend: a clock testkit can freeze and advance (every driver and bearer manager reads it)
+  'Backend:MockTime',
   // backend (test-only access to the driver's routing tables)
   'Backend:RTFetch',
   'Backend:RTForceUpdate',

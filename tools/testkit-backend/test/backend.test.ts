@@ -60,7 +60,7 @@ describe('testkit backend', () => {
     const f = await h.expect('GetFeatures', {}, 'FeatureList');
     expect(f.features).toEqual([...FEATURES]);
     expect(f.features).toContain('Feature:API:Driver.ExecuteQuery');
-    expect(f.features).not.toContain('Backend:MockTime');
+    expect(f.features).toContain('Backend:MockTime');
     const r = await h.request('StartTest', { testName: 'stub.basic_query.test_x.T.test_y' });
     expect(r.name).toBe('RunTest');
   });
@@ -395,6 +395,69 @@ describe('testkit backend', () => {
       h.send('BookmarksSupplierCompleted', { requestId: ask.data?.id, bookmarks: [supplied] });
     }
     expect((await h.next()).name).toBe('Summary');
+  });
+
+  it("expires a bearer token on testkit's frozen clock (Backend:MockTime)", async () => {
+    h = await Harness.start(echo);
+    const { id: managerId } = await h.expect(
+      'NewBearerAuthTokenManager',
+      {},
+      'BearerAuthTokenManager',
+    );
+    const { id: driverId } = await h.expect(
+      'NewDriver',
+      { uri: h.uri, authTokenManagerId: managerId },
+      'Driver',
+    );
+    expect((await h.request('FakeTimeInstall')).name).toBe('FakeTimeAck');
+    let asked = 0;
+    /** The next response of that name, answering the token provider requests on the way. */
+    const until = async (name: string) => {
+      for (;;) {
+        const r = await h!.next();
+        if (r.name !== 'BearerAuthTokenProviderRequest') {
+          expect(r.name).toBe(name);
+          return r.data ?? {};
+        }
+        asked++;
+        expect(r.data?.bearerAuthTokenManagerId).toBe(managerId);
+        const credentials = `t${asked}`;
+        h!.send('BearerAuthTokenProviderCompleted', {
+          requestId: r.data?.id,
+          auth: {
+            name: 'AuthTokenAndExpiration',
+            data: {
+              auth: { name: 'AuthorizationToken', data: { scheme: 'bearer', credentials } },
+              expiresInMs: 10_000,
+            },
+          },
+        });
+      }
+    };
+    const runOnce = async () => {
+      const { id: sessionId } = await h!.expect(
+        'NewSession',
+        { driverId, accessMode: 'w' },
+        'Session',
+      );
+      h!.send('SessionRun', { sessionId, cypher: 'RETURN 1', params: {} });
+      const { id: resultId } = await until('Result');
+      h!.send('ResultConsume', { resultId });
+      await until('Summary');
+      await h!.expect('SessionClose', { sessionId }, 'Session');
+    };
+    await runOnce();
+    expect(asked).toBe(1);
+    // 9 s of frozen time: the token is still fresh, nobody is asked
+    expect((await h.request('FakeTimeTick', { incrementMs: 9_000 })).name).toBe('FakeTimeAck');
+    await runOnce();
+    expect(asked).toBe(1);
+    // 2 s more: past its 10 s, so the next acquisition asks for a new token (no real time passed)
+    await h.request('FakeTimeTick', { incrementMs: 2_000 });
+    await runOnce();
+    expect(asked).toBe(2);
+    expect((await h.request('FakeTimeUninstall')).name).toBe('FakeTimeAck');
+    expect((await h.request('FakeTimeTick', { incrementMs: 1 })).name).toBe('BackendError');
   });
 
   it('answers BackendError for unknown requests, unknown ids and malformed JSON', async () => {

@@ -50,6 +50,8 @@ export function NewDriver(ctx: Context, d: Data): void {
     auth,
     integers: 'bigint',
     protocolVersions: TESTKIT_ERA_PROPOSALS,
+    // every timer and time reading goes through the clock testkit can freeze (Backend:MockTime)
+    clock: ctx.clock,
   };
   if (ctx.options.netModule) config.netModule = ctx.options.netModule;
   // the resolver asks testkit (ResolverResolutionRequired / ResolverResolutionCompleted)

@@ -428,11 +428,8 @@ export class Encoder {
     while (i < n) {
       const x = v[i];
       if (typeof x === 'string' && this.#runs && i + 1 < n && typeof v[i + 1] === 'string') {
-        const done = this.#stringRun(v, i, n);
-        if (done > 0) {
-          i += done;
-          continue;
-        }
+        i += this.#stringRun(v, i, n);
+        continue;
       }
       this.#value(x);
       i++;
@@ -444,8 +441,9 @@ export class Encoder {
    * Back-to-back strings v[i..] of a list (RUN_MIN..RUN_MAX UTF-16 units together): joined and
    * written by ONE encodeInto call behind room for their headers; if that wrote one byte per
    * unit (all ASCII), each string is moved down behind its own header; if not, they are
-   * written one by one and no run is tried again in this call. Returns how many strings were
-   * written, 0 when there is no such run (nothing written then).
+   * written one by one and no run is tried again in this call. Strings too short together for a
+   * run are written one by one too, so each string of the list is scanned once (a list of many
+   * empty strings stays linear). Returns how many strings were written.
    */
   #stringRun(v: unknown[], i: number, n: number): number {
     let j = i;
@@ -456,8 +454,12 @@ export class Encoder {
       units += s.length;
       j++;
     }
+    if (j === i) j++; // v[i] alone is longer than a run may be
     const count = j - i;
-    if (count < 2 || units < RUN_MIN) return 0;
+    if (count < 2 || units < RUN_MIN) {
+      for (let k = i; k < j; k++) this.#string(v[k] as string);
+      return count;
+    }
     let joined = v[i] as string;
     for (let k = i + 1; k < j; k++) joined += v[k] as string;
     // room: headers of up to 3 bytes (each string < 65536 units), then the text, 3 bytes/unit

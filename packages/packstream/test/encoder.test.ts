@@ -228,6 +228,9 @@ describe('sinks', () => {
   });
 });
 
+// the longest run of back-to-back strings the encoder joins (UTF-16 units)
+const RUN_MAX_FOR_TEST = 16_384;
+
 describe('lists of strings (back-to-back strings written as one run when all ASCII)', () => {
   // the reference: the list header, then each string encoded on its own (never a run)
   const byOne = (list: unknown[]) => {
@@ -255,6 +258,30 @@ describe('lists of strings (back-to-back strings written as one run when all ASC
     const cut = [...long.slice(0, 50), 1, null, ...long.slice(50, 60), { k: 'v' }, 'x', 'y'];
     expect(hex(cut)).toBe(byOne(cut));
     expect(new ps.Decoder().decode(enc.encode(long))).toEqual(long);
+  });
+
+  it('reads each string of a long list of short strings once (no run in them: linear work)', () => {
+    // 20,000 empty strings, a number, then 20,000 strings of which 100 hold one character:
+    // together never long enough for a run. Counted through a proxy: the reads of the list's
+    // items stay a small multiple of its length (they were quadratic: 4 × 10^8 here).
+    const items = [
+      ...new Array(20_000).fill(''),
+      1,
+      ...Array.from({ length: 20_000 }, (_, i) => (i % 200 === 0 ? 'x' : '')),
+      ascii(RUN_MAX_FOR_TEST + 10, 1), // a string longer than any run, then more short ones
+      'a',
+      'b',
+    ];
+    let reads = 0;
+    const counted = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(hex(counted)).toBe(byOne(items));
+    expect(reads).toBeLessThan(items.length * 4);
+    expect(new ps.Decoder().decode(enc.encode(items))).toEqual(items);
   });
 
   it('not all ASCII: the same bytes as string by string (also surrogates that would pair)', () => {

@@ -140,6 +140,52 @@ describe('shutdown and timers', () => {
     await c.until(() => c.ended);
   });
 
+  it('close({graceMs}): a result that finishes in the grace reaches the client whole, even when a short timer wins the race', async () => {
+    // A loaded machine, modelled: timers of 0 ms fire before the transport delivers what was
+    // written (the memory transport delivers on the next macrotask). Ending the connection with
+    // no linger then dropped the last batch and reset the connection.
+    const eager = {
+      now: () => Date.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        if (ms > 0) return setTimeout(callback, ms);
+        let cancelled = false;
+        queueMicrotask(() => {
+          if (!cancelled) callback();
+        });
+        return {
+          cancel: () => {
+            cancelled = true;
+          },
+        };
+      },
+      clearTimeout: (handle: unknown) => {
+        const h = handle as { cancel?: () => void };
+        if (typeof h?.cancel === 'function') h.cancel();
+        else clearTimeout(handle as ReturnType<typeof setTimeout>);
+      },
+    };
+    const server = serve(
+      { run: () => ({ fields: ['i'], records: Array.from({ length: 10 }, (_, i) => [i]) }) },
+      { clock: eager },
+    );
+    const c = RawClient.overMemory(server);
+    await c.login();
+    c.send(
+      { type: 'RUN', query: 'TEN', parameters: {}, extra: {} },
+      { type: 'PULL', extra: { n: 5 } },
+    );
+    await c.summaries(2);
+    const closing = server.close({ graceMs: 10_000 });
+    await turn();
+    expect(c.ended).toBe(false); // the open result holds the connection
+    c.send({ type: 'PULL', extra: { n: -1 } });
+    await c.until(() => c.ended);
+    expect(types(c.responses).filter((t) => t === 'RECORD')).toHaveLength(10);
+    expect(types(c.responses).at(-1)).toBe('SUCCESS');
+    c.close();
+    await closing;
+  });
+
   it('leaves no timer running once the server is closed', async () => {
     const timers = () =>
       process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;

@@ -31,6 +31,10 @@ import { SessionTimers } from './timers.js';
 import { Transactions } from './transactions.js';
 import { Wire, type WireEvents } from './wire.js';
 
+/** How long a gracefully ended connection waits for the peer to close its side before it is
+ *  cut (the peer reads what was sent meanwhile). */
+const DEFAULT_LINGER_MS = 2000;
+
 /** What the server gives each session. */
 export interface SessionHost {
   readonly options: ResolvedServerOptions;
@@ -146,6 +150,7 @@ export class BoltSession implements WireEvents {
       if (!this.busy) this.end('end', 'the server is shutting down', graceMs);
       else {
         const clock = this.options.clock;
+        const deadline = clock.now() + graceMs;
         await new Promise<void>((resolve) => {
           const timer = clock.setTimeout(resolve, graceMs);
           this.drainWaiter = () => {
@@ -155,8 +160,16 @@ export class BoltSession implements WireEvents {
         });
         this.drainWaiter = undefined;
         if (!this.ended) {
-          if (this.busy) this.log('info', `closing with work in flight after ${graceMs} ms grace`);
-          this.end(this.busy ? 'destroy' : 'end', 'the server is shutting down', 0);
+          if (this.busy) {
+            this.log('info', `closing with work in flight after ${graceMs} ms grace`);
+            this.end('destroy', 'the server is shutting down', 0);
+          } else {
+            // the work finished in time: its last answers are still on their way, so end
+            // gracefully and give the peer the rest of the grace (at least the usual linger) to
+            // read them before the connection is cut
+            const rest = Math.max(deadline - clock.now(), DEFAULT_LINGER_MS);
+            this.end('end', 'the server is shutting down', rest);
+          }
         }
       }
     }
@@ -463,7 +476,7 @@ export class BoltSession implements WireEvents {
    * Stop everything: abort the work in flight, stop result iterators, roll back an open
    * transaction, and close the transport (`end` flushes first; `destroy` drops pending writes).
    */
-  end(how: 'end' | 'destroy', why = 'the connection closed', lingerMs = 2000): void {
+  end(how: 'end' | 'destroy', why = 'the connection closed', lingerMs = DEFAULT_LINGER_MS): void {
     if (this.ended) return;
     this.ended = true;
     this.interrupts.epoch++;

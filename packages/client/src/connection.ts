@@ -5,7 +5,6 @@ import {
   type BoltVersion,
   customStructs,
   formatMessage,
-  formatVersion,
   LOG_FORMAT,
   MessageCodec,
   type Request,
@@ -22,9 +21,9 @@ import {
   PROTOCOL_ERROR,
   SERVICE_UNAVAILABLE,
   SESSION_EXPIRED,
-  usageError,
 } from './bolt-error.js';
 import { type Clock, systemClock } from './clock.js';
+import { reauth, switchAuth } from './connection-auth.js';
 import {
   closedByClient,
   connectDeadline,
@@ -321,51 +320,15 @@ export class Connection {
    * (the connection, logged off, is then closed).
    */
   switchAuth(token: AuthToken): Promise<void> {
-    this.logOff();
-    let settle!: { resolve(): void; reject(e: BoltError): void };
-    const answered = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    answered.catch(() => {});
-    try {
-      this.enqueue(
-        { type: 'LOGON', auth: token },
-        { onSuccess: () => settle.resolve(), onFailure: (e) => settle.reject(e) },
-      );
-    } catch (e) {
-      this.destroy();
-      throw e;
-    }
-    this.auth = token;
-    this.authExpired = false;
-    return answered;
+    return switchAuth(this, token);
   }
 
   /** Re-authenticate (5.1+): LOGOFF + LOGON pipelined, waiting for LOGON's answer. */
-  async reauth(
+  reauth(
     token: AuthToken,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<void> {
-    this.logOff();
-    try {
-      await this.request({ type: 'LOGON', auth: token }, options);
-    } catch (e) {
-      // LOGON not sent (the token cannot be encoded): the connection is logged off and
-      // cannot serve anyone; close it.
-      if (BoltError.isInstance(e) && e.kind === 'usage') this.destroy();
-      throw e;
-    }
-    this.auth = token;
-    this.authExpired = false;
-  }
-
-  /** LOGOFF, the first half of a re-authentication; a usage BoltError before 5.1. */
-  private logOff(): void {
-    if (!this.features.hasLogon)
-      throw usageError(
-        `re-authentication needs Bolt 5.1+; this connection speaks ${formatVersion(this.version)}`,
-      );
-    this.enqueue({ type: 'LOGOFF' }, NO_OBSERVER);
+    return reauth(this, token, options);
   }
 
   /** PULL {n, qid} on 4.0+, PULL_ALL before. */

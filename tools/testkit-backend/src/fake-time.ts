@@ -1,24 +1,22 @@
-import type { Clock } from '@bolt/client/node';
+import { type Clock, systemClock } from '@bolt/client/node';
 
 /** A timer set while the time was frozen: fired by `tick()`, or handed to a real timer. */
 interface FrozenTimer {
   at: number;
   seq: number;
   callback: () => void;
-  /** Set once the timer was handed to the real timers (at `uninstall()`). */
-  real?: ReturnType<typeof setTimeout>;
+  /** Set once the timer was handed to the system clock (at `uninstall()`). */
+  real?: unknown;
 }
-
-/** Timers hold at most 2^31 - 1 ms; a longer delay is capped to it (as the client's own clock). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The clock the backend gives every driver and auth token manager it makes, for testkit's
  * `Backend:MockTime` (`FakeTimeInstall`, `FakeTimeTick`, `FakeTimeUninstall`). It runs in real
  * time until `install()`; from then on the time stands still and moves only by `tick(ms)`, which
  * fires the timers that came due, in order. `uninstall()` lets the time run again from where the
- * ticks left it (it never goes back) and hands the timers still pending to real timers with the
- * delay they had left.
+ * ticks left it (it never goes back) and hands the timers still pending to the system clock with
+ * the delay they had left. Real timers are the system clock's (`systemClock`, which caps delays
+ * a timer cannot hold).
  */
 export class TestkitClock implements Clock {
   /** Real time plus this is the clock's time while it runs. */
@@ -37,7 +35,7 @@ export class TestkitClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): unknown {
-    if (this.frozenAt === undefined) return setTimeout(callback, clampDelay(ms));
+    if (this.frozenAt === undefined) return systemClock.setTimeout(callback, ms);
     const timer: FrozenTimer = { at: this.frozenAt + Math.max(0, ms), seq: this.seq++, callback };
     this.timers.push(timer);
     return timer;
@@ -45,12 +43,12 @@ export class TestkitClock implements Clock {
 
   clearTimeout(handle: unknown): void {
     if (isFrozenTimer(handle)) {
-      if (handle.real !== undefined) clearTimeout(handle.real);
+      if (handle.real !== undefined) systemClock.clearTimeout(handle.real);
       const i = this.timers.indexOf(handle);
       if (i >= 0) this.timers.splice(i, 1);
       return;
     }
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
+    systemClock.clearTimeout(handle);
   }
 
   /** Freeze the time (`FakeTimeInstall`). Freezing a frozen clock changes nothing. */
@@ -83,7 +81,7 @@ export class TestkitClock implements Clock {
     const pending = this.timers;
     this.timers = [];
     for (const timer of pending)
-      timer.real = setTimeout(timer.callback, clampDelay(timer.at - stood));
+      timer.real = systemClock.setTimeout(timer.callback, Math.max(0, timer.at - stood));
   }
 
   private nextDue(end: number): FrozenTimer | undefined {
@@ -93,10 +91,6 @@ export class TestkitClock implements Clock {
         next = t;
     return next;
   }
-}
-
-function clampDelay(ms: number): number {
-  return Math.min(Math.max(0, ms), MAX_TIMER_MS);
 }
 
 function isFrozenTimer(handle: unknown): handle is FrozenTimer {

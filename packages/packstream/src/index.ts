@@ -21,6 +21,7 @@ export { Path } from './path';
 export { PathSegment } from './path-segment';
 export { Point } from './point';
 export { Relationship } from './relationship';
+export { type ScalarListOptions, ScalarListReader } from './scalar-list';
 export { type StructFeatures, structFeatures } from './struct-features';
 export { StructRegistry, type StructSpec } from './struct-registry';
 export { Structure } from './structure';

@@ -6,6 +6,7 @@ import {
   type DecoderOptions,
   Encoder,
   type IntegerMode,
+  ScalarListReader,
   type StructRegistry,
 } from '@bolt/packstream';
 import { type BoltFeatures, features } from './features.js';
@@ -78,6 +79,8 @@ export class MessageCodec {
   #decoder!: Decoder;
   #protocolDecoder: Decoder | undefined;
   #structsInUse!: StructRegistry;
+  /** Reads the values of a RECORD that `scanRecord` accepted, from its bytes. */
+  readonly scalars: ScalarListReader;
   readonly #toInt: (v: number | bigint) => number | bigint;
 
   constructor(options: MessageCodecOptions) {
@@ -90,6 +93,10 @@ export class MessageCodec {
     this.#numbersAsFloat = options.numbersAsFloat ?? false;
     this.#limits = { ...options.decoderLimits };
     this.#toInt = toInt(this.#integers);
+    this.scalars = new ScalarListReader({
+      integers: this.#integers,
+      maxStringBytes: options.decoderLimits?.maxStringBytes,
+    });
     this.#features = features(v, { utcPatch: options.utcPatch === true });
     this.#utc = this.#features.utcDateTime;
     this.#build();
@@ -283,6 +290,17 @@ export class MessageCodec {
     const fields = this.#decoder.decode(body, 2, body.length);
     if (!Array.isArray(fields)) throw badField('RECORD data', 'a list', fields);
     return fields;
+  }
+
+  /**
+   * For a RECORD whose values are all scalars (null, booleans, integers, floats, strings) that
+   * `decodeRecord` would accept: their count, with `scalars.first` the offset of the first one
+   * in `body`, so they can be kept as bytes and read later with `scalars.read`. -1 for any
+   * other message, which `decodeRecord` / `decodeResponse` then reads (or rejects).
+   */
+  scanRecord(body: Uint8Array): number {
+    if (body[1] !== SIGNATURE.RECORD || body[0] !== 0xb1) return -1;
+    return this.scalars.scan(body, 2, body.length);
   }
 
   /** Decode one response body (one dechunked message). */

@@ -1,5 +1,5 @@
 import type { FailedMessageWriter, NetModule, TlsClientOptions } from '@bolt/net-adapters';
-import type { IntegerMode, StructSpec } from '@bolt/packstream';
+import type { IntegerMode, ScalarListReader, StructSpec } from '@bolt/packstream';
 import type { StructsFor, SuccessMetadata, VersionProposal } from '@bolt/parser';
 import type { AuthToken } from './auth.js';
 import type { BoltError } from './bolt-error.js';
@@ -19,6 +19,14 @@ export const CLIENT_PRODUCT = `bolt-client/${VERSION}`;
 export interface ResponseObserver {
   /** A RECORD (only PULL / PULL_ALL produce them). `fields` is owned by the receiver. */
   onRecord?(fields: unknown[]): void;
+  /**
+   * A RECORD whose values are all scalars (null, booleans, numbers, strings), kept as bytes:
+   * its `count` values start at `bytes[first]`, each read with `reader.read`. The bytes are a
+   * copy that never changes (shared with other records). An observer with this method gets
+   * such RECORDs here instead of in `onRecord`, unless `lazyRecords` is false or the wire is
+   * logged.
+   */
+  onScalarRecord?(bytes: Uint8Array, first: number, count: number, reader: ScalarListReader): void;
   /** The SUCCESS summary. */
   onSuccess?(metadata: SuccessMetadata): void;
   /** FAILURE; IGNORED (with the failure that caused it, or an `aborted` error after a RESET);
@@ -64,6 +72,9 @@ export interface ConnectionOptions {
   signal?: AbortSignal;
   /** Integers come back as `number` when safe and `bigint` beyond (`'auto'`, default), or always `bigint`. */
   integers?: IntegerMode;
+  /** Rows of scalars are kept as bytes and their values built when read (see `Record`), for the
+   *  observers that take them (`onScalarRecord`). Default true. */
+  lazyRecords?: boolean;
   /** Honour the server's `connection.recv_timeout_seconds` hint. Default true. */
   honourRecvTimeout?: boolean;
   /** Largest message accepted from the server, in bytes. Default 64 MiB. */

@@ -22,6 +22,7 @@ import {
   SERVICE_UNAVAILABLE,
   SESSION_EXPIRED,
 } from './bolt-error.js';
+import { ByteArena } from './byte-arena.js';
 import { type Clock, systemClock } from './clock.js';
 import { reauth, switchAuth } from './connection-auth.js';
 import {
@@ -126,6 +127,7 @@ export class Connection {
       },
       idle: () => this.recvTimer.disarm(),
       serverFailure: (error) => options.onServerFailure?.(this, error),
+      arena: this.wire || options.lazyRecords === false ? undefined : new ByteArena(),
       wireLog: this.wire ? (line) => this.log!.debug!(line) : undefined,
     });
     const structs = options.structs;

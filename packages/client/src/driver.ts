@@ -96,6 +96,14 @@ export interface DriverConfig {
   eagerBegin?: boolean;
   /** `'auto'` (default): integers are `number` when safe, `bigint` beyond. `'bigint'`: always bigint. */
   integers?: IntegerMode;
+  /**
+   * Records whose values are all scalars (null, booleans, numbers, strings) keep the bytes they
+   * arrived in and build a value each time one is read: a held result takes about its wire
+   * size, and receiving it is faster. The bytes of records received together share blocks of
+   * up to 64 KiB, so one such record kept long keeps its block. `false`: every record is
+   * decoded when it arrives. Default true.
+   */
+  lazyRecords?: boolean;
   /** Driver-wide notification filter (5.2+). Default: the server's setting. */
   notificationFilter?: NotificationFilter;
   /** Offer Bolt 1 and 2 in the handshake (very old servers). Default false. */
@@ -213,6 +221,7 @@ export class Driver {
         connectTimeoutMs: config.connectionTimeoutMs,
         honourRecvTimeout: config.honourRecvTimeout,
         integers: config.integers,
+        lazyRecords: config.lazyRecords,
         logger: config.logger,
         clock,
         structs,

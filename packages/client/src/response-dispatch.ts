@@ -7,6 +7,7 @@ import {
   type SuccessMetadata,
 } from '@bolt/parser';
 import { BoltError } from './bolt-error.js';
+import type { ByteArena } from './byte-arena.js';
 import { wrongFailure, wrongSuccess } from './connection-checks.js';
 import { type Pending, PendingQueue } from './pending-queue.js';
 import { ServerStateTracker } from './server-state.js';
@@ -29,6 +30,9 @@ export interface DispatchHost {
   serverFailure(error: BoltError): void;
   /** Nothing is outstanding any more. */
   idle(): void;
+  /** Where RECORDs of scalars are copied, for observers that keep them as bytes; undefined:
+   *  every RECORD is decoded. */
+  readonly arena: ByteArena | undefined;
   /** Logs each message received (`S: …`), when wire logging is on. */
   readonly wireLog: ((line: string) => void) | undefined;
 }
@@ -50,7 +54,20 @@ export class ResponseDispatcher {
   dispatch(body: Uint8Array): void {
     const host = this.host;
     const p = this.pending.first;
-    // RECORD fast path: decoded without building a message object.
+    // RECORD fast paths: values kept as bytes for an observer that takes them, or decoded
+    // without building a message object.
+    const arena = host.arena;
+    if (arena !== undefined && p?.observer.onScalarRecord !== undefined) {
+      const codec = host.codec();
+      const count = codec.scanRecord(body);
+      if (count >= 0) {
+        if (this.accepts(p)) {
+          const at = arena.copy(body, codec.scalars.first, body.length);
+          p.observer.onScalarRecord(arena.block, at, count, codec.scalars);
+        }
+        return;
+      }
+    }
     const fields = p === undefined ? undefined : host.codec().decodeRecord(body);
     if (fields !== undefined) {
       host.wireLog?.(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
@@ -122,17 +139,22 @@ export class ResponseDispatcher {
   /** A RECORD for the request at the head: only PULL / PULL_ALL have records, and a PULL at
    *  most the `n` it asked for. Anything else is a protocol error that ends the connection. */
   private record(p: Pending, fields: unknown[]): void {
+    if (this.accepts(p)) p.observer.onRecord?.(fields);
+  }
+
+  /** Whether `p` may have one more RECORD; if not, the connection ends with a protocol error. */
+  private accepts(p: Pending): boolean {
     if (p.type !== 'PULL' && p.type !== 'PULL_ALL') {
       this.host.protocolError(`${this.host.address} sent a RECORD as the answer to ${p.type}`);
-      return;
+      return false;
     }
     if (p.limit >= 0 && ++p.records > p.limit) {
       this.host.protocolError(
         `${this.host.address} sent more than the ${p.limit} record(s) PULL asked for`,
       );
-      return;
+      return false;
     }
-    p.observer.onRecord?.(fields);
+    return true;
   }
 
   /** The summary of the first pending request arrived. */

@@ -1,7 +1,8 @@
+import type { ScalarListReader } from '@bolt/packstream';
 import type { Request } from '@bolt/parser';
 import { abortError, BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
-import { indexOf, Record, type RecordShape } from './record.js';
+import { indexOf, Record, RecordColumns, type RecordShape } from './record.js';
 import { RecordBuffer } from './record-buffer.js';
 import {
   dropsRecords,
@@ -85,7 +86,7 @@ export class Result<T extends RecordShape = RecordShape>
   /** `conn.runsSent` right after this result's RUN. */
   private runSeq = 0;
   private _keys: string[] | undefined;
-  private index: Map<string, number> | undefined;
+  private columns: RecordColumns | undefined;
   /** The records read and not handed out yet. */
   private readonly held = new RecordBuffer<Record<T>>();
   /** Reading from the connection is paused (PULL_ALL back-pressure). */
@@ -103,6 +104,9 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly doneWaiters: (() => void)[] = [];
   private readonly keyWaiters: (() => void)[] = [];
   private readonly pullObserver: ResponseObserver;
+  // the PULLs of a result that holds its records (not one an iteration reads batch by batch):
+  // rows of scalars come as bytes and are kept so
+  private readonly heldPullObserver: ResponseObserver;
   private readonly runObserver: ResponseObserver;
 
   /** @internal Set by transactions: the error this result reports instead of `error` (a query
@@ -131,6 +135,7 @@ export class Result<T extends RecordShape = RecordShape>
   ) {
     this.runObserver = new RunAnswer(this);
     this.pullObserver = new PullAnswer(this);
+    this.heldPullObserver = new HeldPullAnswer(this);
   }
 
   // ---- internal API for owners -------------------------------------------------------------
@@ -201,7 +206,7 @@ export class Result<T extends RecordShape = RecordShape>
     Object.assign(this.metadata, md);
     const keys = Array.isArray(md.fields) ? md.fields : [];
     this._keys = keys;
-    this.index = indexOf(keys);
+    this.columns = new RecordColumns(keys, indexOf(keys));
     if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
     if (this.keyWaiters.length > 0) for (const w of this.keyWaiters.splice(0)) w();
   }
@@ -456,7 +461,8 @@ export class Result<T extends RecordShape = RecordShape>
     const n = (readsToEnd(this.mode) && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
     if (!this.go({ type: 'pull', unbounded: n === -1 || !conn.features.pullN })) return;
     try {
-      conn.pull(n, this.qidFor(conn), this.pullObserver);
+      const observer = this.mode === 'stream' ? this.pullObserver : this.heldPullObserver;
+      conn.pull(n, this.qidFor(conn), observer);
     } catch (e) {
       this.fail(e as BoltError);
     }
@@ -466,7 +472,26 @@ export class Result<T extends RecordShape = RecordShape>
   _onRecord(fields: unknown[]): void {
     this.recordsSeen++;
     if (dropsRecords(this.state)) return;
-    const r = new Record<T>(this._keys!, fields, this.index);
+    this.hold(new Record<T>(this._keys!, fields, this.columns));
+  }
+
+  /** @internal A RECORD of scalars of the outstanding PULL, kept as bytes. */
+  _onScalarRecord(bytes: Uint8Array, first: number, count: number, reader: ScalarListReader): void {
+    this.recordsSeen++;
+    if (dropsRecords(this.state)) return;
+    const columns = this.columns!;
+    if (count === columns.keys.length) {
+      columns.reader ??= reader;
+      this.hold(Record.packed<T>(columns, bytes, first));
+      return;
+    }
+    // not one value per key: built now, as a record of values
+    const fields = new Array<unknown>(count);
+    for (let i = 0, at = first; i < count; i++, at = reader.end) fields[i] = reader.read(bytes, at);
+    this.hold(new Record<T>(columns.keys, fields, columns));
+  }
+
+  private hold(r: Record<T>): void {
     if (this.mode === 'all') {
       this.held.collect(r);
       return;
@@ -597,7 +622,7 @@ class RunAnswer implements ResponseObserver {
 
 /** Where the answers of PULL and DISCARD go. */
 class PullAnswer implements ResponseObserver {
-  constructor(private readonly result: Result<any>) {}
+  constructor(protected readonly result: Result<any>) {}
   onRecord(fields: unknown[]): void {
     this.result._onRecord(fields);
   }
@@ -606,6 +631,13 @@ class PullAnswer implements ResponseObserver {
   }
   onFailure(error: BoltError): void {
     this.result._onFailure(error, true);
+  }
+}
+
+/** The answers of a PULL whose records are held: rows of scalars are kept as bytes. */
+class HeldPullAnswer extends PullAnswer {
+  onScalarRecord(bytes: Uint8Array, first: number, count: number, reader: ScalarListReader): void {
+    this.result._onScalarRecord(bytes, first, count, reader);
   }
 }
 

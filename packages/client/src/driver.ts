@@ -97,8 +97,9 @@ export interface DriverConfig {
   /** `'auto'` (default): integers are `number` when safe, `bigint` beyond. `'bigint'`: always bigint. */
   integers?: IntegerMode;
   /**
-   * Records whose values are all scalars (null, booleans, numbers, strings) keep the bytes they
-   * arrived in and build a value each time one is read: a held result takes about its wire
+   * In a result that holds its records (read whole, or not read yet; not an iteration taking
+   * them batch by batch), records whose values are all scalars (null, booleans, numbers,
+   * strings) keep the bytes they arrived in and build a value each time one is read: a held result takes about its wire
    * size, and receiving it is faster. The bytes of records received together share blocks of
    * up to 64 KiB, so one such record kept long keeps its block. `false`: every record is
    * decoded when it arrives. Default true.

@@ -210,11 +210,26 @@ describe('differential: official neo4j-driver 6.3.0 packstream', () => {
         const ours = new ps.DateTime(y, m, d, h, mi, s, n, undefined, z);
         // DST gaps/overlaps are ambiguous without an offset; compare only where unambiguous
         const back = ours61.dec.decode(bytes) as ps.DateTime;
-        if (back.hour !== h || back.minute !== mi) return;
-        expect(hex(ours61.enc.encode(ours))).toBe(hex(bytes));
+        if (back.hour !== h || back.minute !== mi) return; // a gap: that local time does not exist
+        const mine = ours61.enc.encode(ours);
+        const again = ours61.dec.decode(mine) as ps.DateTime;
+        // an overlap: both instants show this local time (we take the earlier offset, as Java)
+        if (hex(mine) !== hex(bytes) && again.hour === h && again.minute === mi) return;
+        expect(hex(mine)).toBe(hex(bytes));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a local time a zone shows twice (DST ends) takes the earlier offset, as Java does', () => {
+    // Lord Howe goes from +11:00 back to +10:30 at 02:00 on the first Sunday of April: 01:30 to
+    // 02:00 happen twice
+    const at = (h: number, mi: number) =>
+      new ps.DateTime(2024, 4, 7, h, mi, 0, 0, undefined, 'Australia/Lord_Howe').toEpochSeconds();
+    expect(at(1, 45) - at(1, 15)).toBe(30 * 60);
+    expect(at(2, 0) - at(1, 45)).toBe(45 * 60); // 01:45 at +11:00, 02:00 at +10:30
+    const utc = Date.UTC(2024, 3, 6, 14, 45) / 1000; // 01:45 at +11:00
+    expect(Number(at(1, 45))).toBe(utc);
   });
 
   it('graph structures (server -> client): our bytes unpack to equal values on both sides', () => {

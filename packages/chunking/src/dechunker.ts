@@ -5,9 +5,15 @@ export interface DechunkerOptions {
   /**
    * Called once per complete message with its bytes. The view is valid ONLY during the call
    * (a single-chunk message that arrived in one piece is a view into the pushed input; others
-   * view an internal buffer that is reused). Copy it to keep it.
+   * view an internal buffer that is reused). Copy it to keep it. Give this or `onMessageAt`.
    */
-  onMessage(message: Uint8Array): void;
+  onMessage?(message: Uint8Array): void;
+  /**
+   * Instead of `onMessage`: the message is `bytes[start, end)`, with no view made for it (a
+   * receiver of many small messages saves an object per message). The same validity: the
+   * pushed input, or an internal buffer that is reused.
+   */
+  onMessageAt?(bytes: Uint8Array, start: number, end: number): void;
   /** Called for a `00 00` between messages (a NOOP keep-alive). Default: ignored. */
   onNoop?(): void;
   /** Largest message accepted, in bytes; beyond it push() throws MESSAGE_TOO_LARGE before
@@ -26,7 +32,8 @@ const KEEP = 4 * 1024 * 1024;
  */
 export class Dechunker {
   readonly maxMessageSize: number;
-  readonly #onMessage: (message: Uint8Array) => void;
+  readonly #onMessage: ((message: Uint8Array) => void) | undefined;
+  readonly #onMessageAt: ((bytes: Uint8Array, start: number, end: number) => void) | undefined;
   readonly #onNoop: (() => void) | undefined;
   #buf = new Uint8Array(0);
   #length = 0; // bytes of the current message reassembled so far
@@ -36,6 +43,9 @@ export class Dechunker {
 
   constructor(options: DechunkerOptions) {
     this.#onMessage = options.onMessage;
+    this.#onMessageAt = options.onMessageAt;
+    if ((this.#onMessage === undefined) === (this.#onMessageAt === undefined))
+      throw new TypeError('Dechunker needs one of onMessage and onMessageAt');
     this.#onNoop = options.onNoop;
     this.maxMessageSize = options.maxMessageSize ?? 64 * 1024 * 1024;
   }
@@ -93,10 +103,10 @@ export class Dechunker {
         } else {
           const len = this.#length;
           this.#length = 0;
-          const message = this.#buf.subarray(0, len);
+          const buf = this.#buf;
           // Keep a big buffer while big messages keep coming; drop it after a small one.
-          if (this.#buf.length > KEEP && len * 4 < this.#buf.length) this.#buf = new Uint8Array(0);
-          this.#onMessage(message);
+          if (buf.length > KEEP && len * 4 < buf.length) this.#buf = new Uint8Array(0);
+          this.#deliver(buf, 0, len);
         }
         continue;
       }
@@ -114,13 +124,18 @@ export class Dechunker {
         bytes[i + size] === 0 &&
         bytes[i + size + 1] === 0
       ) {
-        const message = bytes.subarray(i, i + size);
+        const start = i;
         i += size + 2;
-        this.#onMessage(message);
+        this.#deliver(bytes, start, start + size);
         continue;
       }
       this.#remaining = size;
     }
+  }
+
+  #deliver(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#onMessageAt !== undefined) this.#onMessageAt(bytes, start, end);
+    else this.#onMessage!(bytes.subarray(start, end));
   }
 
   #append(src: Uint8Array, from: number, count: number): void {

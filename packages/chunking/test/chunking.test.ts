@@ -178,6 +178,32 @@ describe('Dechunker', () => {
     expect(Array.from(seen!)).toEqual([1, 2, 3]);
   });
 
+  it('onMessageAt gives each message as a range of the input or of its buffer, no view made', () => {
+    const msgs = [messageBytes(5), messageBytes(3000, 1), messageBytes(1, 2)];
+    const w = new ChunkWriter({ maxChunkSize: 1400 });
+    for (const m of msgs) w.writeMessage(m);
+    const stream = w.flush();
+    for (const step of [stream.length, 1, 7]) {
+      const got: { same: boolean; bytes: number[] }[] = [];
+      const piece: { input?: Uint8Array } = {};
+      const d = new Dechunker({
+        onMessageAt: (bytes, start, end) =>
+          got.push({ same: bytes === piece.input, bytes: Array.from(bytes.subarray(start, end)) }),
+      });
+      for (let i = 0; i < stream.length; i += step) {
+        piece.input = stream.subarray(i, i + step);
+        d.push(piece.input);
+      }
+      expect(got.map((g) => g.bytes)).toEqual(msgs.map((m) => Array.from(m)));
+      // whole input at once: the single-chunk messages are ranges of it, the long one is not
+      if (step === stream.length) expect(got.map((g) => g.same)).toEqual([true, false, true]);
+    }
+    expect(() => new Dechunker({})).toThrow(/one of onMessage and onMessageAt/);
+    expect(() => new Dechunker({ onMessage: () => {}, onMessageAt: () => {} })).toThrow(
+      /one of onMessage and onMessageAt/,
+    );
+  });
+
   it('reassembles one byte at a time', () => {
     const msgs = [messageBytes(5), messageBytes(70000, 1), messageBytes(1, 2)];
     const w = new ChunkWriter({ maxChunkSize: 1400 });

@@ -138,11 +138,11 @@ export class Connection {
           ? customStructs(structs)
           : undefined;
     this.dechunker = new Dechunker({
-      onMessage: (body) => {
+      onMessageAt: (bytes, start, end) => {
         try {
-          this.onMessage(body);
+          if (!this.dead) this.answers.dispatch(bytes, start, end);
         } catch (e) {
-          saveFailedMessage(options, this.log, address, body, e);
+          saveFailedMessage(options, this.log, address, bytes.subarray(start, end), e);
           throw e;
         }
       },
@@ -453,10 +453,6 @@ export class Connection {
       `the connection to ${this.address} was ${error ? `lost (${error.message})` : 'closed by the server'}${n ? ` while ${n} request(s) were outstanding` : ''}`,
       error,
     );
-  }
-
-  private onMessage(body: Uint8Array): void {
-    if (!this.dead) this.answers.dispatch(body);
   }
 
   // ---- opening ----------------------------------------------------------------------------

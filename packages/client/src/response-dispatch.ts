@@ -51,7 +51,8 @@ export class ResponseDispatcher {
     this.tracker = new ServerStateTracker(host.version);
   }
 
-  dispatch(body: Uint8Array): void {
+  /** One message from the server: `bytes[start, end)`. */
+  dispatch(bytes: Uint8Array, start: number, end: number): void {
     const host = this.host;
     const p = this.pending.first;
     // RECORD fast paths: values kept as bytes for an observer that takes them, or decoded
@@ -59,22 +60,22 @@ export class ResponseDispatcher {
     const arena = host.arena;
     if (arena !== undefined && p?.observer.onScalarRecord !== undefined) {
       const codec = host.codec();
-      const count = codec.scanRecord(body);
+      const count = codec.scanRecord(bytes, start, end);
       if (count >= 0) {
         if (this.accepts(p)) {
-          const at = arena.copy(body, codec.scalars.first, body.length);
+          const at = arena.copy(bytes, codec.scalars.first, end);
           p.observer.onScalarRecord(arena.block, at, count, codec.scalars);
         }
         return;
       }
     }
-    const fields = p === undefined ? undefined : host.codec().decodeRecord(body);
+    const fields = p === undefined ? undefined : host.codec().decodeRecord(bytes, start, end);
     if (fields !== undefined) {
       host.wireLog?.(`S: ${formatMessage({ type: 'RECORD', fields }, LOG_FORMAT)}`);
       this.record(p!, fields);
       return;
     }
-    const res = host.codec().decodeResponse(body);
+    const res = host.codec().decodeResponse(bytes.subarray(start, end));
     if (p === undefined) {
       host.protocolError(`the server sent ${res.type} but no request was outstanding`);
       return;

@@ -283,11 +283,13 @@ export class MessageCodec {
    * The fields of a RECORD body (`B1 71` + list), decoded straight from the bytes with no
    * message object (a client's hot path), with the same structures as `decodeResponse` (the utc
    * patch included); undefined for any other response, which `decodeResponse` then reads. A
-   * RECORD that does not hold a list is a ProtocolError BAD_FIELD.
+   * RECORD that does not hold a list is a ProtocolError BAD_FIELD. `start`/`end`: the message is
+   * `body[start, end)`.
    */
-  decodeRecord(body: Uint8Array): unknown[] | undefined {
-    if (body[1] !== SIGNATURE.RECORD || body[0] !== 0xb1) return undefined;
-    const fields = this.#decoder.decode(body, 2, body.length);
+  decodeRecord(body: Uint8Array, start = 0, end = body.length): unknown[] | undefined {
+    if (body[start + 1] !== SIGNATURE.RECORD || body[start] !== 0xb1 || end - start < 2)
+      return undefined;
+    const fields = this.#decoder.decode(body, start + 2, end);
     if (!Array.isArray(fields)) throw badField('RECORD data', 'a list', fields);
     return fields;
   }
@@ -297,10 +299,11 @@ export class MessageCodec {
    * `decodeRecord` would accept: their count, with `scalars.first` the offset of the first one
    * in `body`, so they can be kept as bytes and read later with `scalars.read`. -1 for any
    * other message, which `decodeRecord` / `decodeResponse` then reads (or rejects).
+   * `start`/`end`: the message is `body[start, end)`.
    */
-  scanRecord(body: Uint8Array): number {
-    if (body[1] !== SIGNATURE.RECORD || body[0] !== 0xb1) return -1;
-    return this.scalars.scan(body, 2, body.length);
+  scanRecord(body: Uint8Array, start = 0, end = body.length): number {
+    if (body[start + 1] !== SIGNATURE.RECORD || body[start] !== 0xb1 || end - start < 2) return -1;
+    return this.scalars.scan(body, start + 2, end);
   }
 
   /** Decode one response body (one dechunked message). */

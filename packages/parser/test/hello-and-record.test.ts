@@ -93,6 +93,27 @@ describe('MessageCodec.decodeRecord', () => {
       expect(codec.decodeRecord(codec.encodeResponseBody(res))).toBeUndefined();
   });
 
+  it('reads a message given as a range of a bigger buffer, as scanRecord does', () => {
+    const codec = new MessageCodec({ version: v(5, 8) });
+    const scalars = record(codec, [1, 'two', 3.5, null]);
+    const mixed = record(codec, [1, [2]]);
+    const success = codec.encodeResponseBody({ type: 'SUCCESS', metadata: {} });
+    for (const body of [scalars, mixed, success]) {
+      const padded = new Uint8Array(body.length + 7).fill(0xb1);
+      padded.set(body, 3);
+      const [start, end] = [3, 3 + body.length];
+      expect(codec.decodeRecord(padded, start, end)).toEqual(codec.decodeRecord(body));
+      expect(codec.scanRecord(padded, start, end)).toBe(codec.scanRecord(body));
+    }
+    expect(codec.scanRecord(scalars)).toBe(4);
+    expect(codec.scanRecord(mixed)).toBe(-1);
+    expect(codec.scanRecord(success)).toBe(-1);
+    const padded = Uint8Array.of(0, ...scalars);
+    expect(codec.scanRecord(padded, 1, padded.length)).toBe(4);
+    expect(codec.scalars.first).toBe(4); // B1 71 94 at 1..3
+    expect(codec.scalars.read(padded, codec.scalars.first)).toBe(1);
+  });
+
   it('refuses a RECORD that does not hold a list', () => {
     const codec = new MessageCodec({ version: v(5, 0) });
     const body = Uint8Array.of(0xb1, 0x71, 0x01);

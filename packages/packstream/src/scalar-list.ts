@@ -191,6 +191,8 @@ export class ScalarListReader {
     return this.#bigints ? BigInt(v) : v;
   }
 
+  // #int64 and #float64 read as the decoder's methods of those names do. One shared function
+  // for both was tried: the decoder's float and INT_64 decoding measured 10-25% slower with it.
   #int64(b: Uint8Array, p: number): number | bigint {
     const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
     const lo = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;

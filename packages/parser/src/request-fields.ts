@@ -64,6 +64,13 @@ function checkNotificationKeys(
   version: BoltVersion,
   strict: boolean,
 ): void {
+  // the usual case, checked without making the keys' names
+  if (
+    extra.notifications_minimum_severity === undefined &&
+    extra.notifications_disabled_categories === undefined &&
+    extra.notifications_disabled_classifications === undefined
+  )
+    return;
   optString(`${where}.notifications_minimum_severity`, extra.notifications_minimum_severity);
   optStringList(
     `${where}.notifications_disabled_categories`,
@@ -138,16 +145,17 @@ export function checkTxExtra(
   strict: boolean,
 ): TxExtra {
   const e = mapField(where, extra);
-  optStringList(`${where}.bookmarks`, e.bookmarks);
+  // each key's name is made only when the key is there (most maps are nearly empty)
+  if (e.bookmarks !== undefined) optStringList(`${where}.bookmarks`, e.bookmarks);
   if (e.tx_timeout !== undefined && e.tx_timeout !== null)
     optInteger(`${where}.tx_timeout`, e.tx_timeout);
-  optMap(`${where}.tx_metadata`, e.tx_metadata, true);
+  if (e.tx_metadata !== undefined) optMap(`${where}.tx_metadata`, e.tx_metadata, true);
   if (e.mode !== undefined && e.mode !== null && e.mode !== 'r' && e.mode !== 'w')
     throw badField(`${where}.mode`, '"r" or "w"', e.mode);
-  optString(`${where}.db`, e.db);
-  optString(`${where}.imp_user`, e.imp_user);
+  if (e.db !== undefined) optString(`${where}.db`, e.db);
+  if (e.imp_user !== undefined) optString(`${where}.imp_user`, e.imp_user);
   checkNotificationKeys(where, e, version, strict);
-  if (strict) {
+  if (strict && (e.db != null || e.imp_user != null)) {
     const f = featuresOf(version);
     needs(`${where}.db`, e.db, version, f.db, '4.0+');
     needs(`${where}.imp_user`, e.imp_user, version, f.impUser, '4.4+');
@@ -215,7 +223,7 @@ export function requestToFields(
     }
     case 'PULL':
     case 'DISCARD': {
-      const extra = checkPullExtra(`${msg.type} extra`, msg.extra);
+      const extra = checkPullExtra(msg.type === 'PULL' ? 'PULL extra' : 'DISCARD extra', msg.extra);
       if (!intsAsBigint) return [extra];
       const out: Record<string, unknown> = { ...extra, n: BigInt(extra.n) };
       if (extra.qid !== undefined) out.qid = BigInt(extra.qid);

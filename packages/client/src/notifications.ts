@@ -7,6 +7,7 @@
 import {
   diagnosticRecord,
   isNotificationStatus,
+  outcomeStatus,
   type SuccessMetadata,
   statusesFromNotifications,
 } from '@bolt/parser/internal';
@@ -195,8 +196,13 @@ export function polyfillStatuses(
   hasRecords: boolean | undefined,
   metadata: SuccessMetadata,
 ): GqlStatusObject[] {
-  const omitted = Array.isArray(metadata.fields) && metadata.fields.length === 0;
-  return statusesFromNotifications(rawNotifications, { hadRecords: hasRecords, omitted }).map((s) =>
+  const outcome = {
+    hadRecords: hasRecords,
+    omitted: Array.isArray(metadata.fields) && metadata.fields.length === 0,
+  };
+  // most summaries have no notification: the outcome alone, with nothing to order
+  if (rawNotifications.length === 0) return [toGqlStatus(outcomeStatus(outcome), false)];
+  return statusesFromNotifications(rawNotifications, outcome).map((s) =>
     toGqlStatus(s, isNotificationStatus(s.gql_status)),
   );
 }

@@ -42,7 +42,9 @@ export class QueryStatistics {
   private readonly _containsUpdates: boolean | undefined;
   private readonly _containsSystemUpdates: boolean | undefined;
 
-  constructor(stats: Record<string, unknown> = {}) {
+  constructor(stats?: Record<string, unknown>) {
+    // no `stats` (a read query): every counter stays 0, both flags undefined
+    if (stats === undefined) return;
     const self = this as unknown as Record<CounterName, number>;
     for (let i = 0; i < COUNTERS.length; i++) {
       const v = stats[COUNTERS[i][1]];
@@ -142,7 +144,7 @@ export class ResultSummary {
     this.query = query;
     this.metadata = metadata;
     this.queryType = metadata.type as QueryType;
-    this.counters = new QueryStatistics(metadata.stats ?? {});
+    this.counters = new QueryStatistics(metadata.stats ?? undefined);
     this.plan = metadata.plan ? toPlan(metadata.plan) : false;
     this.profile = metadata.profile ? toProfile(metadata.profile) : false;
     this.server = server;

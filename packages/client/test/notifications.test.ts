@@ -1,5 +1,7 @@
+import { isNotificationStatus, statusesFromNotifications } from '@bolt/parser/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, type Driver, driver, ResultSummary } from '../src/index.js';
+import { toGqlStatus } from '../src/notifications.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
@@ -132,6 +134,43 @@ describe('GQL statuses synthesised before 5.6', () => {
       classification: 'UNKNOWN',
       diagnosticRecord: DEFAULT_DIAG,
     });
+  });
+});
+
+describe('summaries without notifications or counters', () => {
+  // Built on a shorter path (no ordering, no counters to read): the same as the general rule.
+  it('have the one outcome status the general rule gives', () => {
+    for (const hasRecords of [true, false, undefined])
+      for (const fields of [['x'], [], undefined]) {
+        const md = fields === undefined ? {} : { fields };
+        const general = statusesFromNotifications([], {
+          hadRecords: hasRecords,
+          omitted: Array.isArray(fields) && fields.length === 0,
+        }).map((s) => toGqlStatus(s, isNotificationStatus(s.gql_status)));
+        // (not `summary()`: its default would turn an unknown `hasRecords` into true)
+        const of = (metadata: Record<string, unknown>) =>
+          new ResultSummary(
+            { text: 'RETURN 1', parameters: {} },
+            metadata,
+            server,
+            V44,
+            hasRecords,
+          );
+        expect(of(md).gqlStatusObjects).toEqual(general);
+        expect(of({ ...md, notifications: [] }).gqlStatusObjects).toEqual(general);
+        expect(of(md).notifications).toEqual([]);
+      }
+  });
+
+  it('count zero, as with an empty stats map', () => {
+    const none = summary({});
+    const empty = summary({ stats: {} });
+    expect(none.counters).toEqual(empty.counters);
+    expect(Object.keys(none.counters)).toEqual(Object.keys(empty.counters));
+    expect(none.counters.updates()).toEqual(empty.counters.updates());
+    expect(none.counters.containsUpdates()).toBe(false);
+    expect(none.counters.containsSystemUpdates()).toBe(false);
+    expect(summary({ stats: null }).counters).toEqual(empty.counters);
   });
 });
 

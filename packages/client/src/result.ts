@@ -177,12 +177,17 @@ export class Result<T extends RecordShape = RecordShape>
   /** @internal Read the rest into memory (before COMMIT, or when the session runs the next
    *  query); resolves when the stream has ended (never rejects). */
   _finish(): Promise<void> {
-    // An iteration under way keeps its records in the buffer (its iterator still reads them);
-    // otherwise they are collected.
+    this.readToEnd();
+    return this.whenDone();
+  }
+
+  /** Read the rest of the stream: pull what is left, and stop pausing. An iteration under way
+   *  keeps its records in the buffer (its iterator still reads them); otherwise they are
+   *  collected. */
+  private readToEnd(): void {
     this.mode = toEnd(this.mode);
     if (mayPull(this.state)) this.pull();
     this.resumeReading();
-    return this.whenDone();
   }
 
   /** @internal Discard the rest; resolves when the stream has ended (never rejects). */
@@ -348,7 +353,23 @@ export class Result<T extends RecordShape = RecordShape>
   private all(): Promise<QueryResult<T>> {
     this.observed = true;
     if (this.mode === 'unknown') this.mode = 'all';
-    return this._finish().then(() => this.queryResult());
+    this.readToEnd();
+    // settled as the stream ends, not one promise later
+    return new Promise((resolve, reject) => {
+      if (this._ended) this.settleAll(resolve, reject);
+      else this.doneWaiters.push(() => this.settleAll(resolve, reject));
+    });
+  }
+
+  private settleAll(
+    resolve: (value: QueryResult<T>) => void,
+    reject: (reason: unknown) => void,
+  ): void {
+    try {
+      resolve(this.queryResult());
+    } catch (e) {
+      reject(e);
+    }
   }
 
   private queryResult(): QueryResult<T> {

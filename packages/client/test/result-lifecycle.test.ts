@@ -96,4 +96,27 @@ describe('result lifecycle', () => {
     expect(sent(lines, 'DISCARD')).toBe(0);
     await s.close();
   });
+
+  it('await gives one answer, awaited before the stream ended or after, and again', async () => {
+    const { d } = await setup([{ major: 5, minor: 8 }]);
+    const s = d.session();
+    const result = s.run('ROWS', { n: 3 });
+    const early = await result; // settled as the stream ends
+    const late = await result; // settled at once
+    expect(early.records.map((r) => r.get('i'))).toEqual([0, 1, 2]);
+    expect(late.records).toBe(early.records);
+    expect(late.summary).toBe(early.summary);
+    expect(early.summary).toBe(await result.summary());
+    expect(early.keys).toEqual(['i', 's', 'f']);
+    expect(Object.keys(early)).toEqual(['records', 'summary', 'keys']);
+    // a failure rejects both ways too
+    const failed = s.run('ERROR', { code: 'Neo.ClientError.Statement.SyntaxError' });
+    const first = await failed.then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(first?.code).toBe('Neo.ClientError.Statement.SyntaxError');
+    await expect(failed).rejects.toBe(first);
+    await s.close();
+  });
 });

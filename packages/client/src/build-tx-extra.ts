@@ -32,34 +32,36 @@ export interface TxExtraInput extends TransactionConfig {
  *  notification filters before 5.2, timeout/metadata before 3). */
 export function buildTxExtra(conn: Connection, input: TxExtraInput): Record<string, unknown> {
   const f = conn.features;
-  const v = formatVersion(conn.version);
   const extra: Record<string, unknown> = {};
   if (input.bookmarks.length > 0) extra.bookmarks = input.bookmarks;
   if (input.timeout !== undefined && input.timeout !== null) {
-    if (!f.explicitTx)
-      throw usageError(`transaction timeouts need Bolt 3+; the server speaks ${v}`);
+    if (!f.explicitTx) throw tooOld(conn, 'transaction timeouts need Bolt 3+');
     if (!(input.timeout >= 0))
       throw usageError(`transaction timeout must be >= 0 ms; got ${input.timeout}`);
     extra.tx_timeout = Math.ceil(input.timeout);
   }
   if (input.metadata && Object.keys(input.metadata).length > 0) {
-    if (!f.explicitTx)
-      throw usageError(`transaction metadata needs Bolt 3+; the server speaks ${v}`);
+    if (!f.explicitTx) throw tooOld(conn, 'transaction metadata needs Bolt 3+');
     extra.tx_metadata = input.metadata;
   }
   if (input.accessMode === 'READ') extra.mode = 'r';
   if (input.database) {
-    if (!f.db) throw usageError(`selecting a database needs Bolt 4.0+; the server speaks ${v}`);
+    if (!f.db) throw tooOld(conn, 'selecting a database needs Bolt 4.0+');
     extra.db = input.database;
   }
   if (input.impersonatedUser) {
-    if (!f.impUser) throw usageError(`impersonation needs Bolt 4.4+; the server speaks ${v}`);
+    if (!f.impUser) throw tooOld(conn, 'impersonation needs Bolt 4.4+');
     extra.imp_user = input.impersonatedUser;
   }
   if (hasFilter(input.notificationFilter)) {
-    if (!f.notifFilter)
-      throw usageError(`notification filters need Bolt 5.2+; the server speaks ${v}`);
+    if (!f.notifFilter) throw tooOld(conn, 'notification filters need Bolt 5.2+');
     Object.assign(extra, notificationExtra(input.notificationFilter!, f));
   }
   return extra;
+}
+
+/** `needs` (e.g. `impersonation needs Bolt 4.4+`) and the version the server speaks: a usage
+ *  error. (The version's text is made only for the error.) */
+function tooOld(conn: Connection, needs: string) {
+  return usageError(`${needs}; the server speaks ${formatVersion(conn.version)}`);
 }

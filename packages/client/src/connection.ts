@@ -5,6 +5,7 @@ import {
   type BoltVersion,
   customStructs,
   formatMessage,
+  formatVersion,
   LOG_FORMAT,
   MessageCodec,
   type Request,
@@ -98,6 +99,7 @@ export class Connection {
   /** The body of {@link PULL_ALL_LATEST}, encoded at its first use. */
   private pullAllBody: Uint8Array | undefined;
   private readPaused = false;
+  private versionText: string | undefined;
   private dead: BoltError | undefined;
   private closing = false;
   private readonly closeListeners: ((error: BoltError | undefined) => void)[] = [];
@@ -205,6 +207,11 @@ export class Connection {
   /** Requests sent or queued whose summary has not arrived. */
   get outstanding(): number {
     return this.answers.pending.size;
+  }
+  /** The negotiated version as text (`5.8`), for summaries; made once. */
+  get protocolVersion(): string {
+    this.versionText ??= formatVersion(this.version);
+    return this.versionText;
   }
   /** The Bolt state the server is in, as far as the answers so far tell. */
   get state(): ServerState {

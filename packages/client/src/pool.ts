@@ -147,14 +147,9 @@ export class Pool {
    */
   acquireIdle(accept: (c: Connection) => boolean): Connection | undefined {
     const conn = this.idle[this.idle.length - 1];
-    if (
-      this.closed ||
-      conn === undefined ||
-      !conn.open ||
-      this.tooOld(conn) ||
-      this.checkDue(conn, false) ||
-      !accept(conn)
-    )
+    if (this.closed || conn === undefined || !conn.open) return undefined;
+    const now = this.clock.now();
+    if (this.tooOld(conn, now) || this.checkDue(conn, false, now) || !accept(conn))
       return undefined;
     this.idle.pop();
     this.inUse++;
@@ -172,7 +167,8 @@ export class Pool {
    *  transaction, streaming); broken or too old connections are discarded. */
   release(conn: Connection): void {
     this.inUse--;
-    if (this.closed || !conn.open || this.tooOld(conn)) {
+    const now = this.clock.now();
+    if (this.closed || !conn.open || this.tooOld(conn, now)) {
       this.discard(conn);
       this.pump();
       return;
@@ -189,7 +185,7 @@ export class Pool {
         return;
       }
     }
-    conn.idleSince = this.clock.now();
+    conn.idleSince = now;
     const w = this.waiters.shift();
     if (w) {
       this.inUse++;
@@ -246,8 +242,8 @@ export class Pool {
     });
   }
 
-  private tooOld(c: Connection): boolean {
-    return this.maxLifetimeMs > 0 && this.clock.now() - c.createdAt > this.maxLifetimeMs;
+  private tooOld(c: Connection, now = this.clock.now()): boolean {
+    return this.maxLifetimeMs > 0 && now - c.createdAt > this.maxLifetimeMs;
   }
 
   private async usable(c: Connection, verify: boolean): Promise<boolean> {
@@ -272,12 +268,12 @@ export class Pool {
 
   /** A reused connection is checked with RESET first: when asked to (`verify`), or when it was
    *  idle for longer than the liveness threshold. */
-  private checkDue(c: Connection, verify: boolean): boolean {
-    const idleMs = this.clock.now() - c.idleSince;
+  private checkDue(c: Connection, verify: boolean, now?: number): boolean {
     return (
       verify ||
       this.livenessCheckAfterMs === 0 ||
-      (this.livenessCheckAfterMs > 0 && idleMs > this.livenessCheckAfterMs)
+      (this.livenessCheckAfterMs > 0 &&
+        (now ?? this.clock.now()) - c.idleSince > this.livenessCheckAfterMs)
     );
   }
 

@@ -19,7 +19,8 @@ export class RecvTimer {
   ) {}
 
   activity(): void {
-    this.lastActivity = this.clock.now();
+    // without a timeout nobody asks when it was (and reading the clock is not free)
+    if (this.timeoutMs !== 0) this.lastActivity = this.clock.now();
   }
 
   arm(): void {

@@ -1,4 +1,3 @@
-import { formatVersion } from '@bolt/parser';
 import { afterTick } from './after-tick.js';
 import type { AuthToken } from './auth.js';
 import { BoltError, usageError } from './bolt-error.js';
@@ -114,7 +113,7 @@ export class Session {
   run<T extends RecordShape = RecordShape>(
     query: string,
     parameters: Record<string, unknown> = {},
-    config: TransactionConfig = {},
+    config: TransactionConfig = NO_CONFIG,
   ): Result<T> {
     this.ensureUsable();
     const started: Started = { conn: undefined, used: NO_BOOKMARKS };
@@ -442,12 +441,14 @@ interface Started {
 }
 
 const NO_BOOKMARKS: string[] = [];
+/** The options of a query run without any (only read). */
+const NO_CONFIG: TransactionConfig = Object.freeze({});
 
 function serverInfo(conn: Connection | undefined) {
   return {
     address: conn?.address ?? '',
     agent: conn?.server ?? '',
-    protocolVersion: conn ? formatVersion(conn.version) : '',
+    protocolVersion: conn?.protocolVersion ?? '',
     version: conn?.version ?? { major: 0, minor: 0 },
   };
 }

@@ -8,6 +8,7 @@ import {
   diagnosticRecord,
   isNotificationStatus,
   outcomeStatus,
+  type ResultOutcome,
   type SuccessMetadata,
   statusesFromNotifications,
 } from '@bolt/parser/internal';
@@ -192,7 +193,7 @@ export function statusToNotification(s: any): Notification {
  * `01N42` warning or `03N42` information, in GQL order.
  */
 export function polyfillStatuses(
-  rawNotifications: unknown[],
+  rawNotifications: readonly unknown[],
   hasRecords: boolean | undefined,
   metadata: SuccessMetadata,
 ): GqlStatusObject[] {
@@ -201,8 +202,24 @@ export function polyfillStatuses(
     omitted: Array.isArray(metadata.fields) && metadata.fields.length === 0,
   };
   // most summaries have no notification: the outcome alone, with nothing to order
-  if (rawNotifications.length === 0) return [toGqlStatus(outcomeStatus(outcome), false)];
+  if (rawNotifications.length === 0) return [outcomeGqlStatus(outcome)];
   return statusesFromNotifications(rawNotifications, outcome).map((s) =>
     toGqlStatus(s, isNotificationStatus(s.gql_status)),
   );
+}
+
+/** `toGqlStatus(outcomeStatus(outcome), false)`, made without the copies: an outcome status has
+ *  the default diagnostic record alone (no severity, classification or position). */
+function outcomeGqlStatus(outcome: ResultOutcome): GqlStatusObject {
+  const s = outcomeStatus(outcome);
+  return {
+    gqlStatus: s.gql_status,
+    statusDescription: s.status_description,
+    isNotification: false,
+    severity: 'UNKNOWN',
+    rawSeverity: undefined,
+    classification: 'UNKNOWN',
+    rawClassification: undefined,
+    diagnosticRecord: s.diagnostic_record ?? diagnosticRecord(),
+  };
 }

@@ -25,6 +25,9 @@ const COUNTERS = [
 
 type CounterName = (typeof COUNTERS)[number][0];
 
+/** No notifications (only read). */
+const NO_NOTES: readonly unknown[] = Object.freeze([]);
+
 /** Update counters of a query (`stats`); a counter the server did not send is 0. */
 export class QueryStatistics {
   readonly nodesCreated: number = 0;
@@ -153,7 +156,7 @@ export class ResultSummary {
     this.database = { name: typeof metadata.db === 'string' ? metadata.db : undefined };
     this.bookmark = typeof metadata.bookmark === 'string' ? metadata.bookmark : undefined;
     const statuses = Array.isArray(metadata.statuses) ? metadata.statuses : undefined;
-    const notes = Array.isArray(metadata.notifications) ? metadata.notifications : [];
+    const notes = Array.isArray(metadata.notifications) ? metadata.notifications : NO_NOTES;
     if (statuses && features(version).statuses) {
       this.gqlStatusObjects = statuses.map((s) => toGqlStatus(s));
       this.notifications = statuses

@@ -157,6 +157,10 @@ describe('summaries without notifications or counters', () => {
             hasRecords,
           );
         expect(of(md).gqlStatusObjects).toEqual(general);
+        expect(Object.keys(of(md).gqlStatusObjects[0])).toEqual(Object.keys(general[0]));
+        expect(Object.keys(of(md).gqlStatusObjects[0].diagnosticRecord)).toEqual(
+          Object.keys(general[0].diagnosticRecord),
+        );
         expect(of({ ...md, notifications: [] }).gqlStatusObjects).toEqual(general);
         expect(of(md).notifications).toEqual([]);
       }

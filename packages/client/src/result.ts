@@ -49,6 +49,8 @@ export interface ResultEnd {
   metadata: Metadata;
 }
 
+const PULL_BATCH: StreamEvent = { type: 'pull', unbounded: false };
+const PULL_UNBOUNDED: StreamEvent = { type: 'pull', unbounded: true };
 const DISCARD: StreamEvent = { type: 'discard' };
 const BREAK: StreamEvent = { type: 'break' };
 const HAS_MORE: StreamEvent = { type: 'has_more' };
@@ -480,7 +482,7 @@ export class Result<T extends RecordShape = RecordShape>
   private pull(): void {
     const conn = this.conn!;
     const n = (readsToEnd(this.mode) && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
-    if (!this.go({ type: 'pull', unbounded: n === -1 || !conn.features.pullN })) return;
+    if (!this.go(n === -1 || !conn.features.pullN ? PULL_UNBOUNDED : PULL_BATCH)) return;
     try {
       const observer = this.mode === 'stream' ? this.pullObserver : this.heldPullObserver;
       conn.pull(n, this.qidFor(conn), observer);

@@ -64,7 +64,7 @@ export function wrongSuccess(
 ): string | undefined {
   if (type === 'RUN' && md.fields !== undefined) {
     const f = md.fields;
-    if (!Array.isArray(f) || !f.every((k) => typeof k === 'string'))
+    if (!Array.isArray(f) || !f.every(isString))
       return `fields is ${describeValue(f)}, not a list of strings`;
   }
   if (md.has_more !== undefined && typeof md.has_more !== 'boolean')
@@ -82,6 +82,10 @@ export function wrongFailure(md: Record<string, unknown>): string | undefined {
     if (md[key] !== undefined && typeof md[key] !== 'string')
       return `${key} is ${describeValue(md[key])}, not a string`;
   return undefined;
+}
+
+function isString(v: unknown): boolean {
+  return typeof v === 'string';
 }
 
 function describeValue(v: unknown): string {

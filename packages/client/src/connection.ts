@@ -96,6 +96,8 @@ export class Connection {
   private readonly answers: ResponseDispatcher;
   private readonly recvTimer: RecvTimer;
   private flushScheduled = false;
+  /** `flush()` as the microtask `enqueue()` schedules (made once, not per query). */
+  private readonly flushLater = (): void => this.flush();
   /** The body of {@link PULL_ALL_LATEST}, encoded at its first use. */
   private pullAllBody: Uint8Array | undefined;
   private readPaused = false;
@@ -264,7 +266,7 @@ export class Connection {
     if (this.wire) this.log!.debug!(`C: ${formatMessage(request, LOG_FORMAT)}`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      microtask(() => this.flush());
+      microtask(this.flushLater);
     }
   }
 

@@ -179,14 +179,14 @@ export class Result<T extends RecordShape = RecordShape>
   /** @internal Read the rest into memory (before COMMIT, or when the session runs the next
    *  query); resolves when the stream has ended (never rejects). */
   _finish(): Promise<void> {
-    this.readToEnd();
+    this._readToEnd();
     return this.whenDone();
   }
 
-  /** Read the rest of the stream: pull what is left, and stop pausing. An iteration under way
-   *  keeps its records in the buffer (its iterator still reads them); otherwise they are
-   *  collected. */
-  private readToEnd(): void {
+  /** @internal `_finish()` without waiting: pull what is left, and stop pausing. An iteration
+   *  under way keeps its records in the buffer (its iterator still reads them); otherwise they
+   *  are collected. */
+  _readToEnd(): void {
     this.mode = toEnd(this.mode);
     if (mayPull(this.state)) this.pull();
     this.resumeReading();
@@ -355,7 +355,7 @@ export class Result<T extends RecordShape = RecordShape>
   private all(): Promise<QueryResult<T>> {
     this.observed = true;
     if (this.mode === 'unknown') this.mode = 'all';
-    this.readToEnd();
+    this._readToEnd();
     // settled as the stream ends, not one promise later
     return new Promise((resolve, reject) => {
       if (this._ended) this.settleAll(resolve, reject);

@@ -138,7 +138,8 @@ export class Session {
           )
         : undefined;
     if (conn !== undefined) {
-      prev?._finish();
+      // (`prev` ended: there is nothing to wait for)
+      prev?._readToEnd();
       try {
         this.send(result, started, conn, this.bookmarks, query, parameters, config);
       } catch (e) {

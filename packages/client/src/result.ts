@@ -42,6 +42,22 @@ export interface QueryResult<T extends RecordShape = RecordShape> {
   keys: string[];
 }
 
+/** @internal Whoever ran a result: a session (its auto-commit query) or a transaction. */
+export interface ResultOwner {
+  /** The stream ended, once. */
+  onResultEnd(end: ResultEnd): void;
+  /** Where the query ran, for the summary. */
+  serverInfo(): QueryServer;
+}
+
+/** @internal The server a query ran on. */
+export interface QueryServer {
+  address: string;
+  agent: string;
+  protocolVersion: string;
+  version: { major: number; minor: number };
+}
+
 /** How a result ends, for its owner (session or transaction). */
 export interface ResultEnd {
   error?: BoltError;
@@ -127,13 +143,7 @@ export class Result<T extends RecordShape = RecordShape>
     /** Collect an awaited result with one `PULL {n: -1}` (true when no fetch size was
      *  configured); false honours `fetchSize` for every PULL. */
     private readonly eagerAll: boolean,
-    private readonly onEnd: (end: ResultEnd) => void,
-    private readonly serverInfo: () => {
-      address: string;
-      agent: string;
-      protocolVersion: string;
-      version: { major: number; minor: number };
-    },
+    private readonly owner: ResultOwner,
   ) {
     this.runObserver = new RunAnswer(this);
     this.pullObserver = new PullAnswer(this);
@@ -595,7 +605,7 @@ export class Result<T extends RecordShape = RecordShape>
   private settle(): void {
     this.resumeReading();
     this.wakeUp();
-    this.onEnd({ error: this.error, metadata: this.metadata });
+    this.owner.onResultEnd({ error: this.error, metadata: this.metadata });
     if (this.doneWaiters.length > 0) for (const w of this.doneWaiters.splice(0)) w();
   }
 
@@ -615,7 +625,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private buildSummary(): ResultSummary {
     if (!this.summaryValue) {
-      const s = this.serverInfo();
+      const s = this.owner.serverInfo();
       this.summaryValue = new ResultSummary(
         this.query,
         this.metadata,

@@ -8,7 +8,7 @@ import type { AcquireRequest, ConnectionProvider } from './connection-provider.j
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import type { RecordShape } from './record.js';
-import { Result, type ResultEnd } from './result.js';
+import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
 import { type RetryOptions, retry } from './retry.js';
 import { ManagedTransaction, Transaction } from './transaction.js';
 
@@ -84,6 +84,9 @@ export class Session {
   private readonly databaseResolved = (name: string): void => {
     this.database ??= name;
   };
+  /** An auto-commit query ended (made once per session, not per query). */
+  private readonly autoCommitEnded = (query: AutoCommit, end: ResultEnd): void =>
+    this.onAutoCommitEnd(query.conn, query.used, end);
 
   /** @internal */
   constructor(
@@ -116,13 +119,12 @@ export class Session {
     config: TransactionConfig = NO_CONFIG,
   ): Result<T> {
     this.ensureUsable();
-    const started: Started = { conn: undefined, used: NO_BOOKMARKS };
+    const started = new AutoCommit(this.autoCommitEnded);
     const result = new Result<T>(
       { text: query, parameters },
       this.fetchSize,
       this.eagerAll,
-      (end) => this.onAutoCommitEnd(started.conn, started.used, end),
-      () => serverInfo(started.conn),
+      started,
     );
     result._interruptible = true;
     // `prev` is handed over, not captured: a closure of this result holding it would keep every
@@ -157,7 +159,7 @@ export class Session {
   private async startAutoCommit(
     result: Result<any>,
     prev: Result<any> | undefined,
-    started: Started,
+    started: AutoCommit,
     query: string,
     parameters: Record<string, unknown>,
     config: TransactionConfig,
@@ -171,7 +173,7 @@ export class Session {
    *  (after giving the connection back) when the transaction's extra cannot be built. */
   private send(
     result: Result<any>,
-    started: Started,
+    started: AutoCommit,
     conn: Connection,
     used: string[],
     query: string,
@@ -435,10 +437,21 @@ export class Session {
   }
 }
 
-/** An auto-commit query's connection and the bookmarks it sent, once acquired. */
-interface Started {
-  conn: Connection | undefined;
-  used: string[];
+/** An auto-commit query, as the owner of its result: its connection and the bookmarks it sent,
+ *  once acquired. */
+class AutoCommit implements ResultOwner {
+  conn: Connection | undefined = undefined;
+  used: string[] = NO_BOOKMARKS;
+
+  constructor(private readonly ended: (query: AutoCommit, end: ResultEnd) => void) {}
+
+  onResultEnd(end: ResultEnd): void {
+    this.ended(this, end);
+  }
+
+  serverInfo(): QueryServer {
+    return serverInfo(this.conn);
+  }
 }
 
 const NO_BOOKMARKS: string[] = [];

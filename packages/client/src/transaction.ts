@@ -3,7 +3,7 @@ import { afterTick } from './after-tick.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { Connection } from './connection.js';
 import type { RecordShape } from './record.js';
-import { Result, type ResultEnd } from './result.js';
+import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
 
 /** @internal What a transaction needs from its session. */
 export interface TransactionContext {
@@ -11,12 +11,7 @@ export interface TransactionContext {
   fetchSize: number;
   /** Awaited results use one `PULL {n: -1}` (no fetch size was configured). */
   eagerAll: boolean;
-  serverInfo: () => {
-    address: string;
-    agent: string;
-    protocolVersion: string;
-    version: { major: number; minor: number };
-  };
+  serverInfo: () => QueryServer;
   /** Called once when the transaction is over (committed, rolled back, failed). */
   onClose(outcome: { bookmark?: string; error?: BoltError; metadata?: SuccessMetadata }): void;
 }
@@ -36,6 +31,11 @@ export class Transaction {
    *  may have come back IGNORED, or lost when the server closed the connection after it). */
   private beginFailure: BoltError | undefined;
   private readonly began: Promise<void>;
+  /** What the transaction's results report to (one for all of them). */
+  private readonly owner: ResultOwner = {
+    onResultEnd: (end) => this.onResultEnd(end),
+    serverInfo: () => this.ctx.serverInfo(),
+  };
 
   /** @internal */
   constructor(
@@ -87,8 +87,7 @@ export class Transaction {
       { text: query, parameters },
       this.ctx.fetchSize,
       this.ctx.eagerAll,
-      (end) => this.onResultEnd(end),
-      this.ctx.serverInfo,
+      this.owner,
     );
     if (this.state !== 'open') {
       // a failed transaction answers every further query with its failure

@@ -9,10 +9,11 @@ export type RecordShape = { [key: string]: unknown };
  * `session.run<{ n: Node; age: number }>(...)` gives records whose `get('n')` is a `Node`.
  * The column names and their index are shared by every record of a result.
  *
- * A row of scalars only (null, booleans, numbers, strings) keeps the bytes it arrived in, and
- * builds a value each time it is read (`get`, `toObject`, iteration): holding many such records
- * costs about their wire size, and reading them costs what decoding them would have. Reading
- * `fields` builds them all once and keeps them.
+ * In a result that holds its records (awaited, or read with `records()`; not one read through
+ * its iterator), a row of scalars only (null, booleans, numbers, strings) keeps the bytes it
+ * arrived in, and builds a value each time it is read (`get`, `toObject`, iteration): holding
+ * many such records costs about their wire size, and reading them costs what decoding them
+ * would have. Reading `fields` builds them all once and keeps them.
  */
 export class Record<T extends RecordShape = RecordShape> {
   // what the records of a result share: the keys and their index, how to read bytes

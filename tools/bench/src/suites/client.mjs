@@ -420,7 +420,20 @@ export async function run() {
   try {
     // throughput, ours vs the official driver; `all` and `sequential` also alternate with
     // their raw ceiling
-    const ceilings = { all: ['--raw'], sequential: ['--ping-pong'] };
+    const ceilings = {
+      all: {
+        args: ['--raw'],
+        op: 'raw-ceiling',
+        peer: 'raw socket',
+        workload: '100k rows, all at once vs the raw socket ceiling (same bytes, not decoded)',
+      },
+      sequential: {
+        args: ['--ping-pong'],
+        op: 'ping-pong-ceiling',
+        peer: 'raw ping-pong',
+        workload: 'RETURN 1, sequential vs the raw ping-pong ceiling (same bytes, not decoded)',
+      },
+    };
     const workloads = [
       ['all', '100k rows [int, string, float], all at once', 'records/s'],
       ['iterate', '100k rows [int, string, float], async iterator', 'records/s'],
@@ -433,10 +446,11 @@ export async function run() {
       const a = [];
       const b = [];
       const c = [];
+      const ceiling = ceilings[w];
       for (let i = 0; i < RUNS; i++) {
         a.push(await measure(['--client=ours', `--workload=${w}`]));
         b.push(await measure(['--client=theirs', `--workload=${w}`]));
-        if (ceilings[w]) c.push(await measure(ceilings[w]));
+        if (ceiling) c.push(await measure(ceiling.args));
       }
       const ours = median(a);
       rows.push(
@@ -453,35 +467,19 @@ export async function run() {
       // against a ceiling, each run of ours is also set against the ceiling's run of the same
       // round (seconds apart, so in much the same state of a shared machine): `pairedRatio` is
       // the median of those ratios, steadier from run to run than the ratio of the medians
-      const paired = () => ({
-        runs: { ours: a, limit: c },
-        pairedRatio: median(a.map((x, i) => x / c[i])),
-      });
-      if (w === 'all')
+      if (ceiling)
         rows.push({
           ...row({
             suite: 'client',
-            workload: '100k rows, all at once vs the raw socket ceiling (same bytes, not decoded)',
-            op: 'raw-ceiling',
+            workload: ceiling.workload,
+            op: ceiling.op,
             unit,
             ours,
-            peer: 'raw socket',
+            peer: ceiling.peer,
             theirs: median(c),
           }),
-          ...paired(),
-        });
-      if (w === 'sequential')
-        rows.push({
-          ...row({
-            suite: 'client',
-            workload: 'RETURN 1, sequential vs the raw ping-pong ceiling (same bytes, not decoded)',
-            op: 'ping-pong-ceiling',
-            unit,
-            ours,
-            peer: 'raw ping-pong',
-            theirs: median(c),
-          }),
-          ...paired(),
+          runs: { ours: a, limit: c },
+          pairedRatio: median(a.map((x, i) => x / c[i])),
         });
     }
     // memory: bytes per held record, then peak RSS of fixed work (lower is better)

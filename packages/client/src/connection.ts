@@ -94,6 +94,8 @@ export class Connection {
   private readonly wire: boolean;
   /** The answers side: pending requests, server state, message dispatch. */
   private readonly answers: ResponseDispatcher;
+  /** Where records kept as bytes are copied to (none with `lazyRecords: false` or a wire log). */
+  private readonly arena: ByteArena | undefined;
   private readonly recvTimer: RecvTimer;
   private flushScheduled = false;
   /** `flush()` as the microtask `enqueue()` schedules (made once, not per query). */
@@ -120,6 +122,7 @@ export class Connection {
     this.auth = options.auth ?? { scheme: 'none' };
     this.log = options.logger;
     this.wire = typeof options.logger?.debug === 'function';
+    this.arena = this.wire || options.lazyRecords === false ? undefined : new ByteArena();
     this.answers = new ResponseDispatcher({
       address,
       codec: () => this.codec,
@@ -131,7 +134,7 @@ export class Connection {
       },
       idle: () => this.recvTimer.disarm(),
       serverFailure: (error) => options.onServerFailure?.(this, error),
-      arena: this.wire || options.lazyRecords === false ? undefined : new ByteArena(),
+      arena: this.arena,
       wireLog: this.wire ? (line) => this.log!.debug!(line) : undefined,
     });
     const structs = options.structs;
@@ -441,10 +444,13 @@ export class Connection {
     // drop it and wait for the server to close, instead of failing with "no request was
     // outstanding" and resetting the connection under the server's feet.
     if (this.closing) return;
+    this.arena?.receiving(chunk);
     try {
       this.dechunker.push(chunk);
     } catch (e) {
       this.fail('protocol', `undecodable data from ${this.address}: ${(e as Error).message}`, e);
+    } finally {
+      this.arena?.receiving(undefined);
     }
   }
 

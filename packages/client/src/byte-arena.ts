@@ -1,5 +1,8 @@
 const FIRST_BLOCK = 1024;
 const LAST_BLOCK = 64 * 1024;
+// when no more than this is left of the input, its ranges are copied one by one (a lookahead
+// would copy the SUCCESS after a small result's rows too)
+const SMALL_REST = 512;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -10,7 +13,8 @@ const EMPTY = new Uint8Array(0);
  * A range of the input being received (`receiving`) is copied with the rest of that input
  * behind it (up to 64 KiB), in one step, into the block being filled when it fits there, else
  * into a block of its own size: the next ranges of the same input are then found in that copy
- * instead of being copied one by one.
+ * instead of being copied one by one. When 512 bytes or less are left of the input, its ranges
+ * are copied one by one.
  */
 export class ByteArena {
   /** The block of the last copy. */
@@ -40,6 +44,7 @@ export class ByteArena {
   copy(src: Uint8Array, from: number, to: number): number {
     if (src !== this.#input) return this.#copy(src, from, to);
     if (from < this.#from || to > this.#to) {
+      if (src.length - from <= SMALL_REST) return this.#copy(src, from, to);
       const end = Math.max(to, Math.min(src.length, from + LAST_BLOCK));
       if (end - from <= this.#fill.length - this.#used) {
         this.#at = this.#copy(src, from, end);

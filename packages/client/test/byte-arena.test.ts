@@ -57,6 +57,20 @@ describe('ByteArena', () => {
     );
   });
 
+  it('copies the ranges of a small input (512 bytes or less left) one by one', () => {
+    const arena = new ByteArena();
+    const input = bytes(400, 9);
+    arena.receiving(input);
+    const a = at(arena, input, 10, 13);
+    const b = at(arena, input, 300, 310);
+    arena.receiving(undefined);
+    expect(a.copy).toEqual(input.slice(10, 13));
+    expect(b.copy).toEqual(input.slice(300, 310));
+    // packed one after the other, not where they sit in the input
+    expect(b.block).toBe(a.block);
+    expect(b.offset).toBe(a.offset + 3);
+  });
+
   it('copies again when the same input object comes back with other bytes', () => {
     const arena = new ByteArena();
     const input = bytes(2000, 1);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteArena } from '../src/byte-arena.js';
 import { auth, Connection, Record } from '../src/index.js';
 import { RecordColumns } from '../src/record.js';
-import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 const bytes = (n: number, seed = 0) => {
   const b = new Uint8Array(n);
@@ -130,10 +130,7 @@ function reusingBuffers(peer: ScriptedPeer): NetModule {
 describe('records kept as bytes on a connection', () => {
   it('keep the values they arrived with when the next input comes in the same buffer', async () => {
     const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
-    peer.onRequest = (req, p) => {
-      if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
-      if (req.type === 'LOGON') p.send(ok());
-    };
+    autoHello(peer);
     const c = await Connection.open({
       netModule: reusingBuffers(peer),
       host: 'h',

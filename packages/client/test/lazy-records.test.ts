@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { RecordColumns } from '../src/record.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
-import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 const enc = new Encoder();
 const keys = ['i', 's', 'f', 'b', 'n', 'big'];
@@ -102,13 +102,6 @@ describe('a record kept as bytes', () => {
 });
 
 // ---- the connection: which RECORDs are kept as bytes, and the checks they still get
-
-function autoHello(peer: ScriptedPeer) {
-  peer.onRequest = (req, p) => {
-    if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
-    if (req.type === 'LOGON') p.send(ok());
-  };
-}
 
 /** An observer that takes RECORDs both ways and says which way each came. */
 function observe() {

@@ -20,7 +20,7 @@ import {
 } from '../src/index.js';
 import { driver as nodeDriver } from '../src/node.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
-import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // Release-readiness fixes (what a new user hits on day one).
@@ -56,13 +56,6 @@ describe('release: identity', () => {
 });
 
 // ---- hostile peers ----------------------------------------------------------------------------
-
-function autoHello(peer: ScriptedPeer) {
-  peer.onRequest = (req, p) => {
-    if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
-    if (req.type === 'LOGON') p.send(ok());
-  };
-}
 
 /** Open a connection to a scripted 5.8 peer, send RUN + PULL {n}, answer with `answer`, and
  *  report what the observers saw. */

@@ -1,17 +1,10 @@
 import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, Connection, type ResponseObserver } from '../src/index.js';
-import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // Wire-level behaviour against a scripted peer made of the parser's ServerHandshake and
 // MessageCodec: exact writes, NOOPs in odd places, byte-by-byte delivery, protocol violations.
-
-function autoHello(peer: ScriptedPeer) {
-  peer.onRequest = (req, p) => {
-    if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
-    if (req.type === 'LOGON') p.send(ok());
-  };
-}
 
 function open(peer: ScriptedPeer, extra: Partial<Parameters<typeof Connection.open>[0]> = {}) {
   return Connection.open({

@@ -116,3 +116,11 @@ export class ScriptedPeer {
 export const ok = (metadata: Record<string, unknown> = {}): Response =>
   ({ type: 'SUCCESS', metadata }) as Response;
 export const record = (...fields: unknown[]): Response => ({ type: 'RECORD', fields });
+
+/** Answer HELLO and LOGON with SUCCESS (replaces `peer.onRequest`). */
+export function autoHello(peer: ScriptedPeer): void {
+  peer.onRequest = (req, p) => {
+    if (req.type === 'HELLO') p.send(ok({ server: 'Scripted/1.0', connection_id: 'c-1' }));
+    if (req.type === 'LOGON') p.send(ok());
+  };
+}

@@ -75,7 +75,7 @@ export class ResponseDispatcher {
       this.record(p!, fields);
       return;
     }
-    const res = host.codec().decodeResponse(bytes.subarray(start, end));
+    const res = host.codec().decodeResponse(bytes, start, end);
     if (p === undefined) {
       host.protocolError(`the server sent ${res.type} but no request was outstanding`);
       return;

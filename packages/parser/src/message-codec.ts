@@ -306,9 +306,10 @@ export class MessageCodec {
     return this.scalars.scan(body, start + 2, end);
   }
 
-  /** Decode one response body (one dechunked message). */
-  decodeResponse(body: Uint8Array): Response {
-    const { tag, count } = header(body);
+  /** Decode one response body (one dechunked message). `start`/`end`: the message is
+   *  `body[start, end)`. */
+  decodeResponse(body: Uint8Array, start = 0, end = body.length): Response {
+    const { tag, count } = header(body, start, end);
     const type = RESPONSE_NAMES[tag];
     if (type === undefined) {
       const request = requestForSignature(tag, this.version);
@@ -324,7 +325,7 @@ export class MessageCodec {
         'BAD_MESSAGE',
         `${type} has ${RESPONSE_FIELDS[type]} field(s), got ${count}`,
       );
-    const struct = this.#decoder.decodeStruct(body);
+    const struct = this.#decoder.decodeStruct(body, start, end);
     switch (type) {
       case 'IGNORED':
         return IGNORED;
@@ -374,14 +375,14 @@ function responseSignature(msg: Response): number {
 }
 
 /** The struct header of a message body: its signature and field count. */
-function header(body: Uint8Array): { tag: number; count: number } {
+function header(body: Uint8Array, start = 0, end = body.length): { tag: number; count: number } {
   if (!(body instanceof Uint8Array)) throw new TypeError('a message body must be a Uint8Array');
-  if (body.length < 2 || body[0] < 0xb0 || body[0] > 0xbf)
+  if (end - start < 2 || body[start] < 0xb0 || body[start] > 0xbf)
     throw new ProtocolError(
       'BAD_MESSAGE',
-      `a message must be one structure (B0..BF, signature), got ${hex(body.subarray(0, 8))}${body.length > 8 ? ' …' : ''}`,
+      `a message must be one structure (B0..BF, signature), got ${hex(body.subarray(start, Math.min(end, start + 8)))}${end - start > 8 ? ' …' : ''}`,
     );
-  return { tag: body[1], count: body[0] & 0x0f };
+  return { tag: body[start + 1], count: body[start] & 0x0f };
 }
 
 function toInt(mode: IntegerMode): (v: number | bigint) => number | bigint {

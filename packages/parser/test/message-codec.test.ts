@@ -232,6 +232,44 @@ describe('field validation (BAD_FIELD)', () => {
   });
 });
 
+describe('a response inside a larger buffer (decodeResponse with start/end)', () => {
+  /** `message` placed between other bytes: [FF FF, message, B1 70 A0]. */
+  const within = (message: Uint8Array) => {
+    const b = new Uint8Array(message.length + 5);
+    b.set([0xff, 0xff]);
+    b.set(message, 2);
+    b.set([0xb1, 0x70, 0xa0], message.length + 2);
+    return { b, start: 2, end: message.length + 2 };
+  };
+
+  it('decodes the range as the message alone', () => {
+    for (const text of [
+      'B1 70 A1 86 66 69 65 6C 64 73 91 81 6E', // SUCCESS {fields: ['n']}
+      'B1 7F A2 84 63 6F 64 65 81 78 87 6D 65 73 73 61 67 65 81 79', // FAILURE {code, message}
+      'B0 7E', // IGNORED
+      'B1 71 92 01 81 61', // RECORD [1, 'a']
+    ]) {
+      const m = body(text);
+      const { b, start, end } = within(m);
+      expect(codec(5, 8).decodeResponse(b, start, end)).toEqual(codec(5, 8).decodeResponse(m));
+    }
+  });
+
+  it('refuses what the range holds, not what surrounds it', () => {
+    const c = codec(5, 8);
+    const cut = within(body('B1 70 A1 81'));
+    expect(code(() => c.decodeResponse(cut.b, cut.start, cut.end))).toBe('TRUNCATED');
+    // the bytes after the range are another message, not trailing bytes of this one
+    const ok = within(body('B1 70 A0'));
+    expect(c.decodeResponse(ok.b, ok.start, ok.end)).toEqual({ type: 'SUCCESS', metadata: {} });
+    // one byte too many in the range is
+    expect(code(() => c.decodeResponse(ok.b, ok.start, ok.end + 1))).toBe('TRAILING_BYTES');
+    // a range that starts inside the bytes before it is no structure
+    expect(code(() => c.decodeResponse(ok.b, 0, ok.end))).toBe('BAD_MESSAGE');
+    expect(code(() => c.decodeResponse(ok.b, ok.start, ok.start + 1))).toBe('BAD_MESSAGE');
+  });
+});
+
 describe('malformed messages', () => {
   it('not a structure, empty, or a truncated body', () => {
     expect(code(() => codec(5, 8).decodeRequest(body('A0')))).toBe('BAD_MESSAGE');

@@ -5,15 +5,21 @@ const EMPTY: readonly never[] = Object.freeze([]);
  *  read whole went from ~2.7M to ~4.2M records/s (most of the difference was garbage
  *  collection). */
 const COLLECT_BLOCK = 1024;
+/** Slots of a new iteration queue (a power of two). */
+const INITIAL_RING = 16;
 
 /**
- * The records a result holds for its reader: a queue for an iteration (read from the head,
- * compacted as it goes) and, for a result read whole, a list collected as records arrive.
+ * The records a result holds for its reader: a queue for an iteration (read from the head) and,
+ * for a result read whole, a list collected as records arrive.
  * `takeAll()` hands out both, always the same array for a result read whole twice.
  */
 export class RecordBuffer<R> {
-  private queue: R[] = [];
+  // the iteration's queue: a ring of `ring.length` slots (a power of two) holding `count` records
+  // from `head` on. It grows by doubling and is never made anew while the stream flows, so the
+  // young generation does not copy a fresh list at every scavenge.
+  private ring: (R | undefined)[] = EMPTY as unknown as R[];
   private head = 0;
+  private count = 0;
   // a result read whole: its records in lists of at most COLLECT_BLOCK, the last one open
   private collected: R[] | undefined;
   private full: R[][] | undefined;
@@ -22,12 +28,19 @@ export class RecordBuffer<R> {
 
   /** Records queued and not read yet. */
   get queued(): number {
-    return this.queue.length - this.head;
+    return this.count;
+  }
+
+  /** @internal Slots of the iteration's queue (for tests). */
+  get capacity(): number {
+    return this.ring.length;
   }
 
   /** Queue a record for the iteration. */
   push(r: R): void {
-    this.queue.push(r);
+    if (this.count === this.ring.length) this.grow();
+    this.ring[(this.head + this.count) & (this.ring.length - 1)] = r;
+    this.count++;
   }
 
   /** Keep a record for a reader of the whole result. */
@@ -42,39 +55,56 @@ export class RecordBuffer<R> {
 
   /** The next queued record, or undefined. */
   shift(): R | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const r = this.queue[this.head];
-    this.queue[this.head++] = undefined as R;
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    if (this.count === 0) return undefined;
+    const ring = this.ring;
+    const r = ring[this.head];
+    ring[this.head] = undefined;
+    this.head = (this.head + 1) & (ring.length - 1);
+    this.count--;
     return r;
   }
 
   /** Put `r` back at the head: it is the next one `shift()` returns. */
   unshift(r: R): void {
-    if (this.head > 0) this.queue[--this.head] = r;
-    else this.queue.unshift(r);
+    if (this.count === this.ring.length) this.grow();
+    this.head = (this.head - 1) & (this.ring.length - 1);
+    this.ring[this.head] = r;
+    this.count++;
   }
 
   /** Drop the queued records (the rest is discarded). */
   clear(): void {
-    this.queue = [];
+    if (this.count > 0) this.ring.fill(undefined);
     this.head = 0;
+    this.count = 0;
   }
 
   /** Everything held, queued first: the same array every time when nothing new came. */
   takeAll(): R[] {
-    if (this.taken && this.head === this.queue.length && !this.collected && !this.full)
-      return this.taken;
-    const rest =
-      this.head < this.queue.length ? this.queue.slice(this.head) : (EMPTY as unknown as R[]);
+    if (this.taken && this.count === 0 && !this.collected && !this.full) return this.taken;
+    const rest = this.count > 0 ? this.queuedInOrder() : (EMPTY as unknown as R[]);
     this.clear();
     const c = this.takeCollected();
     const all = rest.length === 0 ? c : c.length === 0 ? rest : rest.concat(c);
     this.taken = this.taken ? this.taken.concat(all) : all;
     return this.taken;
+  }
+
+  /** The queued records, oldest first, in a list of their own. */
+  private queuedInOrder(): R[] {
+    const out = new Array<R>(this.count);
+    const mask = this.ring.length - 1;
+    for (let i = 0; i < this.count; i++) out[i] = this.ring[(this.head + i) & mask] as R;
+    return out;
+  }
+
+  /** Twice the slots (the first ones: INITIAL_RING), the queue from slot 0 on. */
+  private grow(): void {
+    const next = new Array<R | undefined>(Math.max(INITIAL_RING, this.ring.length * 2));
+    const mask = this.ring.length - 1;
+    for (let i = 0; i < this.count; i++) next[i] = this.ring[(this.head + i) & mask];
+    this.ring = next;
+    this.head = 0;
   }
 
   /** The collected records, in one list made at its full size (none are collected after). */

@@ -15,7 +15,7 @@ import {
   truncated,
   uuidNotAllowed,
 } from './decode-errors';
-import { KeyCache, MAX_KEY } from './key-cache';
+import { MAX_KEY, SHARED_KEYS } from './key-cache';
 import { checkDepth } from './max-depth';
 import { PackStreamError } from './packstream-error';
 import { asciiRun, runEnd } from './string-runs';
@@ -84,7 +84,7 @@ export class Decoder {
   readonly #uuid: boolean;
   readonly #byTag: readonly (ResolvedSpec | undefined)[];
   readonly #text = new TextReader();
-  readonly #keys = new KeyCache();
+  readonly #keys = SHARED_KEYS;
   #checker: Checker | undefined;
 
   #b: Uint8Array = new Uint8Array(0);

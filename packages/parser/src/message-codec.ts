@@ -182,9 +182,10 @@ export class MessageCodec {
     return requestToFields(msg, this.version, this.#numbersAsFloat);
   }
 
-  /** Decode one request body (one dechunked message). */
-  decodeRequest(body: Uint8Array): Request {
-    const { tag, count } = header(body);
+  /** Decode one request body (one dechunked message). `start`/`end`: the message is
+   *  `body[start, end)`. */
+  decodeRequest(body: Uint8Array, start = 0, end = body.length): Request {
+    const { tag, count } = header(body, start, end);
     const type = requestForSignature(tag, this.version);
     if (type === undefined) {
       const name = RESPONSE_NAMES[tag];
@@ -203,11 +204,11 @@ export class MessageCodec {
         `${type} in Bolt ${formatVersion(this.version)} has ${expected} field(s), got ${count}`,
       );
     if (count === 0) {
-      if (body.length !== 2) this.#decoder.decodeStruct(body); // reports the trailing bytes
+      if (end - start !== 2) this.#decoder.decodeStruct(body, start, end); // reports the trailing bytes
       return fieldsToRequest(type, NO_FIELDS as unknown[], this.version, this.#toInt);
     }
     const plain = type === 'PULL' || type === 'DISCARD' || type === 'TELEMETRY';
-    const struct = (plain ? this.#plainDecoder() : this.#decoder).decodeStruct(body);
+    const struct = (plain ? this.#plainDecoder() : this.#decoder).decodeStruct(body, start, end);
     return fieldsToRequest(type, struct.fields, this.version, this.#toInt);
   }
 

@@ -270,6 +270,53 @@ describe('a response inside a larger buffer (decodeResponse with start/end)', ()
   });
 });
 
+describe('a request inside a larger buffer (decodeRequest with start/end)', () => {
+  /** `message` placed between other bytes: [FF FF, message, B0 0F]. */
+  const within = (message: Uint8Array) => {
+    const b = new Uint8Array(message.length + 4);
+    b.set([0xff, 0xff]);
+    b.set(message, 2);
+    b.set([0xb0, 0x0f], message.length + 2);
+    return { b, start: 2, end: message.length + 2 };
+  };
+
+  it('decodes the range as the message alone', () => {
+    for (const text of [
+      'B3 10 88 52 45 54 55 52 4E 20 31 A0 A0', // RUN "RETURN 1" {} {}
+      'B1 3F A1 81 6E FF', // PULL {n: -1}
+      'B1 2F A2 81 6E 0A 83 71 69 64 01', // DISCARD {n: 10, qid: 1}
+      'B1 01 A0', // HELLO {}
+      'B1 11 A0', // BEGIN {}
+      'B0 0F', // RESET
+      'B0 02', // GOODBYE
+    ]) {
+      const m = body(text);
+      const { b, start, end } = within(m);
+      expect(codec(5, 8).decodeRequest(b, start, end)).toEqual(codec(5, 8).decodeRequest(m));
+    }
+  });
+
+  it('refuses what the range holds, not what surrounds it', () => {
+    const c = codec(5, 8);
+    const cut = within(body('B3 10 88 52 45 54 55 52 4E 20 31 A0'));
+    expect(code(() => c.decodeRequest(cut.b, cut.start, cut.end))).toBe('TRUNCATED');
+    // the bytes after the range are another message, not trailing bytes of this one
+    const reset = within(body('B0 0F'));
+    expect(c.decodeRequest(reset.b, reset.start, reset.end)).toEqual({ type: 'RESET' });
+    const pull = within(body('B1 3F A1 81 6E FF'));
+    expect(c.decodeRequest(pull.b, pull.start, pull.end)).toEqual({
+      type: 'PULL',
+      extra: { n: -1 },
+    });
+    // one byte too many in the range is, with fields or without
+    expect(code(() => c.decodeRequest(reset.b, reset.start, reset.end + 1))).toBe('TRAILING_BYTES');
+    expect(code(() => c.decodeRequest(pull.b, pull.start, pull.end + 1))).toBe('TRAILING_BYTES');
+    // a range that starts inside the bytes before it is no structure
+    expect(code(() => c.decodeRequest(pull.b, 0, pull.end))).toBe('BAD_MESSAGE');
+    expect(code(() => c.decodeRequest(pull.b, pull.start, pull.start + 1))).toBe('BAD_MESSAGE');
+  });
+});
+
 describe('malformed messages', () => {
   it('not a structure, empty, or a truncated body', () => {
     expect(code(() => codec(5, 8).decodeRequest(body('A0')))).toBe('BAD_MESSAGE');

@@ -205,15 +205,18 @@ export class BoltSession implements WireEvents {
     this.end('end');
   }
 
-  onMessage(body: Uint8Array): void {
+  onMessage(bytes: Uint8Array, start: number, end: number): void {
     let request: Request;
     try {
-      request = this.codec!.decodeRequest(body);
+      request = this.codec!.decodeRequest(bytes, start, end);
     } catch (e) {
-      this.options.failedMessages?.save(body, e, this.info.remoteAddress).then(
-        (path) => this.log('warn', `a request failed to decode; saved to ${path}`),
-        (err) => this.log('warn', 'could not save the request that failed to decode', err),
-      );
+      // (save copies the bytes before it returns)
+      this.options.failedMessages
+        ?.save(bytes.subarray(start, end), e, this.info.remoteAddress)
+        .then(
+          (path) => this.log('warn', `a request failed to decode; saved to ${path}`),
+          (err) => this.log('warn', 'could not save the request that failed to decode', err),
+        );
       this.stopReading(`Invalid message: ${(e as Error).message}`);
       return;
     }

@@ -9,8 +9,9 @@ export interface WireEvents {
   onNegotiated(version: BoltVersion, manifest: boolean): void;
   /** The handshake bytes were malformed (`error`), or no version is common (`proposals`). */
   onRefused(error: Error | undefined, proposals: readonly VersionProposal[]): void;
-  /** One complete message body, a view valid only during the call. */
-  onMessage(body: Uint8Array): void;
+  /** One complete message: `bytes[start, end)`, valid only during the call (the bytes read, or
+   *  the dechunker's buffer for a message that spanned chunks). */
+  onMessage(bytes: Uint8Array, start: number, end: number): void;
   /** The bytes cannot be framed (or a message is too large): reading has stopped. */
   onMalformed(reason: string): void;
   /** A chunk of bytes was read: every complete message in it has been delivered. */
@@ -196,8 +197,8 @@ export class Wire {
     }
     this.dechunker = new Dechunker({
       maxMessageSize: this.options.maxMessageSize,
-      onMessage: (body) => {
-        if (this.reading) this.events.onMessage(body);
+      onMessageAt: (bytes, start, end) => {
+        if (this.reading) this.events.onMessage(bytes, start, end);
       },
     });
     this.events.onNegotiated(result.version, this.manifestUsed);

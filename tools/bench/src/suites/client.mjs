@@ -7,7 +7,9 @@
 // client that decodes lazily pays for its decoding inside the measurement.
 // Two ceilings are measured in the same run, alternating with ours: the raw socket reads the very
 // bytes of the 100k-row answer without decoding them, and the raw ping-pong sends the bytes of
-// RUN "RETURN 1" + PULL and waits for the bytes of its answer, one query at a time.
+// RUN "RETURN 1" + PULL and waits for the bytes of its answer, one query at a time. Beside the
+// ping-pong, the same loop with our codec encoding each query and decoding each answer (no
+// driver) shows what any client that reads its answers can reach against it.
 //
 //   pnpm bench client                     (builds, then runs this suite)
 //   node tools/bench/src/suites/client.mjs --server       (the server alone; prints its port)
@@ -158,9 +160,9 @@ async function timed(fn, ms) {
  * them: it only walks the chunk headers to count whole messages (an answer's size in bytes
  * varies from run to run, e.g. with the timings in its summary).
  */
-async function rawConnection(port) {
+async function rawConnection(port, { decode = false } = {}) {
   const net = await import('node:net');
-  const { ChunkWriter } = await import('@bolt/chunking');
+  const { ChunkWriter, Dechunker } = await import('@bolt/chunking');
   const { MessageCodec, ClientHandshake } = await import('@bolt/parser');
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);
@@ -197,6 +199,8 @@ async function rawConnection(port) {
       else state.left = size;
     }
   };
+  // decode: every message is decoded by our codec (as a client must), not only counted
+  let dechunker;
   socket.on('data', (chunk) => {
     if (handshake) {
       const r = hs.push(chunk);
@@ -207,7 +211,8 @@ async function rawConnection(port) {
       }
       return;
     }
-    walk(chunk);
+    if (dechunker) dechunker.push(chunk);
+    else walk(chunk);
     if (state.target > 0 && state.messages >= state.target) state.waiting?.();
   });
   await new Promise((r) => {
@@ -215,6 +220,14 @@ async function rawConnection(port) {
   });
   const codec = new MessageCodec({ version: negotiated.version });
   const w = new ChunkWriter();
+  if (decode)
+    dechunker = new Dechunker({
+      onMessageAt: (bytes, start, end) => {
+        if (codec.decodeRecord(bytes, start, end) === undefined)
+          codec.decodeResponse(bytes, start, end);
+        state.messages++;
+      },
+    });
   codec.encodeRequest(
     { type: 'HELLO', extra: { user_agent: 'raw/1', bolt_agent: { product: 'raw/1' } } },
     w,
@@ -254,7 +267,9 @@ async function rawConnection(port) {
       };
       socket.write(bytes);
     });
-  return { request, answerSize, roundTrip, close: () => socket.destroy() };
+  /** `roundTrip` with the request encoded anew each time (RUN `query` + PULL all). */
+  const encodedRoundTrip = (query, count, units) => roundTrip(request(query), count, units);
+  return { request, answerSize, roundTrip, encodedRoundTrip, close: () => socket.destroy() };
 }
 
 async function rawCeiling(port) {
@@ -279,6 +294,19 @@ async function rawPingPong(port) {
   const messages = await raw.answerSize(request);
   if (messages !== 3) throw new Error(`RETURN 1 answered with ${messages} messages`);
   const once = () => raw.roundTrip(request, messages, 1);
+  await timed(once, WARMUP_MS);
+  const rate = await timed(once, MEASURE_MS);
+  raw.close();
+  return { rate };
+}
+
+async function codecPingPong(port) {
+  // The least a client that reads its answers does, one query at a time: our codec encodes
+  // RUN "RETURN 1" + PULL and decodes the three answers, with no driver around it.
+  const raw = await rawConnection(port, { decode: true });
+  const messages = await raw.answerSize(raw.request('RETURN 1'));
+  if (messages !== 3) throw new Error(`RETURN 1 answered with ${messages} messages`);
+  const once = () => raw.encodedRoundTrip('RETURN 1', messages, 1);
   await timed(once, WARMUP_MS);
   const rate = await timed(once, MEASURE_MS);
   raw.close();
@@ -432,6 +460,14 @@ export async function run() {
         op: 'ping-pong-ceiling',
         peer: 'raw ping-pong',
         workload: 'RETURN 1, sequential vs the raw ping-pong ceiling (same bytes, not decoded)',
+        // what our codec alone reaches in the same rounds: the floor of a client that reads
+        // its answers, set against the same ping-pong
+        floor: {
+          args: ['--codec-pong'],
+          op: 'codec-pong-vs-ping-pong',
+          workload:
+            'RETURN 1, sequential: our codec alone (answers decoded, queries encoded, no driver) vs the raw ping-pong',
+        },
       },
     };
     const workloads = [
@@ -446,11 +482,13 @@ export async function run() {
       const a = [];
       const b = [];
       const c = [];
+      const f = [];
       const ceiling = ceilings[w];
       for (let i = 0; i < RUNS; i++) {
         a.push(await measure(['--client=ours', `--workload=${w}`]));
         b.push(await measure(['--client=theirs', `--workload=${w}`]));
         if (ceiling) c.push(await measure(ceiling.args));
+        if (ceiling?.floor) f.push(await measure(ceiling.floor.args));
       }
       const ours = median(a);
       rows.push(
@@ -480,6 +518,20 @@ export async function run() {
           }),
           runs: { ours: a, limit: c },
           pairedRatio: median(a.map((x, i) => x / c[i])),
+        });
+      if (ceiling?.floor)
+        rows.push({
+          ...row({
+            suite: 'client',
+            workload: ceiling.floor.workload,
+            op: ceiling.floor.op,
+            unit,
+            ours: median(f),
+            peer: ceiling.peer,
+            theirs: median(c),
+          }),
+          runs: { ours: f, limit: c },
+          pairedRatio: median(f.map((x, i) => x / c[i])),
         });
     }
     // memory: bytes per held record, then peak RSS of fixed work (lower is better)
@@ -562,6 +614,9 @@ if (process.argv[1] === SELF) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
   } else if (process.argv.includes('--ping-pong')) {
     const r = await rawPingPong(Number(arg('port')));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else if (process.argv.includes('--codec-pong')) {
+    const r = await codecPingPong(Number(arg('port')));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   } else if (arg('client')) await clientMain(arg('client'), arg('workload'), Number(arg('port')));
 }

@@ -7,6 +7,8 @@ const EMPTY: readonly never[] = Object.freeze([]);
 const COLLECT_BLOCK = 1024;
 /** Slots of a new iteration queue (a power of two). */
 const INITIAL_RING = 16;
+/** Slots an emptied queue keeps (a power of two): more were a backlog, not the flow of batches. */
+const KEPT_SLOTS = 65536;
 
 /**
  * The records a result holds for its reader: a queue for an iteration (read from the head) and,
@@ -60,7 +62,8 @@ export class RecordBuffer<R> {
     const r = ring[this.head];
     ring[this.head] = undefined;
     this.head = (this.head + 1) & (ring.length - 1);
-    this.count--;
+    // a backlog far beyond a batch (a fetch size of -1, a slow reader) drained: its slots go
+    if (--this.count === 0 && ring.length > KEPT_SLOTS) this.release();
     return r;
   }
 
@@ -72,11 +75,9 @@ export class RecordBuffer<R> {
     this.count++;
   }
 
-  /** Drop the queued records (the rest is discarded). */
+  /** Drop the queued records (the rest is discarded), and the slots that held them. */
   clear(): void {
-    if (this.count > 0) this.ring.fill(undefined);
-    this.head = 0;
-    this.count = 0;
+    this.release();
   }
 
   /** Everything held, queued first: the same array every time when nothing new came. */
@@ -96,6 +97,12 @@ export class RecordBuffer<R> {
     const mask = this.ring.length - 1;
     for (let i = 0; i < this.count; i++) out[i] = this.ring[(this.head + i) & mask] as R;
     return out;
+  }
+
+  private release(): void {
+    this.ring = EMPTY as unknown as R[];
+    this.head = 0;
+    this.count = 0;
   }
 
   /** Twice the slots (the first ones: INITIAL_RING), the queue from slot 0 on. */

@@ -104,4 +104,25 @@ describe('RecordBuffer', () => {
     }
     expect(b.capacity).toBe(1024);
   });
+
+  it('lets the slots of a drained backlog go, and those of a cleared queue', () => {
+    const b = new RecordBuffer<number>();
+    for (const i of range(0, 100_000)) b.push(i);
+    expect(b.capacity).toBe(131_072);
+    for (let i = 0; i < 99_999; i++) b.shift();
+    expect(b.capacity).toBe(131_072);
+    expect(b.shift()).toBe(99_999);
+    expect(b.capacity).toBe(0);
+    expect(b.shift()).toBeUndefined();
+    // a queue no bigger than a batch keeps its slots when drained
+    for (const i of range(0, 60_000)) b.push(i);
+    while (b.queued > 0) b.shift();
+    expect(b.capacity).toBe(65_536);
+    b.push(1);
+    b.clear();
+    expect(b.capacity).toBe(0);
+    expect(b.queued).toBe(0);
+    b.push(2);
+    expect(b.takeAll()).toEqual([2]);
+  });
 });

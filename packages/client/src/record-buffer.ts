@@ -63,7 +63,7 @@ export class RecordBuffer<R> {
     ring[this.head] = undefined;
     this.head = (this.head + 1) & (ring.length - 1);
     // a backlog far beyond a batch (a fetch size of -1, a slow reader) drained: its slots go
-    if (--this.count === 0 && ring.length > KEPT_SLOTS) this.release();
+    if (--this.count === 0 && ring.length > KEPT_SLOTS) this.clear();
     return r;
   }
 
@@ -77,7 +77,9 @@ export class RecordBuffer<R> {
 
   /** Drop the queued records (the rest is discarded), and the slots that held them. */
   clear(): void {
-    this.release();
+    this.ring = EMPTY as unknown as R[];
+    this.head = 0;
+    this.count = 0;
   }
 
   /** Everything held, queued first: the same array every time when nothing new came. */
@@ -91,26 +93,17 @@ export class RecordBuffer<R> {
     return this.taken;
   }
 
-  /** The queued records, oldest first, in a list of their own. */
-  private queuedInOrder(): R[] {
-    const out = new Array<R>(this.count);
+  /** The queued records, oldest first, from index 0 of a new list of `size` (≥ count). */
+  private queuedInOrder(size = this.count): R[] {
+    const out = new Array<R>(size);
     const mask = this.ring.length - 1;
     for (let i = 0; i < this.count; i++) out[i] = this.ring[(this.head + i) & mask] as R;
     return out;
   }
 
-  private release(): void {
-    this.ring = EMPTY as unknown as R[];
-    this.head = 0;
-    this.count = 0;
-  }
-
   /** Twice the slots (the first ones: INITIAL_RING), the queue from slot 0 on. */
   private grow(): void {
-    const next = new Array<R | undefined>(Math.max(INITIAL_RING, this.ring.length * 2));
-    const mask = this.ring.length - 1;
-    for (let i = 0; i < this.count; i++) next[i] = this.ring[(this.head + i) & mask];
-    this.ring = next;
+    this.ring = this.queuedInOrder(Math.max(INITIAL_RING, this.ring.length * 2));
     this.head = 0;
   }
 

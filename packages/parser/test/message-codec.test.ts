@@ -232,15 +232,18 @@ describe('field validation (BAD_FIELD)', () => {
   });
 });
 
+/** `message` placed between other bytes, [FF FF, message, ...after], and its range there. */
+function placed(message: Uint8Array, after: number[]) {
+  const b = new Uint8Array(message.length + 2 + after.length);
+  b.set([0xff, 0xff]);
+  b.set(message, 2);
+  b.set(after, message.length + 2);
+  return { b, start: 2, end: message.length + 2 };
+}
+
 describe('a response inside a larger buffer (decodeResponse with start/end)', () => {
-  /** `message` placed between other bytes: [FF FF, message, B1 70 A0]. */
-  const within = (message: Uint8Array) => {
-    const b = new Uint8Array(message.length + 5);
-    b.set([0xff, 0xff]);
-    b.set(message, 2);
-    b.set([0xb1, 0x70, 0xa0], message.length + 2);
-    return { b, start: 2, end: message.length + 2 };
-  };
+  /** Followed by another response, SUCCESS {}. */
+  const within = (message: Uint8Array) => placed(message, [0xb1, 0x70, 0xa0]);
 
   it('decodes the range as the message alone', () => {
     for (const text of [
@@ -271,14 +274,8 @@ describe('a response inside a larger buffer (decodeResponse with start/end)', ()
 });
 
 describe('a request inside a larger buffer (decodeRequest with start/end)', () => {
-  /** `message` placed between other bytes: [FF FF, message, B0 0F]. */
-  const within = (message: Uint8Array) => {
-    const b = new Uint8Array(message.length + 4);
-    b.set([0xff, 0xff]);
-    b.set(message, 2);
-    b.set([0xb0, 0x0f], message.length + 2);
-    return { b, start: 2, end: message.length + 2 };
-  };
+  /** Followed by another request, RESET. */
+  const within = (message: Uint8Array) => placed(message, [0xb0, 0x0f]);
 
   it('decodes the range as the message alone', () => {
     for (const text of [

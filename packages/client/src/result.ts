@@ -1,5 +1,6 @@
 import type { ScalarListReader } from '@bolt/packstream';
 import type { Request } from '@bolt/parser';
+import { afterTick } from './after-tick.js';
 import { abortError, BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import { indexOf, Record, RecordColumns, type RecordShape } from './record.js';
@@ -126,6 +127,8 @@ export class Result<T extends RecordShape = RecordShape>
   // rows of scalars come as bytes and are kept so
   private readonly heldPullObserver: ResponseObserver;
   private readonly runObserver: ResponseObserver;
+  /** Sends this auto-commit query: see `_startWith`. */
+  private starter: (() => void) | undefined = undefined;
 
   /** @internal Set by transactions: the error this result reports instead of `error` (a query
    *  behind a failed BEGIN reports the BEGIN's failure, not what became of its own RUN). */
@@ -179,6 +182,31 @@ export class Result<T extends RecordShape = RecordShape>
     // RUN and the first PULL go together, as the official drivers send them, even when the
     // result was consumed before the query started: the rest is discarded after that batch.
     this.pull();
+  }
+
+  /** @internal An auto-commit query whose connection is ready (it is alone on it): `start`
+   *  sends RUN and the first PULL as soon as the reader is known (`await`, `records()`,
+   *  iteration), and written at once, or otherwise after the microtasks queued so far and the
+   *  ones they queue (an `await` on the result calls `then()` one microtask later). */
+  _startWith(start: () => void): void {
+    this.starter = start;
+    afterTick(() => this.start());
+  }
+
+  /** Send a query that waits for its reader (see `_startWith`), once. */
+  private start(): void {
+    const start = this.starter;
+    if (start === undefined) return;
+    this.starter = undefined;
+    start();
+  }
+
+  /** The reader is known: a query waiting for it goes now, and is written without waiting for
+   *  the end of the microtask. */
+  private startNow(): void {
+    if (this.starter === undefined) return;
+    this.start();
+    this.conn?.flush();
   }
 
   /** @internal The query could not be started (no connection, BEGIN failed, ...). */
@@ -277,6 +305,7 @@ export class Result<T extends RecordShape = RecordShape>
   async records(options: WaitOptions = {}): Promise<Record<T>[]> {
     this.observed = true;
     if (this.mode === 'unknown') this.mode = 'all';
+    this.startNow();
     await this.abortable(this._finish(), options.signal);
     if (this.error) throw this.error;
     return this.takeAll();
@@ -366,6 +395,7 @@ export class Result<T extends RecordShape = RecordShape>
     this.observed = true;
     if (this.mode === 'unknown') this.mode = 'all';
     this._readToEnd();
+    this.startNow();
     // settled as the stream ends, not one promise later
     return new Promise((resolve, reject) => {
       if (this._ended) this.settleAll(resolve, reject);
@@ -401,6 +431,7 @@ export class Result<T extends RecordShape = RecordShape>
   ): AsyncIterator<Record<T>> & AsyncIterable<Record<T>> {
     this.observed = true;
     if (this.mode === 'unknown') this.mode = 'stream';
+    this.startNow();
     const signal = options.signal;
     // one listener per iteration (removed when the stream ends), not one per wait
     if (signal && !signal.aborted) {

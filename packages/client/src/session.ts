@@ -1,4 +1,3 @@
-import { afterTick } from './after-tick.js';
 import type { AuthToken } from './auth.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { BookmarkManager } from './bookmark-manager.js';
@@ -190,7 +189,9 @@ export class Session {
       started.conn = undefined;
       throw e;
     }
-    afterTick(() => {
+    // sent as soon as the reader is known: when the result is awaited or iterated, or else
+    // after the microtasks queued so far (see `afterTick`)
+    result._startWith(() => {
       try {
         this.telemetry(conn, TELEMETRY_AUTO_COMMIT);
       } catch {

@@ -87,7 +87,8 @@ export class Connection {
   private readonly clock: Clock;
   private codec!: MessageCodec;
   private handshake: HandshakeWait | undefined;
-  private readonly writer = new ChunkWriter();
+  // grown as messages need it (and kept): an idle pooled connection holds 1 KiB, not 16
+  private readonly writer = new ChunkWriter({ initialCapacity: 1024 });
   private readonly structsFor: StructsFor | undefined;
   private readonly dechunker: Dechunker;
   private readonly log: Logger | undefined;

@@ -304,13 +304,11 @@ export class Driver {
           : (options.bookmarkManager ?? this.executeQueryBookmarkManager),
     });
     try {
-      const work = async (tx: {
-        run: (q: string, p: Record<string, unknown>) => PromiseLike<QueryResult<T>>;
-      }) => await tx.run(query, parameters);
       const cfg = { timeout: options.timeout, metadata: options.metadata, signal: options.signal };
+      // the work is an argument, not a named constant: see the end of session.ts
       return await session.execute(
         options.routing ?? 'WRITE',
-        work as any,
+        (tx) => tx.run<T>(query, parameters),
         cfg,
         TELEMETRY_EXECUTE_QUERY,
       );

@@ -103,8 +103,12 @@ function rawString(v: unknown): string | undefined {
 
 function toPosition(p: any): InputPosition | undefined {
   if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
-  const n = (v: unknown) => (v === undefined || v === null ? 0 : Number(v));
-  return { offset: n(p.offset), line: n(p.line), column: n(p.column) };
+  return { offset: count(p.offset), line: count(p.line), column: count(p.column) };
+}
+
+/** A number of a position: 0 when missing. */
+function count(v: unknown): number {
+  return v === undefined || v === null ? 0 : Number(v);
 }
 
 /** A notification of a pre-5.6 summary. */

@@ -349,7 +349,7 @@ export class Result<T extends RecordShape = RecordShape>
     const signal = options.signal;
     const onAbort = () => this.wakeUp();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const next = await this.nextRecord(signal).finally(() =>
+    const next = await this._nextRecord(signal).finally(() =>
       signal?.removeEventListener('abort', onAbort),
     );
     if (next.done) return undefined;
@@ -439,23 +439,21 @@ export class Result<T extends RecordShape = RecordShape>
       signal.addEventListener('abort', onAbort, { once: true });
       this.whenDone().then(() => signal.removeEventListener('abort', onAbort));
     }
-    const it: AsyncIterator<Record<T>> & AsyncIterable<Record<T>> = {
-      next: () => this.nextRecord(signal),
-      return: async (): Promise<IteratorResult<Record<T>>> => {
-        // `break` while an unbounded PULL (n = -1, or PULL_ALL on Bolt 1–3) is still streaming:
-        // no DISCARD can be sent before it ends, and it may never end. An auto-commit query is
-        // this connection's alone, so RESET stops it now instead.
-        if (this._interruptible) this.go(BREAK);
-        await this._discard();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => it,
-    };
-    return it;
+    return new ResultIterator(this, signal);
   }
 
-  /** The next record of the stream (waiting for it, pulling when nothing is buffered). */
-  private nextRecord(signal: AbortSignal | undefined): Promise<IteratorResult<Record<T>>> {
+  /** @internal The iteration stopped early (`break`, `return()`): the rest is dropped. */
+  _stopIterating(): Promise<void> {
+    // `break` while an unbounded PULL (n = -1, or PULL_ALL on Bolt 1–3) is still streaming:
+    // no DISCARD can be sent before it ends, and it may never end. An auto-commit query is
+    // this connection's alone, so RESET stops it now instead.
+    if (this._interruptible) this.go(BREAK);
+    return this._discard();
+  }
+
+  /** @internal The next record of the stream (waiting for it, pulling when nothing is
+   *  buffered). */
+  _nextRecord(signal: AbortSignal | undefined): Promise<IteratorResult<Record<T>>> {
     if (signal?.aborted) {
       this.abort();
       return Promise.reject(abortError(signal, 'reading the result'));
@@ -471,7 +469,7 @@ export class Result<T extends RecordShape = RecordShape>
     if (mayPull(this.state)) this.pull();
     return new Promise<void>((resolve) => {
       this.wakers.push(resolve);
-    }).then(() => this.nextRecord(signal));
+    }).then(() => this._nextRecord(signal));
   }
 
   /** Wait for `p`; when `signal` fires first, discard the rest of the stream and reject with an
@@ -669,9 +667,10 @@ export class Result<T extends RecordShape = RecordShape>
   }
 }
 
-// The observers of a result's answers are small objects with methods, not closures made per
-// result: a bundle that keeps function names (tsup `keepNames`) would name each closure again
-// for every query.
+// The observers of a result's answers and its iterator are small objects with methods, not
+// closures made per result: a bundle that keeps function names (tsup `keepNames`) would name
+// each closure again for every query, with a property definition that costs more than making
+// the closure.
 
 /** Where RUN's answer goes. */
 class RunAnswer implements ResponseObserver {
@@ -702,6 +701,26 @@ class PullAnswer implements ResponseObserver {
 class HeldPullAnswer extends PullAnswer {
   onScalarRecord(bytes: Uint8Array, first: number, count: number, reader: ScalarListReader): void {
     this.result._onScalarRecord(bytes, first, count, reader);
+  }
+}
+
+/** What `iterate()` returns. */
+class ResultIterator<T extends RecordShape>
+  implements AsyncIterator<Record<T>>, AsyncIterable<Record<T>>
+{
+  constructor(
+    private readonly result: Result<T>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+  next(): Promise<IteratorResult<Record<T>>> {
+    return this.result._nextRecord(this.signal);
+  }
+  async return(): Promise<IteratorResult<Record<T>>> {
+    await this.result._stopIterating();
+    return { done: true, value: undefined };
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 

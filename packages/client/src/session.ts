@@ -2,14 +2,19 @@ import type { AuthToken } from './auth.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { BookmarkManager } from './bookmark-manager.js';
 import { buildTxExtra, type TransactionConfig } from './build-tx-extra.js';
-import type { Connection } from './connection.js';
+import type { Connection, ResponseObserver } from './connection.js';
 import type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import type { RecordShape } from './record.js';
 import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
 import { type RetryOptions, retry } from './retry.js';
-import { ManagedTransaction, Transaction } from './transaction.js';
+import {
+  ManagedTransaction,
+  Transaction,
+  type TransactionContext,
+  type TransactionOutcome,
+} from './transaction.js';
 
 export type AccessMode = 'READ' | 'WRITE';
 
@@ -79,13 +84,9 @@ export class Session {
   private readonly eagerBegin: boolean;
   private readonly eagerAll: boolean;
   /** A routing table named the home database: later work of the session stays on it. (Made
-   *  once per session, not per acquisition.) */
-  private readonly databaseResolved = (name: string): void => {
-    this.database ??= name;
-  };
-  /** An auto-commit query ended (made once per session, not per query). */
-  private readonly autoCommitEnded = (query: AutoCommit, end: ResultEnd): void =>
-    this.onAutoCommitEnd(query.conn, query.used, end);
+   *  once per session, not per acquisition; bound, not an arrow function the bundle would
+   *  rename with a property definition for every session.) */
+  private readonly databaseResolved = this.resolveDatabase.bind(this);
 
   /** @internal */
   constructor(
@@ -118,7 +119,7 @@ export class Session {
     config: TransactionConfig = NO_CONFIG,
   ): Result<T> {
     this.ensureUsable();
-    const started = new AutoCommit(this.autoCommitEnded);
+    const started = new AutoCommit(this);
     const result = new Result<T>(
       { text: query, parameters },
       this.fetchSize,
@@ -205,7 +206,7 @@ export class Session {
   /** Begin an explicit transaction. BEGIN is pipelined with the first query, or (`eagerBegin`)
    *  answered before this resolves, which then rejects with BEGIN's failure. */
   async beginTransaction(config: TransactionConfig = {}): Promise<Transaction> {
-    const tx = await this.begin(this.accessMode, config, TELEMETRY_EXPLICIT);
+    const tx = await this.begin(this.accessMode, config, new TelemetryOnce(TELEMETRY_EXPLICIT));
     if (this.eagerBegin) await tx._begun();
     return tx;
   }
@@ -252,13 +253,10 @@ export class Session {
   ): Promise<R> {
     this.ensureUsable();
     // once the server took TELEMETRY, a retried attempt does not send it again
-    let telemetryApi: number | undefined = api;
-    const telemetrySent = () => {
-      telemetryApi = undefined;
-    };
+    const telemetry = new TelemetryOnce(api);
     return retry(
       async () => {
-        const tx = await this.begin(mode, config, telemetryApi, telemetrySent);
+        const tx = await this.begin(mode, config, telemetry);
         // executeQuery keeps its one query pipelined with BEGIN
         if (this.eagerBegin && api !== TELEMETRY_EXECUTE_QUERY) await tx._begun();
         let value: R;
@@ -284,13 +282,12 @@ export class Session {
     return this.ctx.refreshableAuth && e.code === 'Neo.ClientError.Security.TokenExpired';
   }
 
-  /** `api`: the TELEMETRY api value, or undefined to send none; `telemetrySent` is called when
+  /** `telemetry`: the TELEMETRY api value to send (none when undefined), and what to tell when
    *  the server accepted it. */
   private async begin(
     mode: AccessMode,
     config: TransactionConfig,
-    api: number | undefined,
-    telemetrySent?: () => void,
+    telemetry: TelemetryOnce,
   ): Promise<Transaction> {
     this.ensureUsable();
     this.txStarting = true;
@@ -301,23 +298,10 @@ export class Session {
       conn = acquired.conn;
       const used = acquired.used;
       const extra = buildTxExtra(conn, this.txInput(used, mode, config));
-      const c = conn;
-      if (api !== undefined) this.telemetry(c, api, telemetrySent);
-      const tx: Transaction = new Transaction(
-        {
-          conn: c,
-          fetchSize: this.fetchSize,
-          eagerAll: this.eagerAll,
-          serverInfo: () => serverInfo(c),
-          onClose: (outcome) => {
-            if (this.tx === tx) this.tx = undefined;
-            if (outcome.error) this.ctx.provider.onError?.(c, outcome.error);
-            this.ctx.provider.release(c);
-            if (outcome.bookmark) this.updateBookmarks(used, outcome.bookmark);
-          },
-        },
-        extra,
-      );
+      if (telemetry.api !== undefined) this.telemetry(conn, telemetry.api, telemetry);
+      const context = new SessionTransaction(this, conn, used, this.fetchSize, this.eagerAll);
+      const tx = new Transaction(context, extra);
+      context.tx = tx;
       this.tx = tx;
       return tx;
     } catch (e) {
@@ -329,15 +313,16 @@ export class Session {
   }
 
   /** TELEMETRY (5.4+), pipelined before BEGIN / RUN, when the server asked for it
-   *  (`telemetry.enabled` hint) and the driver allows it. Its answer is not waited for. */
-  private telemetry(conn: Connection, api: number, sent?: () => void): void {
+   *  (`telemetry.enabled` hint) and the driver allows it. Its answer is not waited for
+   *  (`observer` hears of it). */
+  private telemetry(conn: Connection, api: number, observer?: ResponseObserver): void {
     if (
       this.ctx.telemetryDisabled ||
       !conn.features.telemetry ||
       conn.hints['telemetry.enabled'] !== true
     )
       return;
-    conn.enqueue({ type: 'TELEMETRY', api }, sent ? { onSuccess: sent } : undefined);
+    conn.enqueue({ type: 'TELEMETRY', api }, observer);
   }
 
   /**
@@ -396,12 +381,25 @@ export class Session {
     };
   }
 
-  private onAutoCommitEnd(conn: Connection | undefined, used: string[], end: ResultEnd): void {
+  private resolveDatabase(name: string): void {
+    this.database ??= name;
+  }
+
+  /** @internal An auto-commit query ended. */
+  _autoCommitEnded(conn: Connection | undefined, used: string[], end: ResultEnd): void {
     if (!conn) return;
     if (end.error) this.ctx.provider.onError?.(conn, end.error);
     this.ctx.provider.release(conn);
     const bm = end.metadata.bookmark;
     if (!end.error && typeof bm === 'string') this.updateBookmarks(used, bm);
+  }
+
+  /** @internal A transaction of this session is over (committed, rolled back, failed). */
+  _transactionClosed(t: SessionTransaction, outcome: TransactionOutcome): void {
+    if (this.tx === t.tx) this.tx = undefined;
+    if (outcome.error) this.ctx.provider.onError?.(t.conn, outcome.error);
+    this.ctx.provider.release(t.conn);
+    if (outcome.bookmark) this.updateBookmarks(t.used, outcome.bookmark);
   }
 
   private updateBookmarks(used: string[], bookmark: string): void {
@@ -438,20 +436,57 @@ export class Session {
   }
 }
 
+// What a session hands its queries and transactions: small objects with methods, not closures
+// made each time (the bundle keeps function names: every function made where JavaScript infers
+// a name, such as `{ onClose: () => ... }`, would be renamed with a property definition each
+// time, which costs more than the rest of making it).
+
 /** An auto-commit query, as the owner of its result: its connection and the bookmarks it sent,
  *  once acquired. */
 class AutoCommit implements ResultOwner {
   conn: Connection | undefined = undefined;
   used: string[] = NO_BOOKMARKS;
 
-  constructor(private readonly ended: (query: AutoCommit, end: ResultEnd) => void) {}
+  constructor(private readonly session: Session) {}
 
   onResultEnd(end: ResultEnd): void {
-    this.ended(this, end);
+    this.session._autoCommitEnded(this.conn, this.used, end);
   }
 
   serverInfo(): QueryServer {
     return serverInfo(this.conn);
+  }
+}
+
+/** A transaction of a session: its connection, the bookmarks it began with, and where it
+ *  reports its end. */
+class SessionTransaction implements TransactionContext {
+  tx: Transaction | undefined = undefined;
+
+  constructor(
+    private readonly session: Session,
+    readonly conn: Connection,
+    readonly used: string[],
+    readonly fetchSize: number,
+    readonly eagerAll: boolean,
+  ) {}
+
+  serverInfo(): QueryServer {
+    return serverInfo(this.conn);
+  }
+
+  onClose(outcome: TransactionOutcome): void {
+    this.session._transactionClosed(this, outcome);
+  }
+}
+
+/** The TELEMETRY of managed work: sent with the first attempt's BEGIN, and not again once the
+ *  server took it. */
+class TelemetryOnce implements ResponseObserver {
+  constructor(public api: number | undefined) {}
+
+  onSuccess(): void {
+    this.api = undefined;
   }
 }
 

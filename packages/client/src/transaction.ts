@@ -1,7 +1,7 @@
 import type { SuccessMetadata } from '@bolt/parser';
 import { afterTick } from './after-tick.js';
 import { BoltError, usageError } from './bolt-error.js';
-import type { Connection } from './connection.js';
+import type { Connection, ResponseObserver } from './connection.js';
 import type { RecordShape } from './record.js';
 import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
 
@@ -11,9 +11,16 @@ export interface TransactionContext {
   fetchSize: number;
   /** Awaited results use one `PULL {n: -1}` (no fetch size was configured). */
   eagerAll: boolean;
-  serverInfo: () => QueryServer;
+  serverInfo(): QueryServer;
   /** Called once when the transaction is over (committed, rolled back, failed). */
-  onClose(outcome: { bookmark?: string; error?: BoltError; metadata?: SuccessMetadata }): void;
+  onClose(outcome: TransactionOutcome): void;
+}
+
+/** @internal How a transaction ended. */
+export interface TransactionOutcome {
+  bookmark?: string;
+  error?: BoltError;
+  metadata?: SuccessMetadata;
 }
 
 type TxState = 'open' | 'committing' | 'rolling-back' | 'committed' | 'rolled-back' | 'failed';
@@ -32,16 +39,14 @@ export class Transaction {
   private beginFailure: BoltError | undefined;
   private readonly began: Promise<void>;
   /** What the transaction's results report to (one for all of them). */
-  private readonly owner: ResultOwner = {
-    onResultEnd: (end) => this.onResultEnd(end),
-    serverInfo: () => this.ctx.serverInfo(),
-  };
+  private readonly owner: ResultOwner;
 
   /** @internal */
   constructor(
     private readonly ctx: TransactionContext,
     beginExtra: Record<string, unknown>,
   ) {
+    this.owner = new TransactionResults(this, ctx);
     let began!: () => void;
     this.began = new Promise<void>((resolve) => {
       began = resolve;
@@ -49,14 +54,13 @@ export class Transaction {
     // Outside the promise executor: a BEGIN that cannot be sent (unencodable metadata, closed
     // connection) throws here, so beginTransaction() rejects instead of handing out a
     // transaction whose queries would run outside any transaction.
-    ctx.conn.begin(beginExtra, {
-      onSuccess: () => began(),
-      onFailure: (e) => {
-        this.failure ??= e;
-        this.beginFailure = e;
-        began();
-      },
-    });
+    ctx.conn.begin(beginExtra, new BeginAnswer(this, began));
+  }
+
+  /** @internal BEGIN failed: the queries behind it report this failure. */
+  _beginFailed(error: BoltError): void {
+    this.failure ??= error;
+    this.beginFailure = error;
   }
 
   /** @internal Wait for BEGIN's answer; on a failure the transaction is over (its connection
@@ -166,7 +170,8 @@ export class Transaction {
    * request (records they already hold stay readable), and the connection goes back to the pool
    * (which RESETs it), so the session can begin a new transaction at once.
    */
-  private onResultEnd(end: ResultEnd): void {
+  /** @internal */
+  _onResultEnd(end: ResultEnd): void {
     const error = end.error;
     if (!error || error.kind === 'usage') return;
     this.failure ??= error;
@@ -189,10 +194,7 @@ export class Transaction {
     return usageError(`cannot ${what}: the transaction is ${this.state.replace('-', ' ')}`);
   }
 
-  private finish(
-    state: TxState,
-    outcome: { bookmark?: string; error?: BoltError; metadata?: SuccessMetadata },
-  ): void {
+  private finish(state: TxState, outcome: TransactionOutcome): void {
     this.state = state;
     this.ctx.onClose(outcome);
   }
@@ -236,4 +238,38 @@ function incompleteCommit(e: BoltError): BoltError {
     `the connection was lost during COMMIT: the transaction may or may not have been committed (${e.message})`,
     { kind: e.kind, code: e.code, classification: e.classification, retryable: false, cause: e },
   );
+}
+
+// What a transaction hands its results and its BEGIN: small objects with methods, not closures
+// made per transaction (the bundle keeps function names: every function made where JavaScript
+// infers a name, such as `{ onSuccess: () => ... }`, would be renamed with a property
+// definition each time, which costs more than the rest of making it).
+
+/** What the results of a transaction report to. */
+class TransactionResults implements ResultOwner {
+  constructor(
+    private readonly tx: Transaction,
+    private readonly ctx: TransactionContext,
+  ) {}
+  onResultEnd(end: ResultEnd): void {
+    this.tx._onResultEnd(end);
+  }
+  serverInfo(): QueryServer {
+    return this.ctx.serverInfo();
+  }
+}
+
+/** Where BEGIN's answer goes. */
+class BeginAnswer implements ResponseObserver {
+  constructor(
+    private readonly tx: Transaction,
+    private readonly began: () => void,
+  ) {}
+  onSuccess(): void {
+    this.began();
+  }
+  onFailure(error: BoltError): void {
+    this.tx._beginFailed(error);
+    this.began();
+  }
 }

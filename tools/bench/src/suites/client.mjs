@@ -23,6 +23,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1500);
 const WARMUP_MS = 500;
 const CONCURRENCY = 20;
+/** Connections opened (and then left idle in the pool) by the `pooled` workload. */
+const POOLED = 500;
 const STREAM_ROWS = Number(process.env.BENCH_STREAM_ROWS ?? 10_000_000);
 const STREAM_RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 1);
 /** Allowed client RSS growth while streaming STREAM_ROWS rows (issue target). */
@@ -75,10 +77,11 @@ function readAll(records) {
   return records.length;
 }
 
-async function ours(port) {
+async function ours(port, config = {}) {
   const { driver, auth } = await import('@bolt/client/node');
-  const d = driver(`bolt://127.0.0.1:${port}`, { auth: auth.basic('neo4j', 'pw') });
+  const d = driver(`bolt://127.0.0.1:${port}`, { auth: auth.basic('neo4j', 'pw'), ...config });
   return {
+    executeQuery: async () => (await d.executeQuery('RETURN 1')).records.length,
     all: async (q) => readAll((await d.session().run(q)).records),
     records: async (q) => {
       const s = d.session();
@@ -106,10 +109,11 @@ async function ours(port) {
   };
 }
 
-async function theirs(port) {
+async function theirs(port, config = {}) {
   const neo4j = (await import('neo4j-driver')).default;
-  const d = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'pw'));
+  const d = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'pw'), config);
   return {
+    executeQuery: async () => (await d.executeQuery('RETURN 1')).records.length,
     all: async (q) => {
       const s = d.session();
       const r = await s.run(q);
@@ -358,14 +362,41 @@ async function streamRss(c) {
   return { growthMb: (peak - base) / 2 ** 20, rowsPerSecond: n / seconds };
 }
 
+/**
+ * Bytes per idle pooled connection: heap + array buffers after full GCs, before and after
+ * POOLED sessions ran one query each at the same time (each on a connection of its own) and
+ * were closed, leaving their connections idle in the pool. Also the RSS per connection.
+ */
+async function pooledBytes(c) {
+  await c.session().small();
+  const rss0 = process.memoryUsage.rss();
+  const before = await liveBytes();
+  const sessions = Array.from({ length: POOLED }, () => c.session());
+  await Promise.all(sessions.map((s) => s.small()));
+  await Promise.all(sessions.map((s) => s.close()));
+  const after = await liveBytes();
+  return {
+    bytes: (after - before) / POOLED,
+    rssBytes: (process.memoryUsage.rss() - rss0) / POOLED,
+  };
+}
+
 async function clientMain(which, workload, port) {
-  const c = which === 'ours' ? await ours(port) : await theirs(port);
+  const config = workload === 'pooled' ? { maxConnectionPoolSize: POOLED + 10 } : {};
+  const c = which === 'ours' ? await ours(port, config) : await theirs(port, config);
   let fn;
   let close = async () => {};
   if (workload === 'all') fn = () => c.all('ROWS');
   else if (workload === 'iterate') fn = () => c.iterate('ROWS');
   else if (workload === 'nodes') fn = () => c.all('NODES');
-  else if (workload.startsWith('retained')) {
+  else if (workload === 'execute-query') fn = c.executeQuery;
+  else if (workload === 'pooled') {
+    const r = await pooledBytes(c);
+    await c.close();
+    console.error(`pooled, ${which}: RSS +${(r.rssBytes / 1024).toFixed(1)} KB per connection`);
+    process.stdout.write(`${JSON.stringify({ rate: r.bytes / 1024, rssKb: r.rssBytes / 1024 })}\n`);
+    return;
+  } else if (workload.startsWith('retained')) {
     const query = workload.includes('nodes') ? 'NODES' : 'ROWS';
     const bytes = await retained(c, query, workload.endsWith('-read'));
     await c.close();
@@ -476,6 +507,7 @@ export async function run() {
       ['nodes', '100k rows holding a Node, all at once', 'records/s'],
       ['sequential', 'RETURN 1, sequential, one session', 'queries/s'],
       ['concurrent', `RETURN 1, ${CONCURRENCY} concurrent sessions`, 'queries/s'],
+      ['execute-query', 'driver.executeQuery("RETURN 1"), sequential', 'queries/s'],
     ];
     for (const [w, label, unit] of workloads) {
       if (!wanted(w)) continue;
@@ -553,6 +585,11 @@ export async function run() {
         'memory-iterate',
         '10 x 100k rows through the iterator: peak RSS of the client process',
         'MB',
+      ],
+      [
+        'pooled',
+        `${POOLED} idle pooled connections: heap + array buffers per connection`,
+        'KB/connection',
       ],
     ];
     for (const [w, label, unit] of memory) {

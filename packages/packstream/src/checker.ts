@@ -12,6 +12,7 @@ import {
 } from './decode-errors';
 import type { Decoder } from './decoder';
 import type { ResolvedSpec } from './struct-registry';
+import { STRICT_UTF8 } from './text-reader';
 import { orBytes, utf8ToUnits } from './utf8';
 
 // Multibyte strings up to this many bytes are validated by the JS decoder into a reused buffer,
@@ -26,7 +27,6 @@ const EMPTY = new Uint8Array(0);
 export class Checker {
   readonly #decoder: Decoder;
   readonly #byTag: readonly (ResolvedSpec | undefined)[];
-  readonly #textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   #units = new Uint16Array(0);
   #b: Uint8Array = EMPTY;
   #pos = 0;
@@ -161,7 +161,7 @@ export class Checker {
       return utf8ToUnits(b, p, p + len, this.#units) >= 0;
     }
     try {
-      this.#textDecoder.decode(b.subarray(p, p + len));
+      STRICT_UTF8.decode(b.subarray(p, p + len));
       return true;
     } catch {
       return false;

@@ -10,6 +10,14 @@ const JS_UTF8_MAX = 16384;
 const UTF16_MIN = 64;
 
 const EMPTY_UNITS = new Uint16Array(0);
+
+// Without `stream: true` a TextDecoder keeps nothing between calls: every reader shares these two
+// (each connection of a client or server has three readers; a decoder of its own each cost
+// ~1 KB per connection).
+/** Strict UTF-8. */
+export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 const fcc = String.fromCharCode;
 
 /**
@@ -20,9 +28,7 @@ const fcc = String.fromCharCode;
  */
 export class TextReader {
   /** The strict decoder, shared with the string-run path. */
-  readonly fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  // only ever given valid UTF-16 (from utf8ToUnits); ignoreBOM keeps a leading U+FEFF
-  readonly #utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+  readonly fatal = STRICT_UTF8;
   // scratch buffer of the JS decoder, grown on need (to 1024 units, then to JS_UTF8_MAX)
   #units = EMPTY_UNITS;
 
@@ -54,6 +60,6 @@ export class TextReader {
     const n = utf8ToUnits(b, start, end, units);
     if (n < 0) return null;
     const u = units.subarray(0, n);
-    return len <= UTF16_MIN ? fcc.apply(null, u as never) : this.#utf16.decode(u);
+    return len <= UTF16_MIN ? fcc.apply(null, u as never) : UTF16.decode(u);
   }
 }

@@ -40,8 +40,8 @@ import { clientHandshake, openingFor, saveFailedMessage } from './connection-ope
 import type { ConnectionOptions, ResponseObserver } from './connection-options.js';
 import { HandshakeWait } from './handshake-wait.js';
 import type { Logger } from './logger.js';
-import { RecvTimer } from './recv-timer.js';
-import { ResponseDispatcher } from './response-dispatch.js';
+import { RecvTimer, type RecvTimerHost } from './recv-timer.js';
+import { type DispatchHost, ResponseDispatcher } from './response-dispatch.js';
 import { summaryOf } from './summary-wait.js';
 
 export {
@@ -100,7 +100,7 @@ export class Connection {
   private readonly recvTimer: RecvTimer;
   private flushScheduled = false;
   /** `flush()` as the microtask `enqueue()` schedules (made once, not per query). */
-  private readonly flushLater = (): void => this.flush();
+  private readonly flushLater = flusher(this);
   /** The body of {@link PULL_ALL_LATEST}, encoded at its first use. */
   private pullAllBody: Uint8Array | undefined;
   private readPaused = false;
@@ -115,29 +115,17 @@ export class Connection {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.createdAt = this.idleSince = this.clock.now();
-    this.recvTimer = new RecvTimer(
-      this.clock,
-      () => this.outstanding,
-      (silent) => this.onSilence(silent),
-    );
     this.auth = options.auth ?? { scheme: 'none' };
     this.log = options.logger;
     this.wire = typeof options.logger?.debug === 'function';
     this.arena = this.wire || options.lazyRecords === false ? undefined : new ByteArena();
-    this.answers = new ResponseDispatcher({
-      address,
-      codec: () => this.codec,
-      version: () => this.version,
-      protocolError: (message) => this.fail('protocol', message),
-      destroy: (error) => this.destroy(error),
-      tokenExpired: () => {
-        this.authExpired = true;
-      },
-      idle: () => this.recvTimer.disarm(),
-      serverFailure: (error) => options.onServerFailure?.(this, error),
-      arena: this.arena,
-      wireLog: this.wire ? (line) => this.log!.debug!(line) : undefined,
-    });
+    const events = new ConnectionEvents(
+      this,
+      this.arena,
+      this.wire ? wireLogger(this.log!) : undefined,
+    );
+    this.recvTimer = new RecvTimer(this.clock, events);
+    this.answers = new ResponseDispatcher(events);
     const structs = options.structs;
     this.structsFor =
       typeof structs === 'function'
@@ -146,20 +134,10 @@ export class Connection {
           ? customStructs(structs)
           : undefined;
     this.dechunker = new Dechunker({
-      onMessageAt: (bytes, start, end) => {
-        try {
-          if (!this.dead) this.answers.dispatch(bytes, start, end);
-        } catch (e) {
-          saveFailedMessage(options, this.log, address, bytes.subarray(start, end), e);
-          throw e;
-        }
-      },
+      onMessageAt: messagesTo(this),
       maxMessageSize: options.maxMessageSize,
     });
-    transport.receive({
-      onData: (chunk) => this.receiveBytes(chunk),
-      onEnd: (error) => this.receiveEnd(error),
-    });
+    transport.receive({ onData: bytesTo(this), onEnd: endTo(this) });
   }
 
   /**
@@ -435,7 +413,38 @@ export class Connection {
 
   // ---- receiving ------------------------------------------------------------------------
 
-  private receiveBytes(chunk: Uint8Array): void {
+  /** @internal The codec of the negotiated version. */
+  get _codec(): MessageCodec {
+    return this.codec;
+  }
+
+  /** @internal The server broke the protocol. */
+  _fail(kind: 'protocol', message: string): void {
+    this.fail(kind, message);
+  }
+
+  /** @internal A FAILURE, before its request's observer sees it. */
+  _serverFailure(error: BoltError): void {
+    this.options.onServerFailure?.(this, error);
+  }
+
+  /** @internal Nothing is outstanding any more. */
+  _idle(): void {
+    this.recvTimer.disarm();
+  }
+
+  /** @internal One message from the server: `bytes[start, end)`. */
+  _onMessage(bytes: Uint8Array, start: number, end: number): void {
+    try {
+      if (!this.dead) this.answers.dispatch(bytes, start, end);
+    } catch (e) {
+      saveFailedMessage(this.options, this.log, this.address, bytes.subarray(start, end), e);
+      throw e;
+    }
+  }
+
+  /** @internal */
+  _receive(chunk: Uint8Array): void {
     this.recvTimer.activity();
     if (this.handshake) {
       if (this.handshake.push(chunk)) this.handshake = undefined;
@@ -455,7 +464,8 @@ export class Connection {
     }
   }
 
-  private receiveEnd(error?: Error): void {
+  /** @internal */
+  _receiveEnd(error?: Error): void {
     this.handshake?.end(error);
     this.handshake = undefined;
     if (this.dead) return;
@@ -506,7 +516,7 @@ export class Connection {
       helloDone = Promise.all([helloDone, loggedOn]).then(([h]) => h);
     }
     this.flush();
-    if (rest.length > 0) this.receiveBytes(rest);
+    if (rest.length > 0) this._receive(rest);
     const md = await helloDone;
     this.server = typeof md.server === 'string' ? md.server : '';
     this.connectionId = typeof md.connection_id === 'string' ? md.connection_id : '';
@@ -555,7 +565,8 @@ export class Connection {
 
   // ---- receive timeout ----------------------------------------------------------------------
 
-  private onSilence(silent: number): void {
+  /** @internal */
+  _onSilence(silent: number): void {
     if (this.dead) return;
     this.abandon(
       new BoltError(
@@ -569,3 +580,69 @@ export class Connection {
 }
 
 const NO_OBSERVER: ResponseObserver = {};
+
+// A connection's callbacks are the methods of one object (ConnectionEvents), or functions made
+// by the factories below where a function is asked for: the bundle keeps function names, so a
+// function JavaScript names where it is made (`{ onData: (chunk) => ... }`) would be renamed
+// at every connection by a property definition that also leaves it a dictionary of properties.
+
+/** What the answers side and the receive timer of a connection call back. */
+class ConnectionEvents implements DispatchHost, RecvTimerHost {
+  readonly address: string;
+
+  constructor(
+    private readonly conn: Connection,
+    readonly arena: ByteArena | undefined,
+    readonly wireLog: ((line: string) => void) | undefined,
+  ) {
+    this.address = conn.address;
+  }
+
+  codec(): MessageCodec {
+    return this.conn._codec;
+  }
+  version(): BoltVersion {
+    return this.conn.version;
+  }
+  protocolError(message: string): void {
+    this.conn._fail('protocol', message);
+  }
+  destroy(error: BoltError): void {
+    this.conn.destroy(error);
+  }
+  tokenExpired(): void {
+    this.conn.authExpired = true;
+  }
+  serverFailure(error: BoltError): void {
+    this.conn._serverFailure(error);
+  }
+  idle(): void {
+    this.conn._idle();
+  }
+  outstanding(): number {
+    return this.conn.outstanding;
+  }
+  onSilence(silentMs: number): void {
+    this.conn._onSilence(silentMs);
+  }
+}
+
+function flusher(conn: Connection): () => void {
+  return () => conn.flush();
+}
+
+function messagesTo(conn: Connection): (bytes: Uint8Array, start: number, end: number) => void {
+  return (bytes, start, end) => conn._onMessage(bytes, start, end);
+}
+
+function bytesTo(conn: Connection): (chunk: Uint8Array) => void {
+  return (chunk) => conn._receive(chunk);
+}
+
+function endTo(conn: Connection): (error?: Error) => void {
+  return (error) => conn._receiveEnd(error);
+}
+
+function wireLogger(log: Logger): (line: string) => void {
+  return (line) => log.debug!(line);
+}

@@ -6,6 +6,14 @@ import type { Clock } from './clock.js';
  * received or written counts as activity; the timer is armed at a write and disarmed when
  * nothing is outstanding. Time is `clock`'s.
  */
+/** What a receive timer asks and tells. */
+export interface RecvTimerHost {
+  /** Answers still awaited. */
+  outstanding(): number;
+  /** The server was silent for `silentMs` while answers were outstanding. */
+  onSilence(silentMs: number): void;
+}
+
 export class RecvTimer {
   /** 0: no receive timeout. */
   timeoutMs = 0;
@@ -14,8 +22,7 @@ export class RecvTimer {
 
   constructor(
     private readonly clock: Clock,
-    private readonly outstanding: () => number,
-    private readonly onSilence: (silentMs: number) => void,
+    private readonly host: RecvTimerHost,
   ) {}
 
   activity(): void {
@@ -24,7 +31,7 @@ export class RecvTimer {
   }
 
   arm(): void {
-    if (this.timeoutMs === 0 || this.timer !== undefined || this.outstanding() === 0) return;
+    if (this.timeoutMs === 0 || this.timer !== undefined || this.host.outstanding() === 0) return;
     this.timer = this.clock.setTimeout(() => this.fire(), this.timeoutMs);
   }
 
@@ -37,9 +44,9 @@ export class RecvTimer {
 
   private fire(): void {
     this.timer = undefined;
-    if (this.outstanding() === 0) return;
+    if (this.host.outstanding() === 0) return;
     const silent = this.clock.now() - this.lastActivity;
-    if (silent >= this.timeoutMs) this.onSilence(silent);
+    if (silent >= this.timeoutMs) this.host.onSilence(silent);
     else this.timer = this.clock.setTimeout(() => this.fire(), this.timeoutMs - silent);
   }
 }

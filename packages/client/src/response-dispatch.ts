@@ -48,7 +48,7 @@ export class ResponseDispatcher {
   readonly tracker: ServerStateTracker;
 
   constructor(private readonly host: DispatchHost) {
-    this.tracker = new ServerStateTracker(host.version);
+    this.tracker = new ServerStateTracker(host);
   }
 
   /** One message from the server: `bytes[start, end)`. */

@@ -20,7 +20,7 @@ export class ServerStateTracker {
   private resetsPending = 0;
   private txOpenResults = 0;
 
-  constructor(private readonly version: () => BoltVersion) {}
+  constructor(private readonly connection: { version(): BoltVersion }) {}
 
   /** A RESET was sent. */
   resetSent(): void {
@@ -55,7 +55,7 @@ export class ServerStateTracker {
       if (type === 'COMMIT' || type === 'ROLLBACK') this.txOpenResults = 0;
     } else if (outcome === 'FAILURE') this.txOpenResults = 0;
     try {
-      this.state = transition(this.version(), state, type, outcome, {
+      this.state = transition(this.connection.version(), state, type, outcome, {
         hasMore,
         openResults: this.txOpenResults,
       });

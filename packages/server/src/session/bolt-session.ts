@@ -509,42 +509,39 @@ export class BoltSession implements WireEvents {
   }
 }
 
+/** Where a connection's view finds its session (a property that is not enumerable: the view
+ *  spreads, lists its keys and serialises as its eleven getters). */
+const SESSION = Symbol('session');
+
+type View = ConnectionInfo & { readonly [SESSION]: BoltSession };
+
+/** The getters of every view, shared: a view is one small object, not eleven functions made
+ *  per connection (an object with getters of its own takes ~2 KB; this one ~0.1 KB). */
+const VIEW_GETTERS: { [K in keyof ConnectionInfo]: PropertyDescriptor } = {
+  id: getter((s) => s.id),
+  listener: getter((s) => s.listener),
+  remoteAddress: getter((s) => s.wire.transport.remoteAddress),
+  localAddress: getter((s) => s.wire.transport.localAddress),
+  encrypted: getter((s) => s.wire.transport.encrypted),
+  protocolVersion: getter((s) => (s.version ? formatVersion(s.version) : undefined)),
+  userAgent: getter((s) => s.auth.userAgent),
+  boltAgent: getter((s) => s.auth.boltAgent),
+  routing: getter((s) => s.auth.routing),
+  user: getter((s) => s.auth.user),
+  state: getter((s) => s.state),
+};
+
+function getter(read: (s: BoltSession) => unknown): PropertyDescriptor {
+  return {
+    get(this: View) {
+      return read(this[SESSION]);
+    },
+    enumerable: true,
+  };
+}
+
 /** The read-only view of a session handed to every hook. */
 function connectionInfo(s: BoltSession): ConnectionInfo {
-  const transport = s.wire.transport;
-  return Object.freeze({
-    get id() {
-      return s.id;
-    },
-    get listener() {
-      return s.listener;
-    },
-    get remoteAddress() {
-      return transport.remoteAddress;
-    },
-    get localAddress() {
-      return transport.localAddress;
-    },
-    get encrypted() {
-      return transport.encrypted;
-    },
-    get protocolVersion() {
-      return s.version ? formatVersion(s.version) : undefined;
-    },
-    get userAgent() {
-      return s.auth.userAgent;
-    },
-    get boltAgent() {
-      return s.auth.boltAgent;
-    },
-    get routing() {
-      return s.auth.routing;
-    },
-    get user() {
-      return s.auth.user;
-    },
-    get state() {
-      return s.state;
-    },
-  });
+  const view = Object.defineProperty({}, SESSION, { value: s });
+  return Object.freeze(Object.defineProperties(view, VIEW_GETTERS)) as ConnectionInfo;
 }

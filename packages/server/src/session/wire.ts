@@ -66,17 +66,7 @@ export class Wire {
       supported: this.options.versions,
       manifest: this.options.manifest,
     });
-    this.transport.receive({
-      onData: (chunk) => this.onData(chunk),
-      onEnd: (error) => {
-        if (this.closed) return;
-        if (error) this.events.onLost(error);
-        else {
-          this.reading = false;
-          this.events.onFinished();
-        }
-      },
-    });
+    this.transport.receive({ onData: bytesTo(this), onEnd: endTo(this) });
     void this.transport.closed.then((error) => {
       if (!this.closed) this.events.onLost(error);
     });
@@ -145,7 +135,23 @@ export class Wire {
     void transport.closed.then(() => clock.clearTimeout(linger));
   }
 
-  private onData(data: Uint8Array): void {
+  /** @internal The transport's end: the client finished sending, or the connection died. */
+  _onEnd(error: Error | undefined): void {
+    if (this.closed) return;
+    if (error) this.events.onLost(error);
+    else {
+      this.reading = false;
+      this.events.onFinished();
+    }
+  }
+
+  /** @internal One message: `bytes[start, end)`. */
+  _onMessage(bytes: Uint8Array, start: number, end: number): void {
+    if (this.reading) this.events.onMessage(bytes, start, end);
+  }
+
+  /** @internal Bytes from the transport. */
+  _onData(data: Uint8Array): void {
     this.lastActivity = this.options.clock.now();
     if (!this.reading) return;
     // Node hands out Buffers, whose subarray() is far slower than a Uint8Array's; the messages
@@ -197,11 +203,26 @@ export class Wire {
     }
     this.dechunker = new Dechunker({
       maxMessageSize: this.options.maxMessageSize,
-      onMessageAt: (bytes, start, end) => {
-        if (this.reading) this.events.onMessage(bytes, start, end);
-      },
+      onMessageAt: messagesTo(this),
     });
     this.events.onNegotiated(result.version, this.manifestUsed);
-    if (result.rest.length > 0) this.onData(result.rest);
+    if (result.rest.length > 0) this._onData(result.rest);
   }
+}
+
+// The callbacks a wire hands the transport and its dechunker are made by these factories (an
+// arrow function JavaScript names where it is made, `{ onData: (chunk) => ... }`, would be
+// renamed at every connection by the bundle, which keeps function names, and left with a
+// dictionary of properties).
+
+function bytesTo(wire: Wire): (chunk: Uint8Array) => void {
+  return (chunk) => wire._onData(chunk);
+}
+
+function endTo(wire: Wire): (error?: Error) => void {
+  return (error) => wire._onEnd(error);
+}
+
+function messagesTo(wire: Wire): (bytes: Uint8Array, start: number, end: number) => void {
+  return (bytes, start, end) => wire._onMessage(bytes, start, end);
 }

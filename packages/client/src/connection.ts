@@ -418,9 +418,9 @@ export class Connection {
     return this.codec;
   }
 
-  /** @internal The server broke the protocol. */
-  _fail(kind: 'protocol', message: string): void {
-    this.fail(kind, message);
+  /** @internal The server broke the protocol: the connection ends with a `protocol` error. */
+  _protocolError(message: string): void {
+    this.fail('protocol', message);
   }
 
   /** @internal A FAILURE, before its request's observer sees it. */
@@ -443,7 +443,7 @@ export class Connection {
     }
   }
 
-  /** @internal */
+  /** @internal Bytes from the transport: the handshake's answer, then messages. */
   _receive(chunk: Uint8Array): void {
     this.recvTimer.activity();
     if (this.handshake) {
@@ -464,7 +464,7 @@ export class Connection {
     }
   }
 
-  /** @internal */
+  /** @internal The transport ended: the server closed it, or it was lost (`error`). */
   _receiveEnd(error?: Error): void {
     this.handshake?.end(error);
     this.handshake = undefined;
@@ -565,7 +565,7 @@ export class Connection {
 
   // ---- receive timeout ----------------------------------------------------------------------
 
-  /** @internal */
+  /** @internal The server was silent longer than its receive timeout hint allows. */
   _onSilence(silent: number): void {
     if (this.dead) return;
     this.abandon(
@@ -605,7 +605,7 @@ class ConnectionEvents implements DispatchHost, RecvTimerHost {
     return this.conn.version;
   }
   protocolError(message: string): void {
-    this.conn._fail('protocol', message);
+    this.conn._protocolError(message);
   }
   destroy(error: BoltError): void {
     this.conn.destroy(error);

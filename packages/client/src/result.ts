@@ -185,9 +185,10 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   /** @internal An auto-commit query whose connection is ready (it is alone on it): `start`
-   *  sends RUN and the first PULL as soon as the reader is known (`await`, `records()`,
-   *  iteration), and written at once, or otherwise after the microtasks queued so far and the
-   *  ones they queue (an `await` on the result calls `then()` one microtask later). */
+   *  (RUN and the first PULL) runs as soon as the reader is known (`await`, `records()`,
+   *  iteration) and is written at once; with no reader yet, it runs after the microtasks queued
+   *  so far and the ones they queue (an `await` on the result calls `then()` one microtask
+   *  later). */
   _startWith(start: () => void): void {
     this.starter = start;
     afterTick(() => this.start());

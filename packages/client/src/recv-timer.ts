@@ -1,11 +1,5 @@
 import type { Clock } from './clock.js';
 
-/**
- * The receive timeout of the `connection.recv_timeout_seconds` hint: while answers are
- * outstanding, a server silent for longer than `timeoutMs` is given up (`onSilence`). Each byte
- * received or written counts as activity; the timer is armed at a write and disarmed when
- * nothing is outstanding. Time is `clock`'s.
- */
 /** What a receive timer asks and tells. */
 export interface RecvTimerHost {
   /** Answers still awaited. */
@@ -14,6 +8,12 @@ export interface RecvTimerHost {
   onSilence(silentMs: number): void;
 }
 
+/**
+ * The receive timeout of the `connection.recv_timeout_seconds` hint: while answers are
+ * outstanding, a server silent for longer than `timeoutMs` is given up (`onSilence`). Each byte
+ * received or written counts as activity; the timer is armed at a write and disarmed when
+ * nothing is outstanding. Time is `clock`'s.
+ */
 export class RecvTimer {
   /** 0: no receive timeout. */
   timeoutMs = 0;

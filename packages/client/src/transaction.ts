@@ -165,12 +165,12 @@ export class Transaction {
   }
 
   /**
-   * A query failed (FAILURE, or the connection is gone): the server has ended the transaction,
-   * nothing more can run in it. Its other open results fail with the same error without another
-   * request (records they already hold stay readable), and the connection goes back to the pool
-   * (which RESETs it), so the session can begin a new transaction at once.
+   * @internal A result of the transaction ended. When a query failed (FAILURE, or the connection
+   * is gone), the server has ended the transaction and nothing more can run in it: its other open
+   * results fail with the same error without another request (records they already hold stay
+   * readable), and the connection goes back to the pool (which RESETs it), so the session can
+   * begin a new transaction at once.
    */
-  /** @internal */
   _onResultEnd(end: ResultEnd): void {
     const error = end.error;
     if (!error || error.kind === 'usage') return;

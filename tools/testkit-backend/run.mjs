@@ -70,7 +70,7 @@ if (!existsSync(join(env.TESTKIT_DIR, 'tests', 'stub'))) {
 {
   const ss = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
   const taken = (ss.stdout ?? '').split('\n').filter((line) => {
-    const m = /:(\d+)\s/.exec(line.replace(/\s+/g, ' ').split(' ')[3] + ' ');
+    const m = /:(\d+)\s/.exec(`${line.replace(/\s+/g, ' ').split(' ')[3]} `);
     const port = m ? Number(m[1]) : 0;
     return (port >= 9000 && port <= 9060) || port === Number(env.TEST_BACKEND_PORT);
   });

@@ -1,31 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver, type Session } from '../src/index.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver, type Session } from '../src/index.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // When an auto-commit query is written: as soon as its reader is known (awaited, read whole or
 // iterated), in the same call, or otherwise after the microtasks queued so far.
 
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
-
 /** A session whose connection is pooled and idle (its first query has been answered). */
 async function warmSession(fetchSize?: number) {
   const lines: string[] = [];
-  fx = await memoryServer(testHandler(newSeen()), { versions: [{ major: 5, minor: 8 }] });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    fetchSize,
-    logger: { debug: (m) => lines.push(m) },
-  });
-  const s = drv.session();
+  const fx = closeAfterTest(
+    await memoryServer(testHandler(newSeen()), { versions: [{ major: 5, minor: 8 }] }),
+  );
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      fetchSize,
+      logger: { debug: (m) => lines.push(m) },
+    }),
+  );
+  const s = d.session();
   await s.run('RETURN 1 AS n');
   lines.length = 0;
   return { s, lines, module: fx.netModule };

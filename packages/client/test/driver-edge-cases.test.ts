@@ -1,21 +1,13 @@
 import { getEventListeners } from 'node:events';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Connection, type ResponseObserver } from '../src/connection.js';
-import { auth, type Driver, driver } from '../src/index.js';
+import { auth, driver } from '../src/index.js';
 import { Pool } from '../src/pool.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { ok, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
-
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
 
 async function setup(
   options: {
@@ -24,13 +16,15 @@ async function setup(
   } = {},
 ) {
   const seen: Seen = newSeen();
-  fx = await memoryServer(testHandler(seen), { versions: options.versions });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    ...options.config,
-  });
-  return { seen, d: drv };
+  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: options.versions }));
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      ...options.config,
+    }),
+  );
+  return { seen, d };
 }
 
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -41,8 +35,7 @@ const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
 
 describe('pool', () => {
   it('a waiter that timed out while a replacement connection was opening does not leak the slot', async () => {
-    fx = await memoryServer(testHandler(newSeen()));
-    const f = fx;
+    const fx = closeAfterTest(await memoryServer(testHandler(newSeen())));
     const clock = new ManualClock();
     let opens = 0;
     let slowOpenMayGoOn!: () => void;
@@ -52,7 +45,12 @@ describe('pool', () => {
       clock,
       open: async (signal) => {
         if (opens++ === 1) await new Promise<void>((r) => (slowOpenMayGoOn = r));
-        return Connection.open({ netModule: f.netModule, host: 'localhost', port: f.port, signal });
+        return Connection.open({
+          netModule: fx.netModule,
+          host: 'localhost',
+          port: fx.port,
+          signal,
+        });
       },
     });
     try {

@@ -2,19 +2,11 @@ import { getEventListeners } from 'node:events';
 import { Node } from '@bolt/packstream';
 import { BoltError as ServerError } from '@bolt/server';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
-import { auth, BoltError, bookmarkManager, type Driver, driver, Record } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { auth, BoltError, bookmarkManager, driver, Record } from '../src/index.js';
 import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
-
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
 
 async function setup(
   options: {
@@ -25,21 +17,25 @@ async function setup(
   } = {},
 ) {
   const seen = newSeen();
-  fx = await memoryServer(options.handler ? options.handler(seen) : testHandler(seen), {
-    versions: options.versions,
-    ...options.server,
-  });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    ...options.config,
-  });
-  return { seen, d: drv };
+  const fx = closeAfterTest(
+    await memoryServer(options.handler ? options.handler(seen) : testHandler(seen), {
+      versions: options.versions,
+      ...options.server,
+    }),
+  );
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      ...options.config,
+    }),
+  );
+  return { seen, d, fx };
 }
 
 describe('auto-commit queries', () => {
   it('await result gives records, keys and summary', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     const { records, keys, summary } = await s.run<{ p: { a: number } }>('ECHO', { a: 1 });
     expect(keys).toEqual(['p']);
@@ -49,7 +45,7 @@ describe('auto-commit queries', () => {
     expect(records[0].toObject()).toEqual({ p: { a: 1 } });
     expect(summary.query).toEqual({ text: 'ECHO', parameters: { a: 1 } });
     expect(summary.server.protocolVersion).toBe('6.1');
-    expect(summary.server.address).toBe(`localhost:${fx!.port}`);
+    expect(summary.server.address).toBe(`localhost:${fx.port}`);
     expect(summary.bookmark).toMatch(/^bm-/);
     await s.close();
   });
@@ -90,7 +86,7 @@ describe('auto-commit queries', () => {
 
   it('reuses the connection of a failed query: RESET is pipelined before the next query', async () => {
     const lines: string[] = [];
-    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
+    const { d, fx } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
     const s = d.session();
     lines.length = 0;
     await expect(
@@ -104,7 +100,7 @@ describe('auto-commit queries', () => {
       'C: RUN "RETURN 1 AS n" {} {}',
       'C: PULL {"n":-1}',
     ]);
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s.close();
   });
 
@@ -294,7 +290,7 @@ describe('auto-commit queries', () => {
 
   it('a dropped connection mid-stream gives a clear connection-lost error', async () => {
     let fixture: Fixture;
-    const { d } = await setup({
+    const { d, fx } = await setup({
       config: { fetchSize: 10 },
       handler: (seen) =>
         testHandler(seen, {
@@ -303,7 +299,7 @@ describe('auto-commit queries', () => {
           },
         }),
     });
-    fixture = fx!;
+    fixture = fx;
     const s = d.session();
     const got: unknown[] = [];
     const err = await (async () => {
@@ -341,7 +337,7 @@ describe('auto-commit queries', () => {
 
   it('an abort stops a query the server is still working on (RESET), and the session goes on', async () => {
     const lines: string[] = [];
-    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
+    const { d, fx } = await setup({ config: { logger: { debug: (m) => lines.push(m) } } });
     const s = d.session();
     const started = Date.now();
     const err = await s
@@ -352,7 +348,7 @@ describe('auto-commit queries', () => {
     expect(lines).toContain('C: RESET');
     expect((await s.run('RETURN 1 AS n')).records[0].get('n')).toBe(1);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s.close();
   });
 
@@ -387,15 +383,17 @@ describe('auto-commit queries', () => {
 
 describe('values', () => {
   it('integers: number when safe, bigint beyond; always bigint on request', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     const big = 2n ** 60n;
     const r = await s.run('ECHO', { small: 42, big });
     expect(r.records[0].get('p')).toEqual({ small: 42, big });
     await s.close();
-    await drv!.close();
-    drv = driver(fx!.url, { netModule: fx!.netModule, integers: 'bigint' });
-    const s2 = drv.session();
+    await d.close();
+    const bigintDriver = closeAfterTest(
+      driver(fx.url, { netModule: fx.netModule, integers: 'bigint' }),
+    );
+    const s2 = bigintDriver.session();
     expect((await s2.run('ECHO', { small: 42 })).records[0].get('p')).toEqual({ small: 42n });
     await s2.close();
   });
@@ -421,7 +419,7 @@ describe('values', () => {
 
 describe('bad input and big values', () => {
   it('a parameter that cannot be encoded is a usage error; nothing is lost', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     const err = await s.run('ECHO', { f: () => 1 } as any).catch((e) => e);
     expect(BoltError.isInstance(err)).toBe(true);
@@ -433,7 +431,7 @@ describe('bad input and big values', () => {
     expect(e2.kind).toBe('usage');
     expect((await tx.run('RETURN 1 AS n')).records).toHaveLength(1);
     await tx.commit();
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s.close();
   });
 
@@ -462,7 +460,7 @@ describe('summaries', () => {
       { major: 5, minor: 4 },
       { major: 5, minor: 8 },
     ]) {
-      const { d } = await setup({
+      const { d, fx } = await setup({
         versions: [v],
         handler: () => ({
           run: () => ({
@@ -493,10 +491,8 @@ describe('summaries', () => {
       expect(summary.hasPlan()).toBe(true);
       expect(summary.plan ? summary.plan.operatorType : undefined).toBe('ProduceResults');
       await s.close();
-      await drv!.close();
-      await fx!.close();
-      fx = undefined;
-      drv = undefined;
+      await d.close();
+      await fx.close();
     }
   });
 });
@@ -653,7 +649,7 @@ describe('managed transactions and retries', () => {
     let fixture: Fixture;
     let drops = 1;
     const clock = new ManualClock();
-    const { d, seen } = await setup({
+    const { d, seen, fx } = await setup({
       config: { ...fast, fetchSize: 10, clock },
       handler: (seen) =>
         testHandler(seen, {
@@ -663,7 +659,7 @@ describe('managed transactions and retries', () => {
           },
         }),
     });
-    fixture = fx!;
+    fixture = fx;
     const s = d.session();
     let attempts = 0;
     const work = s.executeWrite(async (tx) => {
@@ -774,7 +770,7 @@ describe('pool', () => {
   });
 
   it('serves 20 concurrent sessions from a pool of 5', async () => {
-    const { d } = await setup({ config: { maxConnectionPoolSize: 5 } });
+    const { d, fx } = await setup({ config: { maxConnectionPoolSize: 5 } });
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const s = d.session();
@@ -787,26 +783,26 @@ describe('pool', () => {
       }),
     );
     expect(results).toEqual([...Array(20).keys()]);
-    expect(fx!.netModule.transports.length).toBeLessThanOrEqual(5);
+    expect(fx.netModule.transports.length).toBeLessThanOrEqual(5);
     expect(d.poolMetrics.active).toBe(0);
   });
 
   it('reuses one connection for sequential work', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     for (let i = 0; i < 5; i++) await s.run('RETURN 1 AS n');
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s.close();
   });
 
   it('discards broken connections and opens new ones', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     await s.run('RETURN 1 AS n');
-    fx!.serverTransports[0].destroy(new Error('gone'));
+    fx.serverTransports[0].destroy(new Error('gone'));
     await new Promise((r) => setTimeout(r, 10));
     expect((await s.run('RETURN 1 AS n')).records).toHaveLength(1);
-    expect(fx!.netModule.transports).toHaveLength(2);
+    expect(fx.netModule.transports).toHaveLength(2);
     await s.close();
   });
 
@@ -836,7 +832,7 @@ describe('pool', () => {
   it('by default checks no idle connection before reuse, as the official drivers', async () => {
     const clock = new ManualClock();
     const lines: string[] = [];
-    const { d } = await setup({ config: { logger: { debug: (m) => lines.push(m) }, clock } });
+    const { d, fx } = await setup({ config: { logger: { debug: (m) => lines.push(m) }, clock } });
     const s = d.session();
     await s.run('RETURN 1 AS n');
     clock.advance(59 * 60_000); // idle for 59 minutes (within the 1 h lifetime)
@@ -844,31 +840,31 @@ describe('pool', () => {
     await s.run('RETURN 1 AS n');
     expect(lines).not.toContain('C: RESET');
     expect(lines[0]).toMatch(/^C: RUN "RETURN 1 AS n"/);
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s.close();
   });
 
   it('closes connections past their max lifetime', async () => {
     const clock = new ManualClock();
-    const { d } = await setup({ config: { maxConnectionLifetimeMs: 20, clock } });
+    const { d, fx } = await setup({ config: { maxConnectionLifetimeMs: 20, clock } });
     const s = d.session();
     await s.run('RETURN 1 AS n');
     clock.advance(20); // as old as the limit: still reused
     await s.run('RETURN 1 AS n');
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     clock.advance(1);
     await s.run('RETURN 1 AS n');
-    expect(fx!.netModule.transports).toHaveLength(2);
+    expect(fx.netModule.transports).toHaveLength(2);
     await s.close();
   });
 
   it('driver.close() ends everything; later use is a usage error', async () => {
-    const { d } = await setup();
+    const { d, fx } = await setup();
     const s = d.session();
     await s.run('RETURN 1 AS n');
     await d.close();
     await new Promise((r) => setTimeout(r, 10));
-    expect(fx!.server.connections).toBe(0);
+    expect(fx.server.connections).toBe(0);
     expect(() => d.session()).toThrow(/closed/);
   });
 });
@@ -882,15 +878,14 @@ describe('auth', () => {
       auth.custom('me', 'secret', 'r', 'magic', { k: 1 }),
       auth.none(),
     ];
-    const { seen } = await setup();
-    await drv!.close();
+    const { seen, d: setupDriver, fx } = await setup();
+    await setupDriver.close();
     for (const token of tokens) {
-      const d = driver(fx!.url, { auth: token, netModule: fx!.netModule });
+      const d = driver(fx.url, { auth: token, netModule: fx.netModule });
       await d.verifyConnectivity();
       await d.close();
     }
     expect(seen.auths).toEqual(tokens);
-    drv = undefined;
   });
 
   it('a custom token leaves out empty credentials, realm and parameters, never the principal', () => {
@@ -912,13 +907,13 @@ describe('auth', () => {
   });
 
   it('per-session credentials switch the connection with LOGOFF/LOGON on 5.1+', async () => {
-    const { d, seen } = await setup({ versions: [{ major: 5, minor: 8 }] });
+    const { d, seen, fx } = await setup({ versions: [{ major: 5, minor: 8 }] });
     const s1 = d.session();
     await s1.run('RETURN 1 AS n');
     const s2 = d.session({ auth: auth.basic('alice', 'a') });
     await s2.run('RETURN 1 AS n');
     expect(seen.queries[1].context.user).toEqual({ username: 'alice' });
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
     await s1.close();
     await s2.close();
   });
@@ -998,7 +993,7 @@ describe('configuration reaching the server', () => {
 
   it('TELEMETRY before each transaction when the server asks for it (api 0/1/2/3), never when disabled', async () => {
     const apis: number[] = [];
-    const { d } = await setup({
+    const { d, fx } = await setup({
       versions: [{ major: 5, minor: 8 }],
       server: { telemetry: true },
       handler: (seen) => ({ ...testHandler(seen), telemetry: (api: number) => apis.push(api) }),
@@ -1011,9 +1006,11 @@ describe('configuration reaching the server', () => {
     await d.executeQuery('RETURN 1 AS n');
     expect(apis).toEqual([0, 1, 2, 3]);
     await s.close();
-    await drv!.close();
-    drv = driver(fx!.url, { netModule: fx!.netModule, telemetryDisabled: true });
-    await drv.executeQuery('RETURN 1 AS n');
+    await d.close();
+    const noTelemetry = closeAfterTest(
+      driver(fx.url, { netModule: fx.netModule, telemetryDisabled: true }),
+    );
+    await noTelemetry.executeQuery('RETURN 1 AS n');
     expect(apis).toEqual([0, 1, 2, 3]);
   });
 
@@ -1065,14 +1062,16 @@ describe('configuration reaching the server', () => {
   });
 
   it('neo4j:// connects directly to the given server', async () => {
-    const { seen } = await setup();
-    await drv!.close();
-    drv = driver(`neo4j://localhost:${fx!.port}?region=eu`, { netModule: fx!.netModule });
-    const r = await drv.executeQuery('RETURN 1 AS n');
+    const { seen, d, fx } = await setup();
+    await d.close();
+    const neo4jDriver = closeAfterTest(
+      driver(`neo4j://localhost:${fx.port}?region=eu`, { netModule: fx.netModule }),
+    );
+    const r = await neo4jDriver.executeQuery('RETURN 1 AS n');
     expect(r.records[0].get('n')).toBe(1);
     // still one direct connection, but HELLO carries the routing context (address + query)
     expect(seen.queries[0].context.connection.routing).toEqual({
-      address: `localhost:${fx!.port}`,
+      address: `localhost:${fx.port}`,
       region: 'eu',
     });
   });

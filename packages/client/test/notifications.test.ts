@@ -296,10 +296,11 @@ describe('profiles', () => {
       },
     });
     const root = s.profile;
-    expect(root && Object.keys(root).sort()).toEqual(
+    if (root === false) throw new Error('the summary has no profile');
+    expect(Object.keys(root).sort()).toEqual(
       ['arguments', 'children', 'dbHits', 'identifiers', 'operatorType', 'rows'].sort(),
     );
-    expect(root && root.children[0]).toMatchObject({
+    expect(root.children[0]).toMatchObject({
       pageCacheHits: 0,
       pageCacheMisses: 0,
       pageCacheHitRatio: 0.1,

@@ -7,33 +7,24 @@ import { Date as BoltDate, type StructSpec, Structure } from '@bolt/packstream';
 import { ClientHandshake, type Response } from '@bolt/parser';
 import { createServer } from '@bolt/server';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auth,
   type BoltError,
   CLIENT_PRODUCT,
   Connection,
-  type Driver,
   driver,
   PROTOCOL_ERROR,
   type ResponseObserver,
 } from '../src/index.js';
 import { driver as nodeDriver } from '../src/node.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // Release-readiness fixes (what a new user hits on day one).
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
-
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
 
 describe('release: identity', () => {
   it('user_agent and bolt_agent carry the real package version', async () => {
@@ -41,15 +32,19 @@ describe('release: identity', () => {
     const seen = newSeen();
     let agents: { user?: string; bolt?: unknown } = {};
     const handler = testHandler(seen);
-    fx = await memoryServer({
-      ...handler,
-      authenticate: (token, connection) => {
-        agents = { user: connection.userAgent, bolt: connection.boltAgent };
-        return handler.authenticate!(token, connection);
-      },
-    });
-    drv = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
-    await drv.verifyConnectivity();
+    const fx = closeAfterTest(
+      await memoryServer({
+        ...handler,
+        authenticate: (token, connection) => {
+          agents = { user: connection.userAgent, bolt: connection.boltAgent };
+          return handler.authenticate!(token, connection);
+        },
+      }),
+    );
+    const d = closeAfterTest(
+      driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule }),
+    );
+    await d.verifyConnectivity();
     expect(agents.user).toBe(`bolt-client/${manifest.version}`);
     expect(agents.bolt).toMatchObject({ product: `bolt-client/${manifest.version}` });
   });
@@ -167,7 +162,7 @@ describe('release: a connection reset during the handshake', () => {
       else server.accept(t);
     });
     const clock = new ManualClock();
-    drv = driver(`bolt://h:${listener.address.port}`, {
+    const d = driver(`bolt://h:${listener.address.port}`, {
       auth: auth.basic('neo4j', 'pw'),
       netModule: net.module,
       retry: { initialDelayMs: 20, multiplier: 1, jitter: 0 },
@@ -175,15 +170,14 @@ describe('release: a connection reset during the handshake', () => {
     });
     try {
       const start = clock.now();
-      const query = drv.executeQuery('RETURN 1 AS n');
+      const query = d.executeQuery('RETURN 1 AS n');
       await clock.runUntil(query, (ms) => ms === 20); // the back-offs pass on the clock
       const { records } = await query;
       expect(records[0].get('n')).toBe(1);
       expect(refusals).toBe(-1);
       expect(clock.now() - start).toBe(40); // two refusals, two back-offs
     } finally {
-      await drv.close();
-      drv = undefined;
+      await d.close();
       await listener.close();
       await server.close({ graceMs: 0 });
     }
@@ -258,15 +252,19 @@ describe('release: a connection reset during the handshake', () => {
 
 describe('release: Bolt 1', () => {
   it('offering 1.0 in protocolVersions is enough (no legacyVersions needed)', async () => {
-    fx = await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] });
-    drv = driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      protocolVersions: [{ major: 1, minor: 0 }],
-    });
-    const { records } = await drv.executeQuery('RETURN 1 AS n');
+    const fx = closeAfterTest(
+      await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] }),
+    );
+    const d = closeAfterTest(
+      driver(fx.url, {
+        auth: auth.basic('neo4j', 'pw'),
+        netModule: fx.netModule,
+        protocolVersions: [{ major: 1, minor: 0 }],
+      }),
+    );
+    const { records } = await d.executeQuery('RETURN 1 AS n');
     expect(records[0].get('n')).toBe(1);
-    expect((await drv.getServerInfo()).protocolVersion).toBe('1.0');
+    expect((await d.getServerInfo()).protocolVersion).toBe('1.0');
   });
 
   it('a server choosing an offered version the client cannot speak is "not supported", not "not offered"', () => {
@@ -281,13 +279,17 @@ describe('release: Bolt 1', () => {
   });
 
   it('a Date parameter for a Bolt 1 server fails saying the version cannot carry it', async () => {
-    fx = await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] });
-    drv = driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      protocolVersions: [{ major: 1, minor: 0 }],
-    });
-    const e = await drv.executeQuery('ECHO', { d: new BoltDate(2024, 2, 29) }).then(
+    const fx = closeAfterTest(
+      await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] }),
+    );
+    const d = closeAfterTest(
+      driver(fx.url, {
+        auth: auth.basic('neo4j', 'pw'),
+        netModule: fx.netModule,
+        protocolVersions: [{ major: 1, minor: 0 }],
+      }),
+    );
+    const e = await d.executeQuery('ECHO', { d: new BoltDate(2024, 2, 29) }).then(
       () => undefined,
       (err: BoltError) => err,
     );
@@ -370,13 +372,15 @@ async function setup(
   } = {},
 ) {
   const seen = newSeen();
-  fx = await memoryServer(testHandler(seen), { versions: options.versions });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    ...options.config,
-  });
-  return { seen, d: drv };
+  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: options.versions }));
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      ...options.config,
+    }),
+  );
+  return { seen, d };
 }
 
 function within<T>(p: PromiseLike<T>, ms: number, what: string): Promise<T> {
@@ -408,20 +412,22 @@ const MONEY: StructSpec<Money> = {
 describe('release: custom structure types (structs option)', () => {
   it('client and server both hydrate and dehydrate a registered class', async () => {
     const received: unknown[] = [];
-    fx = await memoryServer(
-      {
-        run: (_q, parameters) => {
-          received.push(parameters.price);
-          return {
-            fields: ['doubled'],
-            records: [[new Money((parameters.price as Money).cents * 2, 'EUR')]],
-          };
+    const fx = closeAfterTest(
+      await memoryServer(
+        {
+          run: (_q, parameters) => {
+            received.push(parameters.price);
+            return {
+              fields: ['doubled'],
+              records: [[new Money((parameters.price as Money).cents * 2, 'EUR')]],
+            };
+          },
         },
-      },
-      { structs: [MONEY] },
+        { structs: [MONEY] },
+      ),
     );
-    drv = driver(fx.url, { netModule: fx.netModule, structs: [MONEY] });
-    const { records } = await drv.executeQuery('RETURN $price * 2', {
+    const d = closeAfterTest(driver(fx.url, { netModule: fx.netModule, structs: [MONEY] }));
+    const { records } = await d.executeQuery('RETURN $price * 2', {
       price: new Money(150, 'EUR'),
     });
     expect(received[0]).toBeInstanceOf(Money);
@@ -432,14 +438,16 @@ describe('release: custom structure types (structs option)', () => {
   });
 
   it('without it, the tag comes back as a generic Structure', async () => {
-    fx = await memoryServer(
-      { run: () => ({ fields: ['m'], records: [[new Money(1, 'EUR')]] }) },
-      {
-        structs: [MONEY],
-      },
+    const fx = closeAfterTest(
+      await memoryServer(
+        { run: () => ({ fields: ['m'], records: [[new Money(1, 'EUR')]] }) },
+        {
+          structs: [MONEY],
+        },
+      ),
     );
-    drv = driver(fx.url, { netModule: fx.netModule });
-    const { records } = await drv.executeQuery('RETURN m');
+    const d = closeAfterTest(driver(fx.url, { netModule: fx.netModule }));
+    const { records } = await d.executeQuery('RETURN m');
     expect(records[0].get('m')).toEqual(new Structure(0x24, [1, 'EUR']));
   });
 
@@ -465,16 +473,15 @@ describe('release: networking module by name', () => {
   });
 
   it('a registered name works in both entries; unknown names list the known ones', async () => {
-    fx = await memoryServer(testHandler(newSeen()));
-    const f = fx;
-    registerNetModule('release-test-memory', () => f.netModule);
-    drv = driver(fx.url, { netModule: 'release-test-memory' });
-    expect((await drv.executeQuery('RETURN 1 AS n')).records[0].get('n')).toBe(1);
+    const fx = closeAfterTest(await memoryServer(testHandler(newSeen())));
+    registerNetModule('release-test-memory', () => fx.netModule);
+    const d = closeAfterTest(driver(fx.url, { netModule: 'release-test-memory' }));
+    expect((await d.executeQuery('RETURN 1 AS n')).records[0].get('n')).toBe(1);
     expect(() => driver('bolt://h', { netModule: 'nope' })).toThrowError(
       /unknown networking module 'nope'.*tcp, tls, websocket.*release-test-memory/,
     );
     expect(() => driver('bolt://h', { netModule: 'tcp' })).toThrowError(/needs Node/);
-    expect(() => registerNetModule('tcp', () => f.netModule)).toThrowError(/built-in/);
+    expect(() => registerNetModule('tcp', () => fx.netModule)).toThrowError(/built-in/);
   });
 });
 

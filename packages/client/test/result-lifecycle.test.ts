@@ -1,30 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver } from '../src/index.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/index.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // The paths of result-states.ts that end a stream early, seen from the wire and from the user.
 
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
-
 async function setup(versions: { major: number; minor: number }[], fetchSize?: number) {
   const seen = newSeen();
   const lines: string[] = [];
-  fx = await memoryServer(testHandler(seen), { versions });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    fetchSize,
-    logger: { debug: (m) => lines.push(m) },
-  });
-  return { seen, lines, d: drv };
+  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions }));
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      fetchSize,
+      logger: { debug: (m) => lines.push(m) },
+    }),
+  );
+  return { seen, lines, d };
 }
 
 const sent = (lines: string[], what: string) =>

@@ -1,17 +1,9 @@
 import { BoltError as ServerError } from '@bolt/server';
-import { afterEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver } from '../src/index.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/index.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest } from './support/close-after-test.js';
 import { newSeen, testHandler } from './support/test-handler.js';
-
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-afterEach(async () => {
-  await drv?.close();
-  drv = undefined;
-  await fx?.close();
-  fx = undefined;
-});
 
 /** A server that refuses password 'wrong' (Unauthorized), fails 'odd' with a made-up
  *  security code, and refuses every password once `refuseAll` is set. */
@@ -27,18 +19,20 @@ async function setup(version: { major: number; minor: number }) {
       throw new ServerError('odd', { code: 'Neo.ClientError.Security.MadeUp' });
     return authenticate.call(h, token, ...rest);
   };
-  fx = await memoryServer(h, { versions: [version] });
-  drv = driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule });
-  return { seen, d: drv, state };
+  const fx = closeAfterTest(await memoryServer(h, { versions: [version] }));
+  const d = closeAfterTest(
+    driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule }),
+  );
+  return { seen, d, state, fx };
 }
 
 describe('driver.verifyAuthentication', () => {
   it('true for accepted credentials, on a new and on a pooled connection (LOGON awaited)', async () => {
-    const { d, seen } = await setup({ major: 5, minor: 8 });
+    const { d, seen, fx } = await setup({ major: 5, minor: 8 });
     expect(await d.verifyAuthentication()).toBe(true);
     expect(await d.verifyAuthentication({ auth: auth.basic('alice', 'a') })).toBe(true);
     expect(seen.auths.map((a) => a.principal)).toEqual(['neo4j', 'alice']);
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
   });
 
   it('false for refused credentials, also when a pooled connection switches to them', async () => {
@@ -56,13 +50,13 @@ describe('driver.verifyAuthentication', () => {
       [8, 1],
       [0, 2],
     ] as const) {
-      const { d, state } = await setup({ major: 5, minor });
+      const { d, state, fx } = await setup({ major: 5, minor });
       await d.session().run('RETURN 1 AS n');
       state.refuseAll = true;
       expect(await d.verifyAuthentication()).toBe(false);
-      expect(fx!.netModule.transports).toHaveLength(transports);
-      await drv!.close();
-      await fx!.close();
+      expect(fx.netModule.transports).toHaveLength(transports);
+      await d.close();
+      await fx.close();
     }
   });
 
@@ -82,9 +76,10 @@ describe('driver.verifyAuthentication', () => {
 
 describe('driver.supportsSessionAuth / isEncrypted', () => {
   it('session auth from Bolt 5.1 on', async () => {
-    expect(await (await setup({ major: 5, minor: 1 })).d.supportsSessionAuth()).toBe(true);
-    await drv!.close();
-    await fx!.close();
+    const first = await setup({ major: 5, minor: 1 });
+    expect(await first.d.supportsSessionAuth()).toBe(true);
+    await first.d.close();
+    await first.fx.close();
     expect(await (await setup({ major: 5, minor: 0 })).d.supportsSessionAuth()).toBe(false);
   });
 

@@ -115,6 +115,8 @@ export class Result<T extends RecordShape = RecordShape>
   private readonly metadata: Metadata = {};
   private summaryValue: ResultSummary | undefined;
   private recordsSeen = 0;
+  /** Records the reader took since the latest PULL went out (see `_onPullSuccess`). */
+  private takenSincePull = 0;
   /** A DISCARD ended the stream: with no record seen, whether the query had any is unknown. */
   private discarded = false;
   /** The user asked for something of this result (its failure, if any, reached them). */
@@ -524,6 +526,7 @@ export class Result<T extends RecordShape = RecordShape>
     const conn = this.conn!;
     const n = (readsToEnd(this.mode) && this.eagerAll) || this.fetchSize <= 0 ? -1 : this.fetchSize;
     if (!this.go(n === -1 || !conn.features.pullN ? PULL_UNBOUNDED : PULL_BATCH)) return;
+    this.takenSincePull = 0;
     try {
       const observer = this.mode === 'stream' ? this.pullObserver : this.heldPullObserver;
       conn.pull(n, this.qidFor(conn), observer);
@@ -583,12 +586,17 @@ export class Result<T extends RecordShape = RecordShape>
       this.go(END);
       return;
     }
-    // read to the end, or an iteration running low: ask for the next batch now; a result
-    // nobody reads yet is not pulled further
+    // read to the end, or an iteration running low while its reader reads (or has nothing left
+    // to read): ask for the next batch now. A result nobody reads yet is not pulled further, and
+    // batches smaller than asked for (a server may send fewer records) are not pulled one after
+    // the other ahead of a reader that took none of them: its next take asks (`afterTake`).
     if (
       this.go(HAS_MORE) &&
       mayPull(this.state) &&
-      (readsToEnd(this.mode) || (this.mode === 'stream' && this.low()))
+      (readsToEnd(this.mode) ||
+        (this.mode === 'stream' &&
+          this.low() &&
+          (this.takenSincePull > 0 || this.held.queued === 0)))
     )
       this.pull();
   }
@@ -600,6 +608,7 @@ export class Result<T extends RecordShape = RecordShape>
   }
 
   private afterTake(): void {
+    this.takenSincePull++;
     if (this.paused && this.held.queued <= this.fetchSize) this.resumeReading();
     if (mayPull(this.state) && this.low()) this.pull();
   }

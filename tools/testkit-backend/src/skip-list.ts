@@ -59,14 +59,6 @@ const NO_DNS_RESOLVER =
   'the dial: the client has no such option';
 export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   {
-    // a gap to close: after res1.next() and a second RUN, reading the second result makes the
-    // first one pull its next batch too early (with qid 1) where testkit expects the second
-    // result's PULL
-    test: 'stub.optimizations.test_optimizations.TestOptimizations.test_uses_implicit_default_arguments_multi_query_nested',
-    reason:
-      'gap: the outer result of a nested pair pulls its next batch while the inner one is read, out of the order testkit scripts',
-  },
-  {
     test: 'stub.authorization.verify_authentication.test_verify_authentication.TestVerifyAuthenticationV5x0.test_is_not_supported',
     reason: OFFICIAL_REAUTH_TEXT,
   },

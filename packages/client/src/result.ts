@@ -76,6 +76,16 @@ const END: StreamEvent = { type: 'end' };
 const FAILURE: StreamEvent = { type: 'failure', interrupted: false };
 const INTERRUPTED: StreamEvent = { type: 'failure', interrupted: true };
 
+/** @internal Who dropped the records of a result that were not read. */
+export type Dropped = 'consumed' | 'transaction ended' | 'session closed';
+
+const DROPPED_BECAUSE: { [K in Dropped]: string } = {
+  consumed: 'consume() dropped the records not read',
+  'transaction ended':
+    'its transaction was rolled back or closed before they were read, and the rest was discarded',
+  'session closed': 'its session was closed before they were read, and the rest was discarded',
+};
+
 /**
  * The result of a query: an async iterable of records with back-pressure, and a then-able
  * that collects everything.
@@ -117,6 +127,9 @@ export class Result<T extends RecordShape = RecordShape>
   private recordsSeen = 0;
   /** Records the reader took since the latest PULL went out (see `_onPullSuccess`). */
   private takenSincePull = 0;
+  /** Why the records not read were dropped for good (`consume()`, or the transaction or
+   *  session ended while the stream was open): reading them fails with this. */
+  private dropped: Dropped | undefined;
   /** A DISCARD ended the stream: with no record seen, whether the query had any is unknown. */
   private discarded = false;
   /** The user asked for something of this result (its failure, if any, reached them). */
@@ -240,10 +253,18 @@ export class Result<T extends RecordShape = RecordShape>
     return this.whenDone();
   }
 
+  /** @internal Its owner ends first (`by`): the rest is discarded, and when the stream was still
+   *  open, reading the result fails from now on (records it holds already stay readable when
+   *  the stream had ended). */
+  _drop(by: Dropped): Promise<void> {
+    if (!this._ended) this.dropped ??= by;
+    return this._discard();
+  }
+
   /** @internal The session closes: discard the rest, and report a failure nobody was told of
    *  (a query run and never read must not fail silently). */
   async _closeUnread(): Promise<void> {
-    await this._discard();
+    await this._drop('session closed');
     if (this.error && !this.observed) {
       this.observed = true;
       throw this.error;
@@ -297,9 +318,13 @@ export class Result<T extends RecordShape = RecordShape>
     return this.buildSummary();
   }
 
-  /** Discard whatever was not read (DISCARD on the server) and return the summary. */
+  /** Discard whatever was not read (DISCARD on the server) and return the summary. The result
+   *  is done with: reading records from it afterwards fails (a usage error); `keys()`,
+   *  `summary()` and `consume()` still answer. */
   async consume(options: WaitOptions = {}): Promise<ResultSummary> {
     this.observed = true;
+    this.dropped ??= 'consumed';
+    this.held.clear();
     await this.abortable(this._discard(), options.signal);
     if (this.error) throw this.error;
     return this.buildSummary();
@@ -308,6 +333,7 @@ export class Result<T extends RecordShape = RecordShape>
   /** Every record, in one PULL (the fastest way to get a whole result). */
   async records(options: WaitOptions = {}): Promise<Record<T>[]> {
     this.observed = true;
+    if (this.dropped) throw this.droppedError();
     if (this.mode === 'unknown') this.mode = 'all';
     this.startNow();
     await this.abortable(this._finish(), options.signal);
@@ -397,6 +423,7 @@ export class Result<T extends RecordShape = RecordShape>
    *  hot path of small queries). */
   private all(): Promise<QueryResult<T>> {
     this.observed = true;
+    if (this.dropped) return Promise.reject(this.droppedError());
     if (this.mode === 'unknown') this.mode = 'all';
     this._readToEnd();
     this.startNow();
@@ -462,6 +489,7 @@ export class Result<T extends RecordShape = RecordShape>
       this.abort();
       return Promise.reject(abortError(signal, 'reading the result'));
     }
+    if (this.dropped) return Promise.reject(this.droppedError());
     const value = this.held.shift();
     if (value !== undefined) {
       this.afterTake();
@@ -651,6 +679,16 @@ export class Result<T extends RecordShape = RecordShape>
 
   private wakeUp(): void {
     if (this.wakers.length > 0) for (const w of this.wakers.splice(0)) w();
+  }
+
+  /** Why no record can be read: the result's failure, or who dropped its records. */
+  private droppedError(): BoltError {
+    return (
+      this.error ??
+      usageError(
+        `the records of this result can no longer be read: ${DROPPED_BECAUSE[this.dropped!]}`,
+      )
+    );
   }
 
   private whenDone(): Promise<void> {

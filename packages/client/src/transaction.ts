@@ -133,14 +133,15 @@ export class Transaction {
     return bookmark;
   }
 
-  /** Roll back. Open results are discarded first. A transaction that failed is already rolled
-   *  back (by the server, or with its connection): nothing to do. */
+  /** Roll back. Open results are discarded first (reading their records fails from then on). A
+   *  transaction that failed is already rolled back (by the server, or with its connection):
+   *  nothing to do. */
   async rollback(): Promise<void> {
     if (this.state === 'failed') return;
     if (this.state !== 'open') throw this.closedError('roll back');
     this.state = 'rolling-back';
     await this.began;
-    await Promise.all(this.results.map((r) => r._discard()));
+    await Promise.all(this.results.map((r) => r._drop('transaction ended')));
     if (this.failure) {
       // the server already rolled it back; the pool RESETs the connection
       this.finish('rolled-back', { error: this.failure });

@@ -68,11 +68,13 @@ describe('result lifecycle', () => {
       if (seenRows.length === 25) break;
     }
     expect(seenRows).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    // nothing more is handed out after the break
+    expect(await result.peek()).toBeUndefined();
     await result.consume();
     expect(sent(lines, 'DISCARD')).toBe(1);
     expect(sent(lines, 'RESET')).toBe(0);
-    // nothing more is handed out after the break
-    expect(await result.peek()).toBeUndefined();
+    // consumed: reading fails from then on
+    await expect(result.peek()).rejects.toMatchObject({ kind: 'usage' });
     await s.close();
   });
 

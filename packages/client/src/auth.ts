@@ -86,11 +86,13 @@ export function sameAuth(a: AuthToken | undefined, b: AuthToken | undefined): bo
  * before). `handleSecurityException(token, code)` is told each `Neo.ClientError.Security.*`
  * failure of a connection authenticated with the manager's token; returning true says the
  * manager did something about it (e.g. will hand out a new token), and the error becomes
- * retryable, so managed transactions try again.
+ * retryable, so managed transactions try again. It may answer with a promise (a manager that
+ * asks a remote service): the error reaches its reader once the promise settles (a rejection
+ * counts as false), and that connection's other answers wait with it.
  */
 export interface AuthTokenManager {
   getToken(): AuthToken | Promise<AuthToken>;
-  handleSecurityException(token: AuthToken, errorCode: string): boolean;
+  handleSecurityException(token: AuthToken, errorCode: string): boolean | Promise<boolean>;
 }
 
 /** A token and, optionally, when it stops being valid. */

@@ -51,8 +51,10 @@ export interface ConnectionOptions {
   /** `bolt_agent` (driver identity, 5.3+). Default `{product: CLIENT_PRODUCT, language: 'JavaScript'}`. */
   boltAgent?: { product: string; platform?: string; language?: string; language_details?: string };
   /** Told of every FAILURE the server sends, before the request's observer (the driver's
-   *  credentials read security errors there). */
-  onServerFailure?(connection: Connection, error: BoltError): void;
+   *  credentials read security errors there). A promise returned holds the connection's
+   *  answers back until it settles: the observer, and everything received after the FAILURE
+   *  (answers, the server closing), are told then, in order. */
+  onServerFailure?(connection: Connection, error: BoltError): Promise<void> | undefined;
   /** `routing` in HELLO (4.1+): the routing context for `neo4j://`. Default: not sent (direct). */
   routing?: Record<string, unknown> | null;
   /** Driver-wide notification filter (HELLO, 5.2+). Default: server default. */

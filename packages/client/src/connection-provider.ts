@@ -36,8 +36,9 @@ export interface ConnectionProvider {
   release(connection: Connection): void;
   /** A failure happened on `connection` (routing providers forget servers on some errors). */
   onError?(connection: Connection | undefined, error: unknown): void;
-  /** A FAILURE the server sent on `connection`, before its reader sees it. */
-  onServerFailure?(connection: Connection, error: BoltError): void;
+  /** A FAILURE the server sent on `connection`, before its reader sees it; a promise returned
+   *  holds the connection's answers back until it settles. */
+  onServerFailure?(connection: Connection, error: BoltError): Promise<void> | undefined;
   /** Close every connection. */
   close(): Promise<void>;
 }

@@ -106,6 +106,9 @@ export class Connection {
   private readPaused = false;
   private versionText: string | undefined;
   private dead: BoltError | undefined;
+  /** While the credentials decide about a security FAILURE: what was received since, in order,
+   *  held back until the FAILURE's observer has been told (see `_serverFailure`). */
+  private held: HeldEvent[] | undefined;
   private closing = false;
   private readonly closeListeners: ((error: BoltError | undefined) => void)[] = [];
 
@@ -423,9 +426,42 @@ export class Connection {
     this.fail('protocol', message);
   }
 
-  /** @internal A FAILURE, before its request's observer sees it. */
-  _serverFailure(error: BoltError): void {
-    this.options.onServerFailure?.(this, error);
+  /** @internal A FAILURE, before its request's observer sees it (`tell`). When the hook
+   *  answers with a promise (a token manager deciding whether a security error is handled, and
+   *  so retryable), the observer is told once it settles, and whatever arrives meanwhile (the
+   *  messages after the FAILURE, the server closing) is held back and handled after it, in
+   *  order: nobody learns of the failure, or of what followed it, before it is decided. */
+  _serverFailure(error: BoltError, tell: () => void): void {
+    const deciding = this.options.onServerFailure?.(this, error);
+    if (deciding === undefined) {
+      tell();
+      return;
+    }
+    this.held = [];
+    deciding.then(
+      () => this.release(tell),
+      () => this.release(tell),
+    );
+  }
+
+  /** The decision came: tell the FAILURE's observer, then handle what was held back (until
+   *  another decision holds the rest). */
+  private release(tell: () => void): void {
+    const events = this.held ?? [];
+    this.held = undefined;
+    tell();
+    for (let i = 0; i < events.length; i++) {
+      // telling or handling an event may have started another decision
+      const holding = this.held as HeldEvent[] | undefined;
+      if (holding !== undefined) {
+        holding.push(...events.slice(i));
+        return;
+      }
+      const e = events[i];
+      if (e.kind === 'message') this._onMessage(e.bytes, 0, e.bytes.length);
+      else if (e.kind === 'bytes') this._receive(e.bytes);
+      else this._receiveEnd(e.error);
+    }
   }
 
   /** @internal Nothing is outstanding any more. */
@@ -435,6 +471,10 @@ export class Connection {
 
   /** @internal One message from the server: `bytes[start, end)`. */
   _onMessage(bytes: Uint8Array, start: number, end: number): void {
+    if (this.held !== undefined) {
+      this.held.push({ kind: 'message', bytes: bytes.slice(start, end) });
+      return;
+    }
     try {
       if (!this.dead) this.answers.dispatch(bytes, start, end);
     } catch (e) {
@@ -454,6 +494,10 @@ export class Connection {
     // drop it and wait for the server to close, instead of failing with "no request was
     // outstanding" and resetting the connection under the server's feet.
     if (this.closing) return;
+    if (this.held !== undefined) {
+      this.held.push({ kind: 'bytes', bytes: chunk.slice() });
+      return;
+    }
     this.arena?.receiving(chunk);
     try {
       this.dechunker.push(chunk);
@@ -469,6 +513,10 @@ export class Connection {
     this.handshake?.end(error);
     this.handshake = undefined;
     if (this.dead) return;
+    if (this.held !== undefined) {
+      this.held.push({ kind: 'end', error });
+      return;
+    }
     if (this.closing) {
       this.markDead(undefined);
       return;
@@ -581,6 +629,12 @@ export class Connection {
 
 const NO_OBSERVER: ResponseObserver = {};
 
+/** What a connection received while a security FAILURE was being decided. */
+type HeldEvent =
+  | { kind: 'message'; bytes: Uint8Array }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'end'; error: Error | undefined };
+
 // A connection's callbacks are the methods of one object (ConnectionEvents), or functions made
 // by the factories below where a function is asked for: the bundle keeps function names, so a
 // function JavaScript names where it is made (`{ onData: (chunk) => ... }`) would be renamed
@@ -613,8 +667,8 @@ class ConnectionEvents implements DispatchHost, RecvTimerHost {
   tokenExpired(): void {
     this.conn.authExpired = true;
   }
-  serverFailure(error: BoltError): void {
-    this.conn._serverFailure(error);
+  serverFailure(error: BoltError, tell: () => void): void {
+    this.conn._serverFailure(error, tell);
   }
   idle(): void {
     this.conn._idle();

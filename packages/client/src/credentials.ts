@@ -72,15 +72,30 @@ export class Credentials {
   /**
    * A FAILURE the server sent on `connection`, before anyone reads it: a manager hears of each
    * `Neo.ClientError.Security.*` failure of a connection holding its token, and when it handles
-   * it the error becomes retryable.
+   * it the error becomes retryable. A manager that answers with a promise is waited for (the
+   * promise returned settles once the error is decided; the connection holds its answers back
+   * until then).
    */
-  onServerFailure(connection: Connection, error: BoltError): void {
+  onServerFailure(connection: Connection, error: BoltError): Promise<void> | undefined {
     const manager = this.manager;
-    if (!manager || !error.code.startsWith(SECURITY)) return;
-    if (!this.fromManager.has(connection.auth)) return;
-    if (manager.handleSecurityException(connection.auth, error.code))
-      // the error is still on its way to the reader: it learns the work may be retried
-      (error as { retryable: boolean }).retryable = true;
+    if (!manager || !error.code.startsWith(SECURITY)) return undefined;
+    if (!this.fromManager.has(connection.auth)) return undefined;
+    let handled: boolean | Promise<boolean>;
+    try {
+      handled = manager.handleSecurityException(connection.auth, error.code);
+    } catch {
+      return undefined; // a manager that throws did not handle the error
+    }
+    if (typeof (handled as Promise<boolean> | undefined)?.then !== 'function') {
+      if (handled === true) markRetryable(error);
+      return undefined;
+    }
+    return Promise.resolve(handled).then(
+      (h) => {
+        if (h === true) markRetryable(error);
+      },
+      () => {}, // a rejection counts as false
+    );
   }
 
   /** A failure on `connection`: any security failure closes the connection (the server ends
@@ -187,4 +202,9 @@ export function acquireIdleAuthenticated(
   const wanted = credentials.known;
   if (wanted === undefined) return undefined;
   return pool.acquireIdle((c) => !c.authExpired && sameAuth(c.auth, wanted));
+}
+
+/** The error is still on its way to the reader: it learns the work may be retried. */
+function markRetryable(error: BoltError): void {
+  (error as { retryable: boolean }).retryable = true;
 }

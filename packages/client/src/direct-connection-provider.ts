@@ -55,8 +55,8 @@ export class DirectConnectionProvider implements DriverConnectionProvider {
     this.pool.release(connection);
   }
 
-  onServerFailure(connection: Connection, error: BoltError): void {
-    this.credentials.onServerFailure(connection, error);
+  onServerFailure(connection: Connection, error: BoltError): Promise<void> | undefined {
+    return this.credentials.onServerFailure(connection, error);
   }
 
   onError(connection: Connection | undefined, error: unknown): void {

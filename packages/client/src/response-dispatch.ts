@@ -26,8 +26,10 @@ export interface DispatchHost {
   destroy(error: BoltError): void;
   /** The server said the connection's token expired. */
   tokenExpired(): void;
-  /** Every FAILURE, before the request's observer sees it. */
-  serverFailure(error: BoltError): void;
+  /** Every FAILURE, before the request's observer sees it: `tell` tells the observer, at once
+   *  or, while the credentials decide about a security failure, once they have (what the
+   *  connection receives meanwhile is held back until then). */
+  serverFailure(error: BoltError, tell: () => void): void;
   /** Nothing is outstanding any more. */
   idle(): void;
   /** Where RECORDs of scalars are copied, for observers that keep them as bytes; undefined:
@@ -131,7 +133,11 @@ export class ResponseDispatcher {
     if (p.type !== 'RESET') this.tracker.currentFailure = err;
     this.answered(p.type, 'FAILURE', md);
     if (err.code === 'Neo.ClientError.Security.TokenExpired') this.host.tokenExpired();
-    this.host.serverFailure(err);
+    this.host.serverFailure(err, () => this.failed(p, err));
+  }
+
+  /** The observer of `p` learns of its FAILURE `err`. */
+  private failed(p: Pending, err: BoltError): void {
     p.observer.onFailure?.(err);
     if (p.type === 'RESET' || p.type === 'HELLO' || p.type === 'INIT' || p.type === 'LOGON')
       this.host.destroy(err);

@@ -30,11 +30,9 @@ export function parseAuthToken(t: unknown): AuthToken {
 
 /**
  * `NewAuthTokenManager`: a manager whose every `getToken()` asks testkit
- * (`AuthTokenManagerGetAuthRequest`), and which tells testkit of each security error
- * (`AuthTokenManagerHandleSecurityExceptionRequest`). The client's `handleSecurityException` is
- * synchronous, as the official JavaScript driver's, so testkit's answer cannot be waited for:
- * the error is reported as not handled (the tests that depend on the answer are skipped, see
- * skip-list.ts).
+ * (`AuthTokenManagerGetAuthRequest`), and whose `handleSecurityException` asks testkit whether
+ * it handles each security error (`AuthTokenManagerHandleSecurityExceptionRequest`): the client
+ * waits for that answer before the error reaches its reader.
  */
 export function customAuthManager(ctx: Context, managerId: number): AuthTokenManager {
   return {
@@ -45,17 +43,13 @@ export function customAuthManager(ctx: Context, managerId: number): AuthTokenMan
           authTokenManagerId: managerId,
         })),
       ),
-    handleSecurityException: (token, errorCode) => {
-      ctx
-        .ask('AuthTokenManagerHandleSecurityExceptionRequest', (id) => ({
-          id,
-          authTokenManagerId: managerId,
-          auth: { name: 'AuthorizationToken', data: token },
-          errorCode,
-        }))
-        .catch(() => {});
-      return false;
-    },
+    handleSecurityException: async (token, errorCode) =>
+      (await ctx.ask<unknown>('AuthTokenManagerHandleSecurityExceptionRequest', (id) => ({
+        id,
+        authTokenManagerId: managerId,
+        auth: { name: 'AuthorizationToken', data: token },
+        errorCode,
+      }))) === true,
   };
 }
 

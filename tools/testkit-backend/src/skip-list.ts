@@ -31,15 +31,6 @@ const CONSUMED_RESULT =
 // result never ends).
 const RESULT_AFTER_TX =
   "testkit expects the official JS driver's exact error text for reading a result after its transaction ended (ours: a usage error in its own words), and a commit that discards open results (ours reads them to the end: their records stay readable)";
-// testkit answers AuthTokenManager.handleSecurityException asynchronously; the client's is
-// synchronous (as the official JavaScript driver's), so whether the error is handled (and so
-// retryable) cannot come from testkit.
-const ASYNC_SECURITY_ANSWER =
-  "testkit answers handleSecurityException asynchronously; the client's AuthTokenManager.handleSecurityException is synchronous (as the official JavaScript driver's), so testkit's answer cannot decide the error";
-const AUTH_TOKEN_MANAGER_CLASSES = [
-  'stub.authorization.test_auth_token_manager.TestAuthTokenManager5x1',
-  'stub.authorization.test_auth_token_manager.TestAuthTokenManager5x0',
-];
 const USER_SWITCHING = 'stub.authorization.test_user_switching.TestUserSwitchingV5x0.';
 const RESULT_SCOPE = 'stub.iteration.test_result_scope.TestResultScope.';
 
@@ -67,16 +58,6 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
     test: 'stub.authorization.verify_authentication.test_verify_authentication.TestVerifyAuthenticationV5x0.test_is_not_supported',
     reason: OFFICIAL_REAUTH_TEXT,
   },
-  ...AUTH_TOKEN_MANAGER_CLASSES.flatMap((c) =>
-    [
-      'test_error_on_pull_using_session_run',
-      'test_error_on_begin_using_tx_run',
-      'test_error_on_run_using_tx_run',
-      'test_error_on_pull_using_tx_run',
-      'test_error_on_commit_using_tx_run',
-      'test_error_on_rollback_using_tx_run',
-    ].map((m) => ({ test: `${c}.${m}`, reason: ASYNC_SECURITY_ANSWER })),
-  ),
   {
     test: 'stub.summary.test_summary.TestSummaryNotifications4x4.test_no_notifications',
     reason:

@@ -27,6 +27,8 @@ const echo: Handler = {
       throw new BoltError('this query always fails', {
         code: 'Neo.ClientError.Statement.SyntaxError',
       });
+    if (query === 'UNAUTHORIZED')
+      throw new BoltError('who are you?', { code: 'Neo.ClientError.Security.Unauthorized' });
     if (query === 'TRANSIENT')
       throw new BoltError('try again', { code: 'Neo.TransientError.General.DatabaseUnavailable' });
     const keys = Object.keys(parameters);
@@ -395,6 +397,50 @@ describe('testkit backend', () => {
       h.send('BookmarksSupplierCompleted', { requestId: ask.data?.id, bookmarks: [supplied] });
     }
     expect((await h.next()).name).toBe('Summary');
+  });
+
+  it("asks testkit whether its auth token manager handles a security error, and reports testkit's answer", async () => {
+    for (const handled of [true, false]) {
+      h = await Harness.start(echo);
+      const { id: managerId } = await h.expect('NewAuthTokenManager', {}, 'AuthTokenManager');
+      const { id: driverId } = await h.expect(
+        'NewDriver',
+        { uri: h.uri, authTokenManagerId: managerId },
+        'Driver',
+      );
+      const { id: sessionId } = await h.expect(
+        'NewSession',
+        { driverId, accessMode: 'r' },
+        'Session',
+      );
+      const { id: resultId } = await h.expect(
+        'SessionRun',
+        { sessionId, cypher: 'UNAUTHORIZED', params: {} },
+        'Result',
+      );
+      h.send('ResultNext', { resultId });
+      const getAuth = await h.next();
+      expect(getAuth.name).toBe('AuthTokenManagerGetAuthRequest');
+      h.send('AuthTokenManagerGetAuthCompleted', { requestId: getAuth.data?.id, auth: basicAuth });
+      const ask = await h.next();
+      expect(ask.name).toBe('AuthTokenManagerHandleSecurityExceptionRequest');
+      expect(ask.data).toMatchObject({
+        authTokenManagerId: managerId,
+        errorCode: 'Neo.ClientError.Security.Unauthorized',
+      });
+      h.send('AuthTokenManagerHandleSecurityExceptionCompleted', {
+        requestId: ask.data?.id,
+        handled,
+      });
+      const err = await h.next();
+      expect(err.name).toBe('DriverError');
+      expect(err.data).toMatchObject({
+        code: 'Neo.ClientError.Security.Unauthorized',
+        retryable: handled,
+      });
+      await h.close();
+      h = undefined;
+    }
   });
 
   it("expires a bearer token on testkit's frozen clock (Backend:MockTime)", async () => {

@@ -102,8 +102,8 @@ export class RoutingConnectionProvider implements DriverConnectionProvider {
     );
   }
 
-  onServerFailure(connection: Connection, error: BoltError): void {
-    this.credentials.onServerFailure(connection, error);
+  onServerFailure(connection: Connection, error: BoltError): Promise<void> | undefined {
+    return this.credentials.onServerFailure(connection, error);
   }
 
   get refreshableAuth(): boolean {

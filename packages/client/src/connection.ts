@@ -449,18 +449,31 @@ export class Connection {
   private release(tell: () => void): void {
     const events = this.held ?? [];
     this.held = undefined;
-    tell();
-    for (let i = 0; i < events.length; i++) {
-      // telling or handling an event may have started another decision
-      const holding = this.held as HeldEvent[] | undefined;
-      if (holding !== undefined) {
-        holding.push(...events.slice(i));
-        return;
+    try {
+      tell();
+    } finally {
+      for (let i = 0; i < events.length; i++) {
+        // telling or handling an event may have started another decision
+        const holding = this.held as HeldEvent[] | undefined;
+        if (holding !== undefined) {
+          holding.push(...events.slice(i));
+          break;
+        }
+        const e = events[i];
+        if (e.kind === 'message') this.replayMessage(e.bytes);
+        else if (e.kind === 'bytes') this._receive(e.bytes);
+        else this._receiveEnd(e.error);
       }
-      const e = events[i];
-      if (e.kind === 'message') this._onMessage(e.bytes, 0, e.bytes.length);
-      else if (e.kind === 'bytes') this._receive(e.bytes);
-      else this._receiveEnd(e.error);
+    }
+  }
+
+  /** A message held back while a FAILURE was decided: handled as `_receive` handles the ones
+   *  of a chunk (one that cannot be decoded ends the connection with a protocol error). */
+  private replayMessage(bytes: Uint8Array): void {
+    try {
+      this._onMessage(bytes, 0, bytes.length);
+    } catch (e) {
+      this.fail('protocol', `undecodable data from ${this.address}: ${(e as Error).message}`, e);
     }
   }
 

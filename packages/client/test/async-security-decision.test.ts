@@ -1,7 +1,14 @@
 import type { Response } from '@bolt/parser';
 import { ManualClock } from '@bolt/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuthTokenManager, auth, type BoltError, type Driver, driver } from '../src/index.js';
+import {
+  type AuthTokenManager,
+  auth,
+  type BoltError,
+  Connection,
+  type Driver,
+  driver,
+} from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // An AuthTokenManager may answer handleSecurityException with a promise (it asks a remote
@@ -83,7 +90,13 @@ function watch(p: PromiseLike<unknown>) {
   );
   return seen;
 }
+/** A few turns of the event loop: long enough for anything sent to arrive in memory. */
 const aWhile = () => new Promise((r) => setTimeout(r, 20));
+/** Wait until `done()` holds (checked every 5 ms, for at most 2 s). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(done()).toBe(true);
+}
 
 describe('handleSecurityException answered with a promise', () => {
   for (const [failOn, how] of [
@@ -102,25 +115,26 @@ describe('handleSecurityException answered with a promise', () => {
             ? s.run('RETURN 1 AS n').records()
             : s.beginTransaction().then((tx) => tx.run('RETURN 1 AS n').records());
         const seen = watch(read);
+        await until(() => told.length > 0);
         await aWhile();
         expect(told).toEqual([EXPIRED]);
         // the server has closed the connection, and nothing was reported yet
         expect(seen.settled).toBe(false);
         answer.resolve(handled);
-        await aWhile();
+        await until(() => seen.settled);
         expect(seen.error).toMatchObject({ kind: 'server', code: EXPIRED, retryable: handled });
         await s.close();
       });
 
   it('a rejected answer counts as not handled', async () => {
     const answer = decision();
-    const { manager } = asyncManager([answer.promise]);
+    const { told, manager } = asyncManager([answer.promise]);
     drv = driver('bolt://h:1', { auth: manager, netModule: peerFailingOn('PULL').module, clock });
     const s = drv.session();
     const seen = watch(s.run('RETURN 1 AS n'));
-    await aWhile();
+    await until(() => told.length > 0);
     answer.reject(new Error('the vault is down'));
-    await aWhile();
+    await until(() => seen.settled);
     expect(seen.error).toMatchObject({ code: EXPIRED, retryable: false });
     await s.close();
   });
@@ -160,7 +174,7 @@ describe('handleSecurityException answered with a promise', () => {
 
   it('the answers after the FAILURE in the same bytes (IGNORED) wait for the decision too', async () => {
     const answer = decision();
-    const { manager } = asyncManager([answer.promise]);
+    const { told, manager } = asyncManager([answer.promise]);
     const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
     peer.onRequest = (req, p) => {
       if (req.type === 'HELLO') p.send(ok({ server: 'Neo4j/5.26.0', connection_id: 'c-1' }));
@@ -173,11 +187,57 @@ describe('handleSecurityException answered with a promise', () => {
     const s = drv.session();
     const tx = await s.beginTransaction();
     const seen = watch(tx.run('RETURN 1 AS n').records());
+    await until(() => told.length > 0);
     await aWhile();
     expect(seen.settled).toBe(false);
     answer.resolve(true);
-    await aWhile();
+    await until(() => seen.settled);
     expect(seen.error).toMatchObject({ kind: 'server', code: EXPIRED, retryable: true });
     await s.close();
+  });
+
+  it('an undecodable message held back behind the FAILURE ends the connection once replayed', async () => {
+    // at the connection itself (the driver's security handling would close the connection
+    // before the replay): the hook's promise holds the answers back
+    const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
+    peer.onRequest = (req, p) => {
+      if (req.type === 'HELLO') p.send(ok({ server: 'Neo4j/5.26.0', connection_id: 'c-1' }));
+      else if (req.type === 'PULL') {
+        // RUN's FAILURE, then a message no codec reads (a struct cut short)
+        const failed = p.bytes(failure(EXPIRED));
+        const garbage = Uint8Array.of(0x00, 0x02, 0xb1, 0x7f, 0x00, 0x00);
+        const both = new Uint8Array(failed.length + garbage.length);
+        both.set(failed);
+        both.set(garbage, failed.length);
+        p.server.write(both);
+      } else if (req.type !== 'RUN') p.send(ok());
+    };
+    const answer = decision();
+    let asked = false;
+    const conn = await Connection.open({
+      netModule: peer.module,
+      host: 'h',
+      port: 1,
+      auth: auth.basic('neo4j', 'pw'),
+      clock,
+      onServerFailure: () => {
+        asked = true;
+        return answer.promise.then(() => {});
+      },
+    });
+    const told: string[] = [];
+    conn.enqueue(
+      { type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} },
+      { onFailure: (e) => told.push(`RUN ${e.kind}`) },
+    );
+    conn.pull(-1, undefined, { onFailure: (e) => told.push(`PULL ${e.kind}`) });
+    conn.flush();
+    await until(() => asked);
+    await aWhile();
+    expect(told).toEqual([]);
+    answer.resolve(false);
+    await until(() => told.length === 2);
+    expect(told).toEqual(['RUN server', 'PULL protocol']);
+    await clock.runUntil(conn.close(), (ms) => ms === 2000);
   });
 });

@@ -1,14 +1,8 @@
 import type { Response } from '@bolt/parser';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AuthTokenManager,
-  auth,
-  type BoltError,
-  Connection,
-  type Driver,
-  driver,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { type AuthTokenManager, auth, type BoltError, Connection, driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // An AuthTokenManager may answer handleSecurityException with a promise (it asks a remote
@@ -16,17 +10,6 @@ import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 // said true; what the connection received after the FAILURE (here: the server closing it, as
 // Neo4j does after such errors) waits with it, so the reader gets the security error, not a
 // lost connection (testkit: authorization/test_auth_token_manager, test_error_on_*).
-
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer left open makes closing wait out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 // not retryable unless the manager handles it (AuthorizationExpired always is)
 const EXPIRED = 'Neo.ClientError.Security.Unauthorized';
@@ -108,7 +91,11 @@ describe('handleSecurityException answered with a promise', () => {
         const answer = decision();
         const { told, manager } = asyncManager([answer.promise]);
         const peer = peerFailingOn(failOn);
-        drv = driver('bolt://h:1', { auth: manager, netModule: peer.module, clock });
+        const clock = new ManualClock();
+        const drv = closeOnClockAfterTest(
+          driver('bolt://h:1', { auth: manager, netModule: peer.module, clock }),
+          clock,
+        );
         const s = drv.session();
         const read =
           failOn === 'PULL'
@@ -129,7 +116,11 @@ describe('handleSecurityException answered with a promise', () => {
   it('a rejected answer counts as not handled', async () => {
     const answer = decision();
     const { told, manager } = asyncManager([answer.promise]);
-    drv = driver('bolt://h:1', { auth: manager, netModule: peerFailingOn('PULL').module, clock });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { auth: manager, netModule: peerFailingOn('PULL').module, clock }),
+      clock,
+    );
     const s = drv.session();
     const seen = watch(s.run('RETURN 1 AS n'));
     await until(() => told.length > 0);
@@ -142,12 +133,16 @@ describe('handleSecurityException answered with a promise', () => {
   it('a managed transaction tries again once the answer says handled', async () => {
     const { told, manager } = asyncManager([Promise.resolve(true)]);
     const peer = peerFailingOn('COMMIT');
-    drv = driver('bolt://h:1', {
-      auth: manager,
-      netModule: peer.module,
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', {
+        auth: manager,
+        netModule: peer.module,
+        clock,
+        retry: { initialDelayMs: 20, multiplier: 1, jitter: 0 },
+      }),
       clock,
-      retry: { initialDelayMs: 20, multiplier: 1, jitter: 0 },
-    });
+    );
     const s = drv.session();
     const work = s.executeRead(async (tx) => (await tx.run('RETURN 1 AS n').records())[0].get('n'));
     // the retry's back-off passes on the clock
@@ -161,7 +156,11 @@ describe('handleSecurityException answered with a promise', () => {
   it('a managed transaction does not try again when the answer says not handled', async () => {
     const { told, manager } = asyncManager([Promise.resolve(false)]);
     const peer = peerFailingOn('COMMIT');
-    drv = driver('bolt://h:1', { auth: manager, netModule: peer.module, clock });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { auth: manager, netModule: peer.module, clock }),
+      clock,
+    );
     const s = drv.session();
     const e = await s
       .executeRead(async (tx) => (await tx.run('RETURN 1 AS n').records())[0].get('n'))
@@ -183,7 +182,11 @@ describe('handleSecurityException answered with a promise', () => {
         p.send(failure(EXPIRED), { type: 'IGNORED' } as Response);
       else if (req.type !== 'RUN') p.send(ok());
     };
-    drv = driver('bolt://h:1', { auth: manager, netModule: peer.module, clock });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { auth: manager, netModule: peer.module, clock }),
+      clock,
+    );
     const s = drv.session();
     const tx = await s.beginTransaction();
     const seen = watch(tx.run('RETURN 1 AS n').records());
@@ -214,6 +217,7 @@ describe('handleSecurityException answered with a promise', () => {
     };
     const answer = decision();
     let asked = false;
+    const clock = new ManualClock();
     const conn = await Connection.open({
       netModule: peer.module,
       host: 'h',

@@ -1,21 +1,12 @@
 import type { NetModule } from '@bolt/net-adapters';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // AuthorizationExpired is the server's verdict on the credentials, not on one connection: every
 // pooled connection to that server is replaced (before 5.1) or re-authenticated before reuse.
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 /** A server (default Bolt 4.4): one ScriptedPeer per connection; `EXPIRE` fails with
  *  AuthorizationExpired; ROUTE names this one server in every role. */
@@ -55,7 +46,11 @@ function server(version = { major: 4, minor: 4 }) {
 describe('AuthorizationExpired', () => {
   it('replaces every pooled connection to the server, not just the one that failed (4.4)', async () => {
     const s = server();
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module }),
+      clock,
+    );
     const s1 = drv.session();
     const s2 = drv.session();
     const tx1 = await s1.beginTransaction();
@@ -77,7 +72,11 @@ describe('AuthorizationExpired', () => {
 
   it('closes the connection that received it at once, so the pool cannot hand it out again', async () => {
     const s = server();
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module }),
+      clock,
+    );
     const session = drv.session();
     await session.run('RETURN 1 AS n');
     const err = await session.run('EXPIRE').then(
@@ -98,7 +97,11 @@ describe('AuthorizationExpired', () => {
 
   it('re-authenticates every pooled connection to that server of a routing driver (5.4)', async () => {
     const s = server({ major: 5, minor: 4 });
-    drv = driver('neo4j://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('neo4j://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module }),
+      clock,
+    );
     const s1 = drv.session({ defaultAccessMode: 'READ' });
     const s2 = drv.session({ defaultAccessMode: 'READ' });
     const tx1 = await s1.beginTransaction();

@@ -1,21 +1,12 @@
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, type BookmarkManager, type Driver, driver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { auth, type BookmarkManager, driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // A bookmark manager is read for the acquisition (routing sends those bookmarks with ROUTE) and
 // read again once the connection is there, for the BEGIN / RUN: the work then carries what was
 // committed while it waited (testkit driver_parameters, bookmark supplier tests).
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 function peer() {
   const p = new ScriptedPeer({ supported: [{ major: 5, minor: 0 }] });
@@ -49,7 +40,11 @@ describe('bookmark manager reads', () => {
   it('BEGIN carries the read made after the connection was acquired', async () => {
     const p = peer();
     const m = countingManager();
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module }),
+      clock,
+    );
     const session = drv.session({ bookmarkManager: m.manager });
     const tx = await session.beginTransaction();
     await tx.run('RETURN 1 AS n').records();
@@ -65,7 +60,11 @@ describe('bookmark manager reads', () => {
   it('an auto-commit RUN too; without a manager, nothing is read twice', async () => {
     const p = peer();
     const m = countingManager();
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: p.module }),
+      clock,
+    );
     const session = drv.session({ bookmarkManager: m.manager });
     await session.run('RETURN 1 AS n').records();
     await session.close();

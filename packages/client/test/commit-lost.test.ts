@@ -1,22 +1,13 @@
 import type { NetModule } from '@bolt/net-adapters';
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // A connection lost after COMMIT was sent leaves the outcome unknown: the server may have
 // committed. A managed transaction must not run the work again (testkit retry
 // test_disconnect_on_commit).
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 /** Bolt 4.3 peers that answer everything and hang up on COMMIT (`dropCommit`) or commit. */
 function server(dropCommit: boolean) {
@@ -43,7 +34,11 @@ function server(dropCommit: boolean) {
 describe('a connection lost during COMMIT', () => {
   it('fails the managed transaction once, without a retry, as a non-retryable error', async () => {
     const s = server(true);
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: s.module }),
+      clock,
+    );
     const session = drv.session();
     let attempts = 0;
     const err = await session
@@ -66,7 +61,11 @@ describe('a connection lost during COMMIT', () => {
 
   it('an explicit transaction reports it the same way; a committed one is unaffected', async () => {
     const lost = server(true);
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: lost.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: lost.module }),
+      clock,
+    );
     const tx = await drv.session().beginTransaction();
     await tx.run('RETURN 1 AS n').records();
     const err = await tx.commit().then(
@@ -77,8 +76,11 @@ describe('a connection lost during COMMIT', () => {
     await clock.runUntil(drv.close(), (ms) => ms === 2000);
 
     const fine = server(false);
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: fine.module });
-    const tx2 = await drv.session().beginTransaction();
+    const drv2 = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('u', 'p'), netModule: fine.module }),
+      clock,
+    );
+    const tx2 = await drv2.session().beginTransaction();
     await tx2.run('RETURN 1 AS n').records();
     expect(await tx2.commit()).toBe('bm:1');
   });

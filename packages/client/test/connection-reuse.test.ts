@@ -1,42 +1,31 @@
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, type Driver, driver } from '../src/index.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auth, driver } from '../src/index.js';
+import { memoryServer } from './support/bolt-fixture.js';
+import { closeAfterTest, closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // How pooled connections are handed out: checked before verifyConnectivity reports on them,
 // and opened with a session's own credentials (testkit: connectivity_check, user switching).
 
-let fx: Fixture | undefined;
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  await fx?.close();
-  drv = undefined;
-  fx = undefined;
-});
-
 async function setup(version: { major: number; minor: number }, wire: string[] = []) {
   const seen = newSeen();
-  fx = await memoryServer(testHandler(seen), { versions: [version] });
-  drv = driver(fx.url, {
-    auth: auth.basic('neo4j', 'pw'),
-    netModule: fx.netModule,
-    logger: { debug: (m) => wire.push(m) },
-  });
-  return { seen, d: drv };
+  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: [version] }));
+  const d = closeAfterTest(
+    driver(fx.url, {
+      auth: auth.basic('neo4j', 'pw'),
+      netModule: fx.netModule,
+      logger: { debug: (m) => wire.push(m) },
+    }),
+  );
+  return { seen, d, fx };
 }
 
 describe('connection reuse', () => {
   it('verifyConnectivity checks a pooled connection with RESET before reporting it', async () => {
     const wire: string[] = [];
-    const { d } = await setup({ major: 5, minor: 8 }, wire);
+    const { d, fx } = await setup({ major: 5, minor: 8 }, wire);
     const s = d.session();
     await s.run('RETURN 1 AS n');
     await s.close();
@@ -44,11 +33,11 @@ describe('connection reuse', () => {
     const info = await d.verifyConnectivity();
     expect(info.agent).toBeTruthy();
     expect(wire.filter((l) => l === 'C: RESET').length).toBe(before + 1);
-    expect(fx!.netModule.transports).toHaveLength(1); // the pooled one, not a new one
+    expect(fx.netModule.transports).toHaveLength(1); // the pooled one, not a new one
   });
 
   it("opens a new connection with the session's credentials, not the driver's then LOGON", async () => {
-    const { seen, d } = await setup({ major: 5, minor: 8 });
+    const { seen, d, fx } = await setup({ major: 5, minor: 8 });
     const s = d.session({ auth: auth.basic('other', 'pw2') });
     await s.run('RETURN 1 AS n');
     await s.close();
@@ -56,7 +45,7 @@ describe('connection reuse', () => {
     // back to the driver's credentials on the same connection: LOGOFF + LOGON
     await d.session().run('RETURN 1 AS n');
     expect(seen.auths.map((a) => a.principal)).toEqual(['other', 'neo4j']);
-    expect(fx!.netModule.transports).toHaveLength(1);
+    expect(fx.netModule.transports).toHaveLength(1);
   });
 
   it('refuses per-session credentials before Bolt 5.1, also on a fresh connection', async () => {
@@ -107,7 +96,11 @@ describe('switching credentials on a pooled connection (5.1+)', () => {
 
   it('sends LOGOFF and LOGON ahead of the query, without waiting for their answers', async () => {
     const peer = peerWithServer();
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module }),
+      clock,
+    );
     await drv.session().run('RETURN 1 AS n');
     const before = peer.requests.length;
     const result = await drv.session({ auth: auth.basic('other', 'pw2') }).run('RETURN 1 AS n');
@@ -122,7 +115,11 @@ describe('switching credentials on a pooled connection (5.1+)', () => {
 
   it('fails the query with the refusal when the server refuses the new credentials', async () => {
     const peer = peerWithServer('other');
-    drv = driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, auth: auth.basic('neo4j', 'pw'), netModule: peer.module }),
+      clock,
+    );
     await drv.session().run('RETURN 1 AS n');
     const err = await drv
       .session({ auth: auth.basic('other', 'pw2') })

@@ -1,20 +1,11 @@
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Driver, driver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // PULL and DISCARD name their query (`qid`) only when a later RUN went out on the connection:
 // for the latest query the server's default (-1, the last one) is meant, so it is left out.
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 describe('qid', () => {
   it('is left out for the latest query and sent once a later RUN went out (4.4)', async () => {
@@ -27,7 +18,11 @@ describe('qid', () => {
       else if (req.type === 'DISCARD') p.send(ok({}));
       else p.send(ok());
     };
-    drv = driver('bolt://h:1', { clock, netModule: peer.module, fetchSize: 1 });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { clock, netModule: peer.module, fetchSize: 1 }),
+      clock,
+    );
     const session = drv.session();
     const tx = await session.beginTransaction();
     const outer = tx.run('OUTER');

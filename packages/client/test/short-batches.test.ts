@@ -1,22 +1,12 @@
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Driver, driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // A server may answer `PULL {n}` with fewer than n records and `has_more`. An iteration then asks
 // for one batch ahead of its reader, not for batch after batch while the reader takes none
 // (testkit: optimizations, test_uses_implicit_default_arguments_multi_query_nested).
-
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 /** A 4.4 peer that answers every PULL with one record (1, 2, 3, ... per query) and has_more. */
 function oneRecordPerPull(): ScriptedPeer {
@@ -37,6 +27,15 @@ function oneRecordPerPull(): ScriptedPeer {
   return peer;
 }
 
+/** A driver to `peer` (fetch size 10), closed when the test finishes. */
+function driverTo(peer: ScriptedPeer): Driver {
+  const clock = new ManualClock();
+  return closeOnClockAfterTest(
+    driver('bolt://h:1', { clock, netModule: peer.module, fetchSize: 10 }),
+    clock,
+  );
+}
+
 /** RUN, PULL and DISCARD as sent, with the query's text or the qid (`-`: none). */
 function streamRequests(peer: ScriptedPeer): string[] {
   return peer.requests
@@ -54,7 +53,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
 describe('batches smaller than the fetch size', () => {
   it('one PULL ahead of the reader, however small the batches', async () => {
     const peer = oneRecordPerPull();
-    drv = driver('bolt://h:1', { clock, netModule: peer.module, fetchSize: 10 });
+    const drv = driverTo(peer);
     const session = drv.session();
     const tx = await session.beginTransaction();
     const it = tx.run('Q')[Symbol.asyncIterator]();
@@ -71,7 +70,7 @@ describe('batches smaller than the fetch size', () => {
 
   it('a result read again after a later query in its transaction pulls only then (qid)', async () => {
     const peer = oneRecordPerPull();
-    drv = driver('bolt://h:1', { clock, netModule: peer.module, fetchSize: 10 });
+    const drv = driverTo(peer);
     const session = drv.session();
     const tx = await session.beginTransaction();
     const outer = tx.run('OUTER')[Symbol.asyncIterator]();

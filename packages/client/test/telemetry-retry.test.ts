@@ -1,20 +1,11 @@
 import { ManualClock } from '@bolt/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Driver, driver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { driver } from '../src/index.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // TELEMETRY says which API started a transaction; a managed transaction that is retried after
 // the server took it is still one use of that API, so the retry does not send it again.
-let drv: Driver | undefined;
-let clock: ManualClock;
-beforeEach(() => {
-  clock = new ManualClock();
-});
-afterEach(async () => {
-  // a scripted peer never closes its side: closing waits out its 2 s grace period, on the clock
-  if (drv) await clock.runUntil(drv.close(), (ms) => ms === 2000);
-  drv = undefined;
-});
 
 function peerFailingFirstBegin() {
   const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 4 }] });
@@ -43,7 +34,11 @@ function peerFailingFirstBegin() {
 describe('TELEMETRY and retries', () => {
   it('a retried managed transaction does not send TELEMETRY again once the server took it', async () => {
     const peer = peerFailingFirstBegin();
-    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock }),
+      clock,
+    );
     const work = drv.session().executeRead(async (tx) => {
       const r = await tx.run('RETURN 1 AS n');
       return r.records[0]!.get('n');
@@ -57,7 +52,11 @@ describe('TELEMETRY and retries', () => {
 
   it('executeQuery retried: TELEMETRY (api 3) once', async () => {
     const peer = peerFailingFirstBegin();
-    drv = driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock });
+    const clock = new ManualClock();
+    const drv = closeOnClockAfterTest(
+      driver('bolt://h:1', { netModule: peer.module, retry: { initialDelayMs: 1 }, clock }),
+      clock,
+    );
     const query = drv.executeQuery('RETURN 1 AS n');
     await clock.runUntil(query, (ms) => ms < 1000); // the back-off passes on the clock
     await query;

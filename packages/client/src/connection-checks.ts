@@ -195,19 +195,67 @@ export async function connectTransport(
   address: string,
   signal: AbortSignal,
 ): Promise<Transport> {
+  const hosts = options.domainNameResolver
+    ? await resolveHost(options, address, signal)
+    : [options.host];
+  // a host name resolved to addresses: TLS still checks the certificate for the name
+  const tls =
+    options.domainNameResolver && options.tls?.enabled && !isIpAddress(options.host)
+      ? { ...options.tls, servername: options.tls.servername ?? options.host }
+      : options.tls;
+  let failure: unknown;
+  for (const host of hosts) {
+    try {
+      return await options.netModule.connect({
+        host,
+        port: options.port,
+        tls,
+        connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
+      failure = e;
+    }
+  }
+  const tried = hosts.length > 1 || hosts[0] !== options.host ? ` (tried ${hosts.join(', ')})` : '';
+  throw new BoltError(
+    `could not connect to ${address}${tried} through ${options.netModule.name}: ${(failure as Error)?.message ?? failure}${whatToCheck(failure)}`,
+    { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: failure },
+  );
+}
+
+/** The addresses `options.domainNameResolver` gives for the host; a resolver that fails or gives
+ *  none is a `could-not-connect` BoltError. */
+async function resolveHost(
+  options: ConnectionOptions,
+  address: string,
+  signal: AbortSignal,
+): Promise<readonly string[]> {
+  let hosts: readonly string[];
   try {
-    return await options.netModule.connect({
-      host: options.host,
-      port: options.port,
-      tls: options.tls,
-      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
-      signal,
-    });
+    hosts = await options.domainNameResolver!(options.host);
   } catch (e) {
-    if (signal.aborted) throw abortError(signal, `connecting to ${address}`);
+    if (signal.aborted) throw abortError(signal, `resolving ${options.host}`);
     throw new BoltError(
-      `could not connect to ${address} through ${options.netModule.name}: ${(e as Error)?.message ?? e}${whatToCheck(e)}`,
+      `could not connect to ${address}: the domain name resolver failed for ${options.host}: ${(e as Error)?.message ?? e}`,
       { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE, cause: e },
     );
   }
+  if (signal.aborted) throw abortError(signal, `resolving ${options.host}`);
+  if (
+    !Array.isArray(hosts) ||
+    hosts.length === 0 ||
+    hosts.some((h) => typeof h !== 'string' || h === '')
+  )
+    throw new BoltError(
+      `could not connect to ${address}: the domain name resolver gave ${Array.isArray(hosts) && hosts.length === 0 ? 'no address' : 'something other than a list of addresses'} for ${options.host}`,
+      { kind: 'could-not-connect', code: SERVICE_UNAVAILABLE },
+    );
+  return hosts;
+}
+
+/** An IPv4 or IPv6 address (no TLS server name is sent for one). */
+function isIpAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 }

@@ -34,6 +34,9 @@ export interface ResponseObserver {
   onFailure?(error: BoltError): void;
 }
 
+/** A host name to the addresses to dial (IP addresses, or other host names). */
+export type DomainNameResolver = (host: string) => readonly string[] | Promise<readonly string[]>;
+
 /** Options of {@link Connection.open}. */
 export interface ConnectionOptions {
   /** How to reach the server (tcp, tls, websocket, memory, ...). Required. */
@@ -66,6 +69,10 @@ export interface ConnectionOptions {
   legacyVersions?: boolean;
   /** Ask 4.3/4.4 servers for the `utc` DateTime patch. Default true. */
   utcPatch?: boolean;
+  /** Turns `host` into the addresses (IP addresses or other names) to dial, tried in order until
+   *  one connects, each within `connectTimeoutMs`; TLS still verifies the certificate for `host`.
+   *  May be async. Default: `host` itself, left to the network module (and the system's DNS). */
+  domainNameResolver?: DomainNameResolver;
   /** Give up when the transport (TCP, TLS) is not connected within this many ms; without a
    *  `signal`, this also bounds the handshake and authentication. Default 30000. */
   connectTimeoutMs?: number;

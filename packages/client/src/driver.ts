@@ -19,6 +19,7 @@ import { type BookmarkManager, bookmarkManager } from './bookmark-manager.js';
 import type { TransactionConfig } from './build-tx-extra.js';
 import { type Clock, isClock, systemClock } from './clock.js';
 import { CLIENT_PRODUCT, Connection } from './connection.js';
+import type { DomainNameResolver } from './connection-options.js';
 import type { DriverConnectionProvider } from './connection-provider.js';
 import { DirectConnectionProvider } from './direct-connection-provider.js';
 import type { Logger } from './logger.js';
@@ -64,6 +65,11 @@ export interface DriverConfig {
    *  (e.g. every member of a cluster behind one name). Called for the first routing table, and
    *  again whenever every known router has failed. May be async. Default: the URL's address. */
   resolver?: AddressResolver;
+  /** Turns a server's host name into the addresses to dial (IP addresses, or other names), tried
+   *  in order until one connects; TLS still verifies the certificate for the host name. Asked
+   *  at every new connection; may be async. Default: the host name, left to the network module
+   *  (and the system's DNS). */
+  domainNameResolver?: DomainNameResolver;
   /** `neo4j://` only: a routing table that expired this long ago (ms) is dropped with the
    *  pools of servers no other table names. Default 30000. */
   routingTablePurgeDelayMs?: number;
@@ -192,6 +198,8 @@ export class Driver {
       config.failedMessageDir !== undefined
         ? failedMessageWriter({ dir: config.failedMessageDir, writeFile: platform.writeFile! })
         : undefined;
+    if (config.domainNameResolver !== undefined && typeof config.domainNameResolver !== 'function')
+      throw usageError('domainNameResolver must be a function (host) => addresses');
     const tls = tlsSettings(url, config.tls);
     this.encrypted = tls !== undefined;
     const auth = config.auth ?? { scheme: 'none' };
@@ -220,6 +228,7 @@ export class Driver {
         legacyVersions: config.legacyVersions,
         protocolVersions: config.protocolVersions,
         connectTimeoutMs: config.connectionTimeoutMs,
+        domainNameResolver: config.domainNameResolver,
         honourRecvTimeout: config.honourRecvTimeout,
         integers: config.integers,
         lazyRecords: config.lazyRecords,

@@ -49,6 +49,7 @@ export {
   LEGACY_PROPOSALS,
   type ResponseObserver,
 } from './connection.js';
+export type { DomainNameResolver } from './connection-options.js';
 export type { AcquireRequest, ConnectionProvider } from './connection-provider.js';
 export {
   DirectConnectionProvider,

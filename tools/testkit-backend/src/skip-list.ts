@@ -50,9 +50,6 @@ const LAZY_TX_RUN =
   'expects tx.run() itself to raise the failure of its RUN: the client runs lazily and reports ' +
   'it at the first read or the commit, as the official JavaScript driver does (testkit skips ' +
   "the same expectation for JavaScript in tx_run's test_raises_error_on_tx_run)";
-const NO_DNS_RESOLVER =
-  'needs a domain name resolver (host name to IP addresses) between the address resolver and ' +
-  'the dial: the client has no such option';
 export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   {
     test: 'stub.authorization.verify_authentication.test_verify_authentication.TestVerifyAuthenticationV5x0.test_is_not_supported',
@@ -105,14 +102,6 @@ export const SKIPPED_TESTS: readonly SkipEntry[] = Object.freeze([
   ...inEveryRoutingClass(
     'test_should_fail_when_writing_on_unexpectedly_interrupting_writer_on_run_using_tx_run',
     LAZY_TX_RUN,
-  ),
-  ...inEveryRoutingClass(
-    'test_should_request_rt_from_all_initial_routers_until_successful_on_unknown_failure',
-    NO_DNS_RESOLVER,
-  ),
-  ...inEveryRoutingClass(
-    'test_should_request_rt_from_all_initial_routers_until_successful_on_authorization_expired',
-    NO_DNS_RESOLVER,
   ),
 ]);
 

@@ -36,8 +36,6 @@ const TESTKIT_ERA_PROPOSALS = Object.freeze([
 /** `NewDriver`: a driver with testkit's settings. The client runs with `integers: 'bigint'`, so
  *  INTEGER and FLOAT stay distinguishable (testkit's CypherInt / CypherFloat). */
 export function NewDriver(ctx: Context, d: Data): void {
-  if (d.domainNameResolverRegistered)
-    throw new BackendError('@bolt/client has no domain name resolver option');
   if (d.clientCertificate != null || d.clientCertificateProviderId != null)
     throw new BackendError('@bolt/client has no client certificate option');
   let auth: AuthToken | AuthTokenManager | undefined;
@@ -58,6 +56,10 @@ export function NewDriver(ctx: Context, d: Data): void {
   if (d.resolverRegistered)
     config.resolver = (address) =>
       ctx.ask<string[]>('ResolverResolutionRequired', (id) => ({ id, address }));
+  // so does the domain name resolver (DomainNameResolutionRequired / ...Completed)
+  if (d.domainNameResolverRegistered)
+    config.domainNameResolver = (name) =>
+      ctx.ask<string[]>('DomainNameResolutionRequired', (id) => ({ id, name }));
   if (d.userAgent != null) config.userAgent = d.userAgent;
   if (d.connectionTimeoutMs != null) config.connectionTimeoutMs = d.connectionTimeoutMs;
   // testkit's scripts expect the official drivers' default: every PULL asks for 1000 records.

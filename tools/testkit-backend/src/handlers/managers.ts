@@ -94,3 +94,7 @@ export function BearerAuthTokenProviderCompleted(ctx: Context, d: Data): void {
 export function ResolverResolutionCompleted(ctx: Context, d: Data): void {
   ctx.answer(d.requestId, d.addresses ?? []);
 }
+
+export function DomainNameResolutionCompleted(ctx: Context, d: Data): void {
+  ctx.answer(d.requestId, d.addresses ?? []);
+}

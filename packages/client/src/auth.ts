@@ -88,7 +88,8 @@ export function sameAuth(a: AuthToken | undefined, b: AuthToken | undefined): bo
  * manager did something about it (e.g. will hand out a new token), and the error becomes
  * retryable, so managed transactions try again. It may answer with a promise (a manager that
  * asks a remote service): the error reaches its reader once the promise settles (a rejection
- * counts as false), and that connection's other answers wait with it.
+ * counts as false), and that connection's other answers wait with it; a promise that never
+ * settles holds them for good, so give such calls a timeout.
  */
 export interface AuthTokenManager {
   getToken(): AuthToken | Promise<AuthToken>;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auth, driver, type Session } from '../src/index.js';
-import { memoryServer } from './support/bolt-fixture.js';
-import { closeAfterTest } from './support/close-after-test.js';
+import type { Session } from '../src/index.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // When an auto-commit query is written: as soon as its reader is known (awaited, read whole or
@@ -10,16 +9,10 @@ import { newSeen, testHandler } from './support/test-handler.js';
 /** A session whose connection is pooled and idle (its first query has been answered). */
 async function warmSession(fetchSize?: number) {
   const lines: string[] = [];
-  const fx = closeAfterTest(
-    await memoryServer(testHandler(newSeen()), { versions: [{ major: 5, minor: 8 }] }),
-  );
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      fetchSize,
-      logger: { debug: (m) => lines.push(m) },
-    }),
+  const { fx, d } = await memoryDriver(
+    testHandler(newSeen()),
+    { versions: [{ major: 5, minor: 8 }] },
+    { fetchSize, logger: { debug: (m) => lines.push(m) } },
   );
   const s = d.session();
   await s.run('RETURN 1 AS n');

@@ -1,8 +1,8 @@
 import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, driver } from '../src/index.js';
-import { memoryServer } from './support/bolt-fixture.js';
-import { closeAfterTest, closeOnClockAfterTest } from './support/close-after-test.js';
+import { closeOnClockAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
@@ -11,13 +11,10 @@ import { newSeen, testHandler } from './support/test-handler.js';
 
 async function setup(version: { major: number; minor: number }, wire: string[] = []) {
   const seen = newSeen();
-  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: [version] }));
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      logger: { debug: (m) => wire.push(m) },
-    }),
+  const { fx, d } = await memoryDriver(
+    testHandler(seen),
+    { versions: [version] },
+    { logger: { debug: (m) => wire.push(m) } },
   );
   return { seen, d, fx };
 }

@@ -2,10 +2,11 @@ import { getEventListeners } from 'node:events';
 import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it, vi } from 'vitest';
 import { Connection, type ResponseObserver } from '../src/connection.js';
-import { auth, driver } from '../src/index.js';
+import { driver } from '../src/index.js';
 import { Pool } from '../src/pool.js';
 import { memoryServer } from './support/bolt-fixture.js';
 import { closeAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { ok, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
 
@@ -16,13 +17,10 @@ async function setup(
   } = {},
 ) {
   const seen: Seen = newSeen();
-  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: options.versions }));
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      ...options.config,
-    }),
+  const { d } = await memoryDriver(
+    testHandler(seen),
+    { versions: options.versions },
+    options.config,
   );
   return { seen, d };
 }

@@ -4,8 +4,9 @@ import { BoltError as ServerError } from '@bolt/server';
 import { ManualClock } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, bookmarkManager, driver, Record } from '../src/index.js';
-import { type Fixture, memoryServer } from './support/bolt-fixture.js';
+import type { Fixture } from './support/bolt-fixture.js';
 import { closeAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { newSeen, type Seen, testHandler } from './support/test-handler.js';
 
 async function setup(
@@ -17,18 +18,10 @@ async function setup(
   } = {},
 ) {
   const seen = newSeen();
-  const fx = closeAfterTest(
-    await memoryServer(options.handler ? options.handler(seen) : testHandler(seen), {
-      versions: options.versions,
-      ...options.server,
-    }),
-  );
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      ...options.config,
-    }),
+  const { fx, d } = await memoryDriver(
+    options.handler ? options.handler(seen) : testHandler(seen),
+    { versions: options.versions, ...options.server },
+    options.config,
   );
   return { seen, d, fx };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auth, type BoltError, driver, type Result } from '../src/index.js';
-import { memoryServer } from './support/bolt-fixture.js';
-import { closeAfterTest } from './support/close-after-test.js';
+import type { BoltError, Result } from '../src/index.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // Records that were dropped unread (consume(), or the transaction or session ended while the
@@ -9,10 +8,7 @@ import { newSeen, testHandler } from './support/test-handler.js';
 // instead of answering "no more records" (testkit: iteration/test_result_scope).
 
 async function setup(fetchSize = 10) {
-  const fx = closeAfterTest(await memoryServer(testHandler(newSeen())));
-  return closeAfterTest(
-    driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule, fetchSize }),
-  );
+  return (await memoryDriver(testHandler(newSeen()), {}, { fetchSize })).d;
 }
 
 /** Every way of reading records, each expected to fail with a usage error saying `why`. */

@@ -20,6 +20,7 @@ import {
 import { driver as nodeDriver } from '../src/node.js';
 import { memoryServer } from './support/bolt-fixture.js';
 import { closeAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { autoHello, ok, record, ScriptedPeer } from './support/scripted-peer.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
@@ -32,18 +33,13 @@ describe('release: identity', () => {
     const seen = newSeen();
     let agents: { user?: string; bolt?: unknown } = {};
     const handler = testHandler(seen);
-    const fx = closeAfterTest(
-      await memoryServer({
-        ...handler,
-        authenticate: (token, connection) => {
-          agents = { user: connection.userAgent, bolt: connection.boltAgent };
-          return handler.authenticate!(token, connection);
-        },
-      }),
-    );
-    const d = closeAfterTest(
-      driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule }),
-    );
+    const { d } = await memoryDriver({
+      ...handler,
+      authenticate: (token, connection) => {
+        agents = { user: connection.userAgent, bolt: connection.boltAgent };
+        return handler.authenticate!(token, connection);
+      },
+    });
     await d.verifyConnectivity();
     expect(agents.user).toBe(`bolt-client/${manifest.version}`);
     expect(agents.bolt).toMatchObject({ product: `bolt-client/${manifest.version}` });
@@ -252,15 +248,10 @@ describe('release: a connection reset during the handshake', () => {
 
 describe('release: Bolt 1', () => {
   it('offering 1.0 in protocolVersions is enough (no legacyVersions needed)', async () => {
-    const fx = closeAfterTest(
-      await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] }),
-    );
-    const d = closeAfterTest(
-      driver(fx.url, {
-        auth: auth.basic('neo4j', 'pw'),
-        netModule: fx.netModule,
-        protocolVersions: [{ major: 1, minor: 0 }],
-      }),
+    const { d } = await memoryDriver(
+      testHandler(newSeen()),
+      { versions: [{ major: 1, minor: 0 }] },
+      { protocolVersions: [{ major: 1, minor: 0 }] },
     );
     const { records } = await d.executeQuery('RETURN 1 AS n');
     expect(records[0].get('n')).toBe(1);
@@ -279,15 +270,10 @@ describe('release: Bolt 1', () => {
   });
 
   it('a Date parameter for a Bolt 1 server fails saying the version cannot carry it', async () => {
-    const fx = closeAfterTest(
-      await memoryServer(testHandler(newSeen()), { versions: [{ major: 1, minor: 0 }] }),
-    );
-    const d = closeAfterTest(
-      driver(fx.url, {
-        auth: auth.basic('neo4j', 'pw'),
-        netModule: fx.netModule,
-        protocolVersions: [{ major: 1, minor: 0 }],
-      }),
+    const { d } = await memoryDriver(
+      testHandler(newSeen()),
+      { versions: [{ major: 1, minor: 0 }] },
+      { protocolVersions: [{ major: 1, minor: 0 }] },
     );
     const e = await d.executeQuery('ECHO', { d: new BoltDate(2024, 2, 29) }).then(
       () => undefined,
@@ -372,13 +358,10 @@ async function setup(
   } = {},
 ) {
   const seen = newSeen();
-  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions: options.versions }));
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      ...options.config,
-    }),
+  const { d } = await memoryDriver(
+    testHandler(seen),
+    { versions: options.versions },
+    options.config,
   );
   return { seen, d };
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auth, driver } from '../src/index.js';
-import { memoryServer } from './support/bolt-fixture.js';
-import { closeAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 // The paths of result-states.ts that end a stream early, seen from the wire and from the user.
@@ -9,14 +7,10 @@ import { newSeen, testHandler } from './support/test-handler.js';
 async function setup(versions: { major: number; minor: number }[], fetchSize?: number) {
   const seen = newSeen();
   const lines: string[] = [];
-  const fx = closeAfterTest(await memoryServer(testHandler(seen), { versions }));
-  const d = closeAfterTest(
-    driver(fx.url, {
-      auth: auth.basic('neo4j', 'pw'),
-      netModule: fx.netModule,
-      fetchSize,
-      logger: { debug: (m) => lines.push(m) },
-    }),
+  const { d } = await memoryDriver(
+    testHandler(seen),
+    { versions },
+    { fetchSize, logger: { debug: (m) => lines.push(m) } },
   );
   return { seen, lines, d };
 }

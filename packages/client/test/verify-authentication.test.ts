@@ -1,8 +1,7 @@
 import { BoltError as ServerError } from '@bolt/server';
 import { describe, expect, it } from 'vitest';
 import { auth, driver } from '../src/index.js';
-import { memoryServer } from './support/bolt-fixture.js';
-import { closeAfterTest } from './support/close-after-test.js';
+import { memoryDriver } from './support/memory-driver.js';
 import { newSeen, testHandler } from './support/test-handler.js';
 
 /** A server that refuses password 'wrong' (Unauthorized), fails 'odd' with a made-up
@@ -19,10 +18,7 @@ async function setup(version: { major: number; minor: number }) {
       throw new ServerError('odd', { code: 'Neo.ClientError.Security.MadeUp' });
     return authenticate.call(h, token, ...rest);
   };
-  const fx = closeAfterTest(await memoryServer(h, { versions: [version] }));
-  const d = closeAfterTest(
-    driver(fx.url, { auth: auth.basic('neo4j', 'pw'), netModule: fx.netModule }),
-  );
+  const { fx, d } = await memoryDriver(h, { versions: [version] });
   return { seen, d, state, fx };
 }
 

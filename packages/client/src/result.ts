@@ -489,12 +489,13 @@ export class Result<T extends RecordShape = RecordShape>
       this.abort();
       return Promise.reject(abortError(signal, 'reading the result'));
     }
-    if (this.dropped) return Promise.reject(this.droppedError());
     const value = this.held.shift();
     if (value !== undefined) {
       this.afterTake();
       return Promise.resolve({ done: false, value });
     }
+    // (dropped records are never held: consume() and a DISCARD clear them)
+    if (this.dropped) return Promise.reject(this.droppedError());
     if (this.state.at === 'done') return Promise.resolve({ done: true, value: undefined });
     if (this.state.at === 'failed') return Promise.reject(this.error);
     // nothing buffered: a result nobody read so far was not pulled further; pull now

@@ -68,7 +68,7 @@ export type {
 export { type ParsedUrl, parseUrl } from './parse-url.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { Record, type RecordShape } from './record.js';
-export { type QueryResult, Result, type ResultObserver, type WaitOptions } from './result.js';
+export { Result } from './result.js';
 export {
   type Plan,
   type ProfiledPlan,
@@ -77,6 +77,7 @@ export {
   ResultSummary,
   type ServerInfo,
 } from './result-summary.js';
+export type { QueryResult, ResultObserver, WaitOptions } from './result-types.js';
 export { type RetryOptions, retry } from './retry.js';
 export type { AddressResolver } from './routing/rediscovery.js';
 export {

@@ -19,53 +19,9 @@ import {
   WAITING,
 } from './result-states.js';
 import { ResultSummary } from './result-summary.js';
+import type { QueryResult, ResultObserver, ResultOwner, WaitOptions } from './result-types.js';
 
 type Metadata = { [key: string]: any };
-
-/** What `Result.subscribe()` calls. */
-export interface ResultObserver<T extends RecordShape = RecordShape> {
-  onKeys?(keys: string[]): void;
-  onNext?(record: Record<T>): void;
-  onCompleted?(summary: ResultSummary): void;
-  onError?(error: BoltError): void;
-}
-
-/** Options of the waiting methods of a result. */
-export interface WaitOptions {
-  /** Give up waiting: the rest of the stream is discarded and the call rejects with an
-   *  `aborted` BoltError (`timeout` for `AbortSignal.timeout(ms)`). */
-  signal?: AbortSignal;
-}
-
-/** Everything of a result at once: what `await result` gives. */
-export interface QueryResult<T extends RecordShape = RecordShape> {
-  records: Record<T>[];
-  summary: ResultSummary;
-  keys: string[];
-}
-
-/** @internal Whoever ran a result: a session (its auto-commit query) or a transaction. */
-export interface ResultOwner {
-  /** The stream ended, once. */
-  onResultEnd(end: ResultEnd): void;
-  /** Where the query ran, for the summary. */
-  serverInfo(): QueryServer;
-}
-
-/** @internal The server a query ran on. */
-export interface QueryServer {
-  address: string;
-  agent: string;
-  protocolVersion: string;
-  version: { major: number; minor: number };
-}
-
-/** How a result ends, for its owner (session or transaction). */
-export interface ResultEnd {
-  error?: BoltError;
-  /** Merged RUN + final PULL/DISCARD metadata (bookmark, db, ...). */
-  metadata: Metadata;
-}
 
 const PULL_BATCH: StreamEvent = { type: 'pull', unbounded: false };
 const PULL_UNBOUNDED: StreamEvent = { type: 'pull', unbounded: true };

@@ -7,7 +7,8 @@ import type { AcquireRequest, ConnectionProvider } from './connection-provider.j
 import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import type { RecordShape } from './record.js';
-import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
+import { Result } from './result.js';
+import type { QueryServer, ResultEnd, ResultOwner } from './result-types.js';
 import { type RetryOptions, retry } from './retry.js';
 import {
   ManagedTransaction,

@@ -3,7 +3,8 @@ import { afterTick } from './after-tick.js';
 import { BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import type { RecordShape } from './record.js';
-import { type QueryServer, Result, type ResultEnd, type ResultOwner } from './result.js';
+import { Result } from './result.js';
+import type { QueryServer, ResultEnd, ResultOwner } from './result-types.js';
 
 /** @internal What a transaction needs from its session. */
 export interface TransactionContext {

@@ -39,6 +39,7 @@ import {
 import { clientHandshake, openingFor, saveFailedMessage } from './connection-opening.js';
 import type { ConnectionOptions, ResponseObserver } from './connection-options.js';
 import { HandshakeWait } from './handshake-wait.js';
+import { HeldAnswers } from './held-answers.js';
 import type { Logger } from './logger.js';
 import { RecvTimer, type RecvTimerHost } from './recv-timer.js';
 import { type DispatchHost, ResponseDispatcher } from './response-dispatch.js';
@@ -106,9 +107,9 @@ export class Connection {
   private readPaused = false;
   private versionText: string | undefined;
   private dead: BoltError | undefined;
-  /** While the credentials decide about a security FAILURE: what was received since, in order,
+  /** @internal While the credentials decide about a security FAILURE: what was received since,
    *  held back until the FAILURE's observer has been told (see `_serverFailure`). */
-  private held: HeldEvent[] | undefined;
+  _held: HeldAnswers | undefined;
   private closing = false;
   private readonly closeListeners: ((error: BoltError | undefined) => void)[] = [];
 
@@ -437,7 +438,7 @@ export class Connection {
       tell();
       return;
     }
-    this.held = [];
+    this._held = new HeldAnswers();
     deciding.then(
       () => this.release(tell),
       () => this.release(tell),
@@ -447,29 +448,18 @@ export class Connection {
   /** The decision came: tell the FAILURE's observer, then handle what was held back (until
    *  another decision holds the rest). */
   private release(tell: () => void): void {
-    const events = this.held ?? [];
-    this.held = undefined;
+    const held = this._held;
+    this._held = undefined;
     try {
       tell();
     } finally {
-      for (let i = 0; i < events.length; i++) {
-        // telling or handling an event may have started another decision
-        const holding = this.held as HeldEvent[] | undefined;
-        if (holding !== undefined) {
-          holding.push(...events.slice(i));
-          break;
-        }
-        const e = events[i];
-        if (e.kind === 'message') this.replayMessage(e.bytes);
-        else if (e.kind === 'bytes') this._receive(e.bytes);
-        else this._receiveEnd(e.error);
-      }
+      held?.replayOn(this);
     }
   }
 
-  /** A message held back while a FAILURE was decided: handled as `_receive` handles the ones
-   *  of a chunk (one that cannot be decoded ends the connection with a protocol error). */
-  private replayMessage(bytes: Uint8Array): void {
+  /** @internal A message held back while a FAILURE was decided: handled as `_receive` handles
+   *  the ones of a chunk (one that cannot be decoded ends the connection with a protocol error). */
+  _replayMessage(bytes: Uint8Array): void {
     try {
       this._onMessage(bytes, 0, bytes.length);
     } catch (e) {
@@ -484,8 +474,8 @@ export class Connection {
 
   /** @internal One message from the server: `bytes[start, end)`. */
   _onMessage(bytes: Uint8Array, start: number, end: number): void {
-    if (this.held !== undefined) {
-      this.held.push({ kind: 'message', bytes: bytes.slice(start, end) });
+    if (this._held !== undefined) {
+      this._held.message(bytes, start, end);
       return;
     }
     try {
@@ -507,8 +497,8 @@ export class Connection {
     // drop it and wait for the server to close, instead of failing with "no request was
     // outstanding" and resetting the connection under the server's feet.
     if (this.closing) return;
-    if (this.held !== undefined) {
-      this.held.push({ kind: 'bytes', bytes: chunk.slice() });
+    if (this._held !== undefined) {
+      this._held.bytes(chunk);
       return;
     }
     this.arena?.receiving(chunk);
@@ -526,8 +516,8 @@ export class Connection {
     this.handshake?.end(error);
     this.handshake = undefined;
     if (this.dead) return;
-    if (this.held !== undefined) {
-      this.held.push({ kind: 'end', error });
+    if (this._held !== undefined) {
+      this._held.end(error);
       return;
     }
     if (this.closing) {
@@ -641,12 +631,6 @@ export class Connection {
 }
 
 const NO_OBSERVER: ResponseObserver = {};
-
-/** What a connection received while a security FAILURE was being decided. */
-type HeldEvent =
-  | { kind: 'message'; bytes: Uint8Array }
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'end'; error: Error | undefined };
 
 // A connection's callbacks are the methods of one object (ConnectionEvents), or functions made
 // by the factories below where a function is asked for: the bundle keeps function names, so a

@@ -27,37 +27,42 @@ export interface TxExtraInput extends TransactionConfig {
   notificationFilter?: NotificationFilter;
 }
 
-/** The BEGIN / auto-commit RUN `extra` for the connection's version. Throws a usage BoltError
- *  for an option the version cannot carry (database before 4.0, impersonation before 4.4,
- *  notification filters before 5.2, timeout/metadata before 3). */
+/** The `extra` of a transaction with no option: nothing to send. */
+const NO_EXTRA: Record<string, unknown> = Object.freeze({});
+
+/** The BEGIN / auto-commit RUN `extra` for the connection's version (not to be changed: the
+ *  empty one is shared). Throws a usage BoltError for an option the version cannot carry
+ *  (database before 4.0, impersonation before 4.4, notification filters before 5.2,
+ *  timeout/metadata before 3). */
 export function buildTxExtra(conn: Connection, input: TxExtraInput): Record<string, unknown> {
   const f = conn.features;
-  const extra: Record<string, unknown> = {};
-  if (input.bookmarks.length > 0) extra.bookmarks = input.bookmarks;
+  // made for the first key: most queries send none
+  let extra: Record<string, unknown> | undefined;
+  if (input.bookmarks.length > 0) (extra ??= {}).bookmarks = input.bookmarks;
   if (input.timeout !== undefined && input.timeout !== null) {
     if (!f.explicitTx) throw tooOld(conn, 'transaction timeouts need Bolt 3+');
     if (!(input.timeout >= 0))
       throw usageError(`transaction timeout must be >= 0 ms; got ${input.timeout}`);
-    extra.tx_timeout = Math.ceil(input.timeout);
+    (extra ??= {}).tx_timeout = Math.ceil(input.timeout);
   }
   if (input.metadata && Object.keys(input.metadata).length > 0) {
     if (!f.explicitTx) throw tooOld(conn, 'transaction metadata needs Bolt 3+');
-    extra.tx_metadata = input.metadata;
+    (extra ??= {}).tx_metadata = input.metadata;
   }
-  if (input.accessMode === 'READ') extra.mode = 'r';
+  if (input.accessMode === 'READ') (extra ??= {}).mode = 'r';
   if (input.database) {
     if (!f.db) throw tooOld(conn, 'selecting a database needs Bolt 4.0+');
-    extra.db = input.database;
+    (extra ??= {}).db = input.database;
   }
   if (input.impersonatedUser) {
     if (!f.impUser) throw tooOld(conn, 'impersonation needs Bolt 4.4+');
-    extra.imp_user = input.impersonatedUser;
+    (extra ??= {}).imp_user = input.impersonatedUser;
   }
   if (hasFilter(input.notificationFilter)) {
     if (!f.notifFilter) throw tooOld(conn, 'notification filters need Bolt 5.2+');
-    Object.assign(extra, notificationExtra(input.notificationFilter!, f));
+    extra = Object.assign(extra ?? {}, notificationExtra(input.notificationFilter!, f));
   }
-  return extra;
+  return extra ?? NO_EXTRA;
 }
 
 /** `needs` (e.g. `impersonation needs Bolt 4.4+`) and the version the server speaks: a usage

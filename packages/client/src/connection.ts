@@ -43,6 +43,7 @@ import { HeldAnswers } from './held-answers.js';
 import type { Logger } from './logger.js';
 import { RecvTimer, type RecvTimerHost } from './recv-timer.js';
 import { type DispatchHost, ResponseDispatcher } from './response-dispatch.js';
+import type { ServerInfo } from './result-summary.js';
 import { summaryOf } from './summary-wait.js';
 
 export {
@@ -106,6 +107,7 @@ export class Connection {
   private pullAllBody: Uint8Array | undefined;
   private readPaused = false;
   private versionText: string | undefined;
+  private summaryServerValue: ServerInfo | undefined;
   private dead: BoltError | undefined;
   /** @internal While the credentials decide about a security FAILURE: what was received since,
    *  held back until the FAILURE's observer has been told (see `_serverFailure`). */
@@ -200,6 +202,16 @@ export class Connection {
   get protocolVersion(): string {
     this.versionText ??= formatVersion(this.version);
     return this.versionText;
+  }
+  /** @internal Where the summaries of this connection's queries say they ran (made once, for
+   *  the first summary: queries run after HELLO told the server's agent). */
+  get summaryServer(): ServerInfo {
+    this.summaryServerValue ??= Object.freeze({
+      address: this.address,
+      agent: this.server,
+      protocolVersion: this.protocolVersion,
+    });
+    return this.summaryServerValue;
   }
   /** The Bolt state the server is in, as far as the answers so far tell. */
   get state(): ServerState {

@@ -201,7 +201,7 @@ export function acquireIdleAuthenticated(
     return undefined;
   const wanted = credentials.known;
   if (wanted === undefined) return undefined;
-  return pool.acquireIdle((c) => !c.authExpired && sameAuth(c.auth, wanted));
+  return pool.acquireIdle(wanted);
 }
 
 /** The error is still on its way to the reader: it learns the work may be retried. */

@@ -1,4 +1,4 @@
-import type { AuthToken } from './auth.js';
+import { type AuthToken, sameAuth } from './auth.js';
 import {
   abortError,
   BoltError,
@@ -143,14 +143,15 @@ export class Pool {
   /**
    * What `acquire()` would hand out first, at once and only when it needs no waiting: the most
    * recently used idle connection, if it is open, young enough, due no liveness check, and
-   * `accept` takes it. Otherwise undefined, and the pool is left as it was.
+   * logged in with `auth` (whose authorization did not expire). Otherwise undefined, and the
+   * pool is left as it was.
    */
-  acquireIdle(accept: (c: Connection) => boolean): Connection | undefined {
+  acquireIdle(auth: AuthToken): Connection | undefined {
     const conn = this.idle[this.idle.length - 1];
     if (this.closed || conn === undefined || !conn.open) return undefined;
+    if (conn.authExpired || !sameAuth(conn.auth, auth)) return undefined;
     const now = this.clock.now();
-    if (this.tooOld(conn, now) || this.checkDue(conn, false, now) || !accept(conn))
-      return undefined;
+    if (this.tooOld(conn, now) || this.checkDue(conn, false, now)) return undefined;
     this.idle.pop();
     this.inUse++;
     return handOut(conn);

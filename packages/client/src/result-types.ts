@@ -33,16 +33,6 @@ export interface QueryResult<T extends RecordShape = RecordShape> {
 export interface ResultOwner {
   /** The stream ended, once. */
   onResultEnd(end: ResultEnd): void;
-  /** Where the query ran, for the summary. */
-  serverInfo(): QueryServer;
-}
-
-/** @internal The server a query ran on. */
-export interface QueryServer {
-  address: string;
-  agent: string;
-  protocolVersion: string;
-  version: { major: number; minor: number };
 }
 
 /** How a result ends, for its owner (session or transaction). */

@@ -18,10 +18,14 @@ import {
   transition,
   WAITING,
 } from './result-states.js';
-import { ResultSummary } from './result-summary.js';
+import { ResultSummary, type ServerInfo } from './result-summary.js';
 import type { QueryResult, ResultObserver, ResultOwner, WaitOptions } from './result-types.js';
 
 type Metadata = { [key: string]: any };
+
+/** The server of a result that never ran (its summary is not given out: it failed). */
+const NO_SERVER: ServerInfo = Object.freeze({ address: '', agent: '', protocolVersion: '' });
+const NO_VERSION = Object.freeze({ major: 0, minor: 0 });
 
 const PULL_BATCH: StreamEvent = { type: 'pull', unbounded: false };
 const PULL_UNBOUNDED: StreamEvent = { type: 'pull', unbounded: true };
@@ -63,7 +67,9 @@ export class Result<T extends RecordShape = RecordShape>
   implements AsyncIterable<Record<T>>, Promise<QueryResult<T>>
 {
   /** A Result is a Promise of its {@link QueryResult} (`Object.prototype.toString` says so). */
-  readonly [Symbol.toStringTag] = 'Result';
+  get [Symbol.toStringTag](): string {
+    return 'Result';
+  }
   /** What was sent and what is awaited: see result-states.ts. */
   private state: StreamState = WAITING;
   private mode: ReadMode = 'unknown';
@@ -90,15 +96,17 @@ export class Result<T extends RecordShape = RecordShape>
   private discarded = false;
   /** The user asked for something of this result (its failure, if any, reached them). */
   private observed = false;
-  /** Pending `next()` calls (several when called without waiting), woken in call order. */
-  private readonly wakers: (() => void)[] = [];
-  private readonly doneWaiters: (() => void)[] = [];
-  private readonly keyWaiters: (() => void)[] = [];
-  private readonly pullObserver: ResponseObserver;
-  // the PULLs of a result that holds its records (not one an iteration reads batch by batch):
-  // rows of scalars come as bytes and are kept so
-  private readonly heldPullObserver: ResponseObserver;
+  // Who waits (each list made when the first one does; most results have none or one):
+  // pending `next()` calls (several when called without waiting), woken in call order; whoever
+  // waits for the end; whoever waits for the keys.
+  private wakers: (() => void)[] | undefined;
+  private doneWaiters: (() => void)[] | undefined;
+  private keyWaiters: (() => void)[] | undefined;
   private readonly runObserver: ResponseObserver;
+  // the PULLs of an iteration, and those of a result that holds its records, whose rows of
+  // scalars come as bytes and are kept so (each made when first used)
+  private pullObserver: ResponseObserver | undefined;
+  private heldPullObserver: ResponseObserver | undefined;
   /** Sends this auto-commit query: see `_startWith`. */
   private starter: (() => void) | undefined = undefined;
 
@@ -121,8 +129,6 @@ export class Result<T extends RecordShape = RecordShape>
     private readonly owner: ResultOwner,
   ) {
     this.runObserver = new RunAnswer(this);
-    this.pullObserver = new PullAnswer(this);
-    this.heldPullObserver = new HeldPullAnswer(this);
   }
 
   // ---- internal API for owners -------------------------------------------------------------
@@ -234,7 +240,7 @@ export class Result<T extends RecordShape = RecordShape>
     this._keys = keys;
     this.columns = new RecordColumns(keys, indexOf(keys));
     if (md.qid !== undefined && md.qid !== null) this.qid = md.qid;
-    if (this.keyWaiters.length > 0) for (const w of this.keyWaiters.splice(0)) w();
+    this.wakeKeyWaiters();
   }
 
   /** @internal RUN failed, or a PULL / DISCARD did: after a RESET, the interrupted PULL is
@@ -257,7 +263,7 @@ export class Result<T extends RecordShape = RecordShape>
     await this.abortable(
       new Promise<void>((resolve) => {
         if (this._keys || this._ended) resolve();
-        else this.keyWaiters.push(resolve);
+        else (this.keyWaiters ??= []).push(resolve);
       }),
       options.signal,
     );
@@ -386,7 +392,7 @@ export class Result<T extends RecordShape = RecordShape>
     // settled as the stream ends, not one promise later
     return new Promise((resolve, reject) => {
       if (this._ended) this.settleAll(resolve, reject);
-      else this.doneWaiters.push(() => this.settleAll(resolve, reject));
+      else (this.doneWaiters ??= []).push(() => this.settleAll(resolve, reject));
     });
   }
 
@@ -457,7 +463,7 @@ export class Result<T extends RecordShape = RecordShape>
     // nothing buffered: a result nobody read so far was not pulled further; pull now
     if (mayPull(this.state)) this.pull();
     return new Promise<void>((resolve) => {
-      this.wakers.push(resolve);
+      (this.wakers ??= []).push(resolve);
     }).then(() => this._nextRecord(signal));
   }
 
@@ -492,7 +498,7 @@ export class Result<T extends RecordShape = RecordShape>
         );
         break;
       case 'failed':
-        if (this.keyWaiters.length > 0) for (const w of this.keyWaiters.splice(0)) w();
+        this.wakeKeyWaiters();
         this.settle();
         break;
       case 'done':
@@ -513,7 +519,10 @@ export class Result<T extends RecordShape = RecordShape>
     if (!this.go(n === -1 || !conn.features.pullN ? PULL_UNBOUNDED : PULL_BATCH)) return;
     this.takenSincePull = 0;
     try {
-      const observer = this.mode === 'stream' ? this.pullObserver : this.heldPullObserver;
+      const observer =
+        this.mode === 'stream'
+          ? (this.pullObserver ??= new PullAnswer(this))
+          : (this.heldPullObserver ??= new HeldPullAnswer(this));
       conn.pull(n, this.qidFor(conn), observer);
     } catch (e) {
       this.fail(e as BoltError);
@@ -549,7 +558,7 @@ export class Result<T extends RecordShape = RecordShape>
       return;
     }
     this.held.push(r);
-    if (this.wakers.length > 0) this.wakeUp();
+    if (this.wakers !== undefined) this.wakeUp();
     // PULL_ALL (Bolt 1–3) cannot be batched: stop reading when the consumer falls behind.
     // (fetchSize -1 asks for no back-pressure.)
     if (
@@ -608,7 +617,7 @@ export class Result<T extends RecordShape = RecordShape>
   private sendDiscard(): void {
     this.discarded = true;
     try {
-      this.conn!.discard(this.qidFor(this.conn!), this.pullObserver);
+      this.conn!.discard(this.qidFor(this.conn!), (this.pullObserver ??= new PullAnswer(this)));
     } catch (e) {
       this.fail(e as BoltError);
     }
@@ -631,11 +640,25 @@ export class Result<T extends RecordShape = RecordShape>
     this.resumeReading();
     this.wakeUp();
     this.owner.onResultEnd({ error: this.error, metadata: this.metadata });
-    if (this.doneWaiters.length > 0) for (const w of this.doneWaiters.splice(0)) w();
+    const done = this.doneWaiters;
+    if (done !== undefined) {
+      this.doneWaiters = undefined;
+      for (const w of done) w();
+    }
   }
 
   private wakeUp(): void {
-    if (this.wakers.length > 0) for (const w of this.wakers.splice(0)) w();
+    const wakers = this.wakers;
+    if (wakers === undefined) return;
+    this.wakers = undefined;
+    for (const w of wakers) w();
+  }
+
+  private wakeKeyWaiters(): void {
+    const waiters = this.keyWaiters;
+    if (waiters === undefined) return;
+    this.keyWaiters = undefined;
+    for (const w of waiters) w();
   }
 
   /** Why no record can be read: the result's failure, or who dropped its records. */
@@ -650,7 +673,7 @@ export class Result<T extends RecordShape = RecordShape>
 
   private whenDone(): Promise<void> {
     if (this._ended) return Promise.resolve();
-    return new Promise((resolve) => this.doneWaiters.push(resolve));
+    return new Promise((resolve) => (this.doneWaiters ??= []).push(resolve));
   }
 
   private takeAll(): Record<T>[] {
@@ -660,12 +683,12 @@ export class Result<T extends RecordShape = RecordShape>
 
   private buildSummary(): ResultSummary {
     if (!this.summaryValue) {
-      const s = this.owner.serverInfo();
+      const conn = this.conn;
       this.summaryValue = new ResultSummary(
         this.query,
         this.metadata,
-        { address: s.address, agent: s.agent, protocolVersion: s.protocolVersion },
-        s.version,
+        conn?.summaryServer ?? NO_SERVER,
+        conn?.version ?? NO_VERSION,
         this.recordsSeen > 0 ? true : this.discarded ? undefined : false,
       );
     }

@@ -8,7 +8,7 @@ import type { Logger } from './logger.js';
 import type { NotificationFilter } from './notification-filter.js';
 import type { RecordShape } from './record.js';
 import { Result } from './result.js';
-import type { QueryServer, ResultEnd, ResultOwner } from './result-types.js';
+import type { ResultEnd, ResultOwner } from './result-types.js';
 import { type RetryOptions, retry } from './retry.js';
 import {
   ManagedTransaction,
@@ -453,10 +453,6 @@ class AutoCommit implements ResultOwner {
   onResultEnd(end: ResultEnd): void {
     this.session._autoCommitEnded(this.conn, this.used, end);
   }
-
-  serverInfo(): QueryServer {
-    return serverInfo(this.conn);
-  }
 }
 
 /** A transaction of a session: its connection, the bookmarks it began with, and where it
@@ -471,10 +467,6 @@ class SessionTransaction implements TransactionContext {
     readonly fetchSize: number,
     readonly eagerAll: boolean,
   ) {}
-
-  serverInfo(): QueryServer {
-    return serverInfo(this.conn);
-  }
 
   onClose(outcome: TransactionOutcome): void {
     this.session._transactionClosed(this, outcome);
@@ -494,15 +486,6 @@ class TelemetryOnce implements ResponseObserver {
 const NO_BOOKMARKS: string[] = [];
 /** The options of a query run without any (only read). */
 const NO_CONFIG: TransactionConfig = Object.freeze({});
-
-function serverInfo(conn: Connection | undefined) {
-  return {
-    address: conn?.address ?? '',
-    agent: conn?.server ?? '',
-    protocolVersion: conn?.protocolVersion ?? '',
-    version: conn?.version ?? { major: 0, minor: 0 },
-  };
-}
 
 function toBoltError(e: unknown): BoltError {
   if (BoltError.isInstance(e)) return e;

@@ -4,7 +4,7 @@ import { BoltError, usageError } from './bolt-error.js';
 import type { Connection, ResponseObserver } from './connection.js';
 import type { RecordShape } from './record.js';
 import { Result } from './result.js';
-import type { QueryServer, ResultEnd, ResultOwner } from './result-types.js';
+import type { ResultEnd, ResultOwner } from './result-types.js';
 
 /** @internal What a transaction needs from its session. */
 export interface TransactionContext {
@@ -12,7 +12,6 @@ export interface TransactionContext {
   fetchSize: number;
   /** Awaited results use one `PULL {n: -1}` (no fetch size was configured). */
   eagerAll: boolean;
-  serverInfo(): QueryServer;
   /** Called once when the transaction is over (committed, rolled back, failed). */
   onClose(outcome: TransactionOutcome): void;
 }
@@ -255,9 +254,6 @@ class TransactionResults implements ResultOwner {
   ) {}
   onResultEnd(end: ResultEnd): void {
     this.tx._onResultEnd(end);
-  }
-  serverInfo(): QueryServer {
-    return this.ctx.serverInfo();
   }
 }
 

@@ -488,6 +488,26 @@ describe('summaries', () => {
       await fx.close();
     }
   });
+
+  it('say where the query ran, for auto-commit queries and transaction results alike', async () => {
+    const { d, fx } = await setup({ server: { agent: 'Neo4j/5.26.0' } });
+    const s = d.session();
+    const where = {
+      address: `localhost:${fx.port}`,
+      agent: 'Neo4j/5.26.0',
+      protocolVersion: '6.1',
+    };
+    const auto = (await s.run('RETURN 1')).summary;
+    const tx = await s.beginTransaction();
+    const inTx = await tx.run('RETURN 1').summary();
+    await tx.commit();
+    expect(auto.server).toEqual(where);
+    expect(inTx.server).toEqual(where);
+    // one frozen object per connection, not one per summary
+    expect(inTx.server).toBe(auto.server);
+    expect(Object.isFrozen(auto.server)).toBe(true);
+    await s.close();
+  });
 });
 
 describe('explicit transactions', () => {

@@ -2,6 +2,7 @@ import { ChunkWriter } from '@bolt/chunking';
 import type { NetModule } from '@bolt/net-adapters';
 import { Node } from '@bolt/packstream';
 import { type BoltVersion, MessageCodec, type Response } from '@bolt/parser';
+import { DAMAGES, damage, prng, settles } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
@@ -27,18 +28,6 @@ const VERSIONS: BoltVersion[] = [
 ];
 /** What a call may fail with when an answer was damaged (could-not-connect: in HELLO's). */
 const DAMAGE_KINDS = new Set(['protocol', 'connection-lost', 'server', 'could-not-connect']);
-
-/** mulberry32: small, seedable, good enough to pick cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Undamaged answers to RUN + PULL, one list of messages each. */
 function answers(version: BoltVersion): Response[][] {
@@ -69,58 +58,6 @@ function answers(version: BoltVersion): Response[][] {
     [ok({ fields: ['x'] }), ...Array.from({ length: 50 }, (_, i) => record(i)), summary],
   ];
   return list;
-}
-
-type Damage = 'flip' | 'truncate' | 'insert' | 'huge-size' | 'chunk-header' | 'none';
-const DAMAGES: Damage[] = ['flip', 'truncate', 'insert', 'huge-size', 'chunk-header', 'none'];
-
-/** `bytes` damaged one way (a copy). */
-function damage(bytes: Uint8Array, how: Damage, rnd: () => number): Uint8Array {
-  const at = () => Math.floor(rnd() * bytes.length);
-  const byte = () => Math.floor(rnd() * 256);
-  switch (how) {
-    case 'flip': {
-      const out = bytes.slice();
-      for (let i = 1 + Math.floor(rnd() * 3); i > 0; i--) out[at()] = byte();
-      return out;
-    }
-    case 'truncate':
-      return bytes.slice(0, at());
-    case 'insert': {
-      const i = at();
-      const junk = Uint8Array.from({ length: 1 + Math.floor(rnd() * 8) }, byte);
-      return concat(bytes.subarray(0, i), junk, bytes.subarray(i));
-    }
-    case 'huge-size': {
-      // a STRING32 / LIST32 / MAP32 / BYTES32 marker claiming about 2 GiB, where a value starts
-      const marker = [0xd2, 0xd6, 0xda, 0xcc][Math.floor(rnd() * 4)];
-      const i = at();
-      return concat(
-        bytes.subarray(0, i),
-        Uint8Array.of(marker, 0x7f, 0xff, 0xff, 0xf0),
-        bytes.subarray(i),
-      );
-    }
-    case 'chunk-header': {
-      // the first chunk header claims more (or less) than follows
-      const out = bytes.slice();
-      out[0] = byte();
-      out[1] = byte();
-      return out;
-    }
-    case 'none':
-      return bytes;
-  }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let i = 0;
-  for (const p of parts) {
-    out.set(p, i);
-    i += p.length;
-  }
-  return out;
 }
 
 /** What the peers of the next connections do. */
@@ -195,24 +132,6 @@ async function readAll(
   }
 }
 
-/** Settles like `p`, or rejects after SETTLE_MS naming `what`. */
-function settles<T>(p: Promise<T>, what: string): Promise<{ value?: T; error?: unknown }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not settle in ${SETTLE_MS} ms`)),
-      SETTLE_MS,
-    );
-  });
-  return Promise.race([
-    p.then(
-      (value) => ({ value }),
-      (error) => ({ error }),
-    ),
-    hang,
-  ]).finally(() => clearTimeout(timer));
-}
-
 describe('answers damaged on the wire', () => {
   it(`every query settles with records or a typed error, and the driver goes on (${CASES} seeded cases)`, async () => {
     const rnd = prng(SEED);
@@ -257,8 +176,8 @@ describe('answers damaged on the wire', () => {
         };
         const what = `case ${n} (seed ${SEED}, Bolt ${version.major}.${version.minor}, ${at === 'hello' ? 'HELLO' : `answer ${which}`}, ${how}, ${read})`;
         const s = d.session();
-        const out = await settles(readAll(s, read), what);
-        const closed = await settles(s.close(), `${what}: session close`);
+        const out = await settles(readAll(s, read), what, SETTLE_MS);
+        const closed = await settles(s.close(), `${what}: session close`, SETTLE_MS);
         for (const e of [out.error, closed.error]) {
           if (e === undefined) continue;
           if (!BoltError.isInstance(e) || !DAMAGE_KINDS.has(e.kind))
@@ -271,13 +190,13 @@ describe('answers damaged on the wire', () => {
       current = { ...current, honest: true };
       for (let i = 0; i < 8; i++) {
         const s = d.session();
-        const r = await settles(s.run('RETURN 1'), `honest query ${i}`);
+        const r = await settles(s.run('RETURN 1'), `honest query ${i}`, SETTLE_MS);
         expect(r.error).toBeUndefined();
         expect(r.value?.records.map((x) => x.get('x'))).toEqual([1]);
         await s.close();
       }
     } finally {
-      await settles(d.close(), 'driver close');
+      await settles(d.close(), 'driver close', SETTLE_MS);
     }
     // the generator reached every outcome (a damaged answer may still read as a whole one)
     expect(outcomes.get('protocol')).toBeGreaterThan(CASES / 20);

@@ -7,4 +7,14 @@ export {
   type RecordedScenario,
 } from './recorded-scenarios.js';
 export type * from './scenario-driver.js';
+export {
+  concat,
+  DAMAGES,
+  type Damage,
+  damage,
+  pick,
+  prng,
+  type Settled,
+  settles,
+} from './seeded.js';
 export { selfSignedCert } from './self-signed.js';

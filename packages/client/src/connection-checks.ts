@@ -88,10 +88,17 @@ function isString(v: unknown): boolean {
   return typeof v === 'string';
 }
 
-function describeValue(v: unknown): string {
+/**
+ * A value the server sent, named for an error message: its type, and the value itself when it is
+ * short (strings cut at 40 characters). Never throws, whatever the value (bigint, structure,
+ * bytes, a map with hostile keys).
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v instanceof Uint8Array) return 'bytes';
   if (typeof v === 'object') return 'a map';
   return `${typeof v} ${String(v)}`;
 }

@@ -46,7 +46,7 @@ export class Transaction {
     private readonly ctx: TransactionContext,
     beginExtra: Record<string, unknown>,
   ) {
-    this.owner = new TransactionResults(this, ctx);
+    this.owner = new TransactionResults(this);
     let began!: () => void;
     this.began = new Promise<void>((resolve) => {
       began = resolve;
@@ -248,10 +248,7 @@ function incompleteCommit(e: BoltError): BoltError {
 
 /** What the results of a transaction report to. */
 class TransactionResults implements ResultOwner {
-  constructor(
-    private readonly tx: Transaction,
-    private readonly ctx: TransactionContext,
-  ) {}
+  constructor(private readonly tx: Transaction) {}
   onResultEnd(end: ResultEnd): void {
     this.tx._onResultEnd(end);
   }

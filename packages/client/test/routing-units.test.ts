@@ -14,8 +14,11 @@ describe('server addresses', () => {
   });
 
   it('rejects what is not an address', () => {
-    for (const bad of ['', 'a:b', 'db:0', 'db:70000', '::1:7687', 'a b:1', 42 as unknown as string])
-      expect(() => parseAddress(bad)).toThrow(/invalid server address/);
+    for (const bad of ['', 'a:b', 'db:0', 'db:70000', '::1:7687', 'a b:1', 42, 42n, null, {}])
+      expect(() => parseAddress(bad as string)).toThrow(/invalid server address/);
+    expect(() => parseAddress(7n as unknown as string)).toThrow(
+      'invalid server address bigint 7: expected host:port',
+    );
   });
 });
 
@@ -63,8 +66,42 @@ describe('RoutingTable.fromServer', () => {
       { ttl: 1, servers: [null] },
       { ttl: 1, servers: [{ role: 'READ', addresses: 'a' }] },
       { ttl: 1, servers: [{ role: 'READ', addresses: ['a:b'] }] },
+      // values a packstream answer may hold where a string belongs: an Int64 (bigint), a
+      // structure, bytes, a list, nothing at all
+      { ttl: 1, servers: [{ role: 'READ', addresses: [2n ** 40n] }] },
+      { ttl: 1, servers: [{ role: 'READ', addresses: [[1n, 'a']] }] },
+      { ttl: 1, servers: [{ role: 'READ', addresses: [Uint8Array.of(1, 2)] }] },
+      { ttl: 1, servers: [{ role: 'READ', addresses: [undefined] }] },
+      { ttl: 1, servers: [{ role: 7n, addresses: 7n }] },
+      { ttl: 1, servers: [{ role: 'READ' }] },
+      { ttl: { n: 1n }, servers },
+      { ttl: 1, servers: 3n },
     ])
       expect(() => RoutingTable.fromServer(raw, 'd', 'r', 1000)).toThrow(/unusable/);
+  });
+
+  it('says which value was wrong, whatever its type', () => {
+    const why = (raw: { ttl: unknown; servers: unknown }) => {
+      try {
+        RoutingTable.fromServer(raw, 'd', 'r:7687', 1000);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(why({ ttl: 1, servers: [{ role: 'READ', addresses: [1099511627776n] }] })).toBe(
+      'the routing table from r:7687 is unusable: bigint 1099511627776 is not a host:port address',
+    );
+    expect(
+      why({ ttl: 1, servers: [{ role: 'READ', addresses: [`${'x'.repeat(100)}:99999`] }] }),
+    ).toMatch(/: "x{40}…" is not a host:port address$/);
+    expect(why({ ttl: 1, servers: [{ role: 5n, addresses: 'a' }] })).toMatch(
+      /the addresses of a "servers" entry \(role bigint 5\) are not a list$/,
+    );
+    expect(why({ ttl: 1, servers: [{ addresses: null }] })).toMatch(/\(role missing\)/);
+    expect(why({ ttl: -1n, servers })).toMatch(
+      /"ttl" is not a non-negative integer \(bigint -1\)$/,
+    );
   });
 
   it('a table with no writer is stale for writes only; forgetting keeps routers', () => {

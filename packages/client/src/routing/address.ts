@@ -1,4 +1,5 @@
 import { usageError } from '../bolt-error.js';
+import { describeValue } from '../connection-checks.js';
 
 /** A server address: `host` (an IPv6 address without brackets) and `port`. */
 export interface ServerAddress {
@@ -16,10 +17,10 @@ export const DEFAULT_BOLT_PORT = 7687;
 export function parseAddress(text: string): ServerAddress {
   const s = typeof text === 'string' ? text.trim() : '';
   const m = /^(?:\[([^\]]+)\]|([^:[\]\s]+))(?::(\d{1,5}))?$/.exec(s);
-  if (!m) throw usageError(`invalid server address ${JSON.stringify(text)}: expected host:port`);
+  if (!m) throw usageError(`invalid server address ${describeValue(text)}: expected host:port`);
   const port = m[3] === undefined ? DEFAULT_BOLT_PORT : Number(m[3]);
   if (!(port > 0 && port < 65536))
-    throw usageError(`invalid server address ${JSON.stringify(text)}: port out of range`);
+    throw usageError(`invalid server address ${describeValue(text)}: port out of range`);
   return { host: m[1] ?? m[2], port };
 }
 

@@ -1,4 +1,5 @@
 import { BoltError, PROTOCOL_ERROR } from '../bolt-error.js';
+import { describeValue } from '../connection-checks.js';
 import { normalizeAddress } from './address.js';
 
 /** A routing table as the driver reports it (`driver.routingTable()`). */
@@ -56,14 +57,17 @@ export class RoutingTable {
   ): RoutingTable {
     const ttl = toTtl(raw.ttl, router);
     if (!Array.isArray(raw.servers))
-      throw invalid(router, `"servers" is not a list (${typeof raw.servers})`);
+      throw invalid(router, `"servers" is not a list (${describeValue(raw.servers)})`);
     const byRole: Record<'ROUTE' | 'READ' | 'WRITE', string[]> = { ROUTE: [], READ: [], WRITE: [] };
     for (const entry of raw.servers) {
       if (typeof entry !== 'object' || entry === null)
         throw invalid(router, 'a "servers" entry is not a map');
       const { role, addresses } = entry as { role?: unknown; addresses?: unknown };
       if (!Array.isArray(addresses))
-        throw invalid(router, `the addresses of role ${String(role)} are not a list`);
+        throw invalid(
+          router,
+          `the addresses of a "servers" entry (role ${describeValue(role)}) are not a list`,
+        );
       if (role !== 'ROUTE' && role !== 'READ' && role !== 'WRITE') continue;
       const list = byRole[role];
       for (const a of addresses) {
@@ -71,7 +75,7 @@ export class RoutingTable {
         try {
           address = normalizeAddress(a as string);
         } catch {
-          throw invalid(router, `${JSON.stringify(a)} is not a host:port address`);
+          throw invalid(router, `${describeValue(a)} is not a host:port address`);
         }
         if (!list.includes(address)) list.push(address);
       }
@@ -136,7 +140,7 @@ export class RoutingTable {
 function toTtl(ttl: unknown, router: string): number {
   const n = typeof ttl === 'bigint' ? Number(ttl) : ttl;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || !Number.isInteger(n))
-    throw invalid(router, `"ttl" is not a non-negative integer (${String(ttl)})`);
+    throw invalid(router, `"ttl" is not a non-negative integer (${describeValue(ttl)})`);
   return n;
 }
 

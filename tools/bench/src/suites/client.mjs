@@ -9,7 +9,9 @@
 // bytes of the 100k-row answer without decoding them, and the raw ping-pong sends the bytes of
 // RUN "RETURN 1" + PULL and waits for the bytes of its answer, one query at a time. Beside the
 // ping-pong, the same loop with our codec encoding each query and decoding each answer (no
-// driver) shows what any client that reads its answers can reach against it.
+// driver) shows what any client that reads its answers can reach against it. The sequential
+// workload is also measured with ours, the ping-pong and the codec alone taking 100 ms turns in
+// one child process (`--interleaved`), so that all three see the same state of the machine.
 //
 //   pnpm bench client                     (builds, then runs this suite)
 //   node tools/bench/src/suites/client.mjs --server       (the server alone; prints its port)
@@ -22,6 +24,9 @@ const ROWS = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1500);
 const WARMUP_MS = 500;
+/** The interleaved sequential measurement: time per contender, and the length of a turn. */
+const INTERLEAVED_MS = Number(process.env.BENCH_INTERLEAVED_MS ?? 3000);
+const TURN_MS = 100;
 const CONCURRENCY = 20;
 /** Connections opened (and then left idle in the pool) by the `pooled` workload. */
 const POOLED = 500;
@@ -317,6 +322,47 @@ async function codecPingPong(port) {
   return { rate };
 }
 
+/**
+ * The sequential workload and its ceilings in one process: ours (one session, `RETURN 1` after
+ * `RETURN 1`), the raw ping-pong and our codec alone, each on its own connection to the same
+ * server, take turns of TURN_MS for INTERLEAVED_MS each. Whatever else the machine does then
+ * falls on all three alike: the shares of the ceiling are read without the drift between the
+ * child processes of the other rows, where a run of ours and the ceiling's run are seconds apart.
+ */
+async function interleavedPingPong(port) {
+  const raw = await rawConnection(port);
+  const request = raw.request('RETURN 1');
+  const messages = await raw.answerSize(request);
+  if (messages !== 3) throw new Error(`RETURN 1 answered with ${messages} messages`);
+  const codec = await rawConnection(port, { decode: true });
+  const c = await ours(port);
+  const s = c.session();
+  const contenders = [
+    ['ours', s.small],
+    ['raw', () => raw.roundTrip(request, messages, 1)],
+    ['codec', () => codec.encodedRoundTrip('RETURN 1', messages, 1)],
+  ];
+  for (const [, fn] of contenders) await timed(fn, WARMUP_MS);
+  const totals = Object.fromEntries(contenders.map(([name]) => [name, { units: 0, ms: 0 }]));
+  for (let turn = 0; turn < INTERLEAVED_MS / TURN_MS; turn++) {
+    // each contender goes first, second and third equally often
+    for (let k = 0; k < contenders.length; k++) {
+      const [name, fn] = contenders[(turn + k) % contenders.length];
+      const t = totals[name];
+      const start = performance.now();
+      do t.units += await fn();
+      while (performance.now() - start < TURN_MS);
+      t.ms += performance.now() - start;
+    }
+  }
+  await s.close();
+  await c.close();
+  raw.close();
+  codec.close();
+  const rate = (name) => totals[name].units / (totals[name].ms / 1000);
+  return { rate: rate('ours'), raw: rate('raw'), codec: rate('codec') };
+}
+
 /** Bytes the heap (and array buffers) hold, after full collections. */
 async function liveBytes() {
   await new Promise((r) => setTimeout(r, 20));
@@ -566,6 +612,37 @@ export async function run() {
           pairedRatio: median(f.map((x, i) => x / c[i])),
         });
     }
+    // the sequential workload and its two ceilings again, taking turns in one process (see
+    // interleavedPingPong): the steadier reading of the share of the ping-pong
+    if (wanted('sequential') || wanted('interleaved')) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await child(['--interleaved', `--port=${port}`]));
+      for (const [name, op, workload] of [
+        [
+          'rate',
+          'ping-pong-interleaved',
+          `RETURN 1, sequential vs the raw ping-pong, taking ${TURN_MS} ms turns in one process`,
+        ],
+        [
+          'codec',
+          'codec-pong-interleaved',
+          `RETURN 1, sequential: our codec alone vs the raw ping-pong, taking ${TURN_MS} ms turns in one process`,
+        ],
+      ])
+        rows.push({
+          ...row({
+            suite: 'client',
+            workload,
+            op,
+            unit: 'queries/s',
+            ours: median(runs.map((r) => r[name])),
+            peer: 'raw ping-pong',
+            theirs: median(runs.map((r) => r.raw)),
+          }),
+          runs: { ours: runs.map((r) => r[name]), limit: runs.map((r) => r.raw) },
+          pairedRatio: median(runs.map((r) => r[name] / r.raw)),
+        });
+    }
     // memory: bytes per held record, then peak RSS of fixed work (lower is better)
     const memory = [
       ['retained', 'bytes per held record, 100k rows [int, string, float]', 'B/record'],
@@ -651,6 +728,9 @@ if (process.argv[1] === SELF) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
   } else if (process.argv.includes('--ping-pong')) {
     const r = await rawPingPong(Number(arg('port')));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else if (process.argv.includes('--interleaved')) {
+    const r = await interleavedPingPong(Number(arg('port')));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   } else if (process.argv.includes('--codec-pong')) {
     const r = await codecPingPong(Number(arg('port')));

@@ -1,11 +1,11 @@
 import { ChunkWriter, Dechunker } from '@bolt/chunking';
-import { memoryPair } from '@bolt/net-adapters';
 import { type BoltVersion, encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser';
 import { DAMAGES, damage, pick, prng } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
-import { type BoltServer, createServer } from '../src/index.js';
+import { createServer } from '../src/index.js';
 import { demoHandler, PASSWORD } from './support/demo-handler.js';
 import { RawClient } from './support/raw-client.js';
+import { rawPair } from './support/raw-pair.js';
 
 // A client (or something in between) that sends damaged bytes: flipped bytes, requests cut
 // short, bytes slipped in, absurd sizes, broken chunk headers — anywhere in a conversation of
@@ -76,24 +76,6 @@ function work(rnd: () => number, version: BoltVersion): Request[] {
   return out;
 }
 
-/** A memory connection to `server` that keeps every byte the server sends and notes its end. */
-function connection(server: BoltServer) {
-  const [client, serverEnd] = memoryPair();
-  const received: number[] = [];
-  const state = { ended: false };
-  client.receive({
-    onData: (c) => {
-      for (const b of c) received.push(b);
-    },
-    onEnd: () => {
-      state.ended = true;
-      client.end();
-    },
-  });
-  server.accept(serverEnd, 'memory');
-  return { client, received, state };
-}
-
 /** Lets the memory transports and the server run until `done()` holds (bounded). */
 async function settle(done: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setImmediate(r));
@@ -142,7 +124,7 @@ describe('requests damaged on the wire', () => {
         for (const r of requests) codec.encodeRequest(r, w);
         const bytes = damage(w.flush(), how, prng(SEED ^ (n * 0x9e3779b1)));
 
-        const c = connection(server);
+        const c = rawPair(server);
         c.client.write(encodeClientHandshake([{ major: version.major, minor: version.minor }]));
         await settle(() => c.received.length >= 4 || c.state.ended, `${what}: no version answer`);
         expect(c.received.slice(0, 4), what).toEqual([0, 0, version.minor, version.major]);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BoltServer, createServer, type ServerOptions } from '../src/index.js';
 import { type DemoState, demoHandler, newDemoState, PASSWORD } from './support/demo-handler.js';
 import { RawClient } from './support/raw-client.js';
+import { rawPair } from './support/raw-pair.js';
 import { startTcpServer } from './support/tcp-fixture.js';
 
 const servers: BoltServer[] = [];
@@ -31,24 +32,6 @@ async function loggedIn(server: BoltServer): Promise<RawClient> {
   return c;
 }
 const meta = (r: unknown) => (r as { metadata: Record<string, unknown> }).metadata;
-
-/** A memory connection that records every byte the server sends. */
-function rawPair(server: BoltServer) {
-  const [client, serverEnd] = memoryPair();
-  const received: number[] = [];
-  const state = { ended: false };
-  client.receive({
-    onData: (c) => {
-      for (const b of c) received.push(b);
-    },
-    onEnd: () => {
-      state.ended = true;
-      client.end();
-    },
-  });
-  server.accept(serverEnd, 'memory');
-  return { client, received, state };
-}
 
 async function until(predicate: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,5 +1,6 @@
 import { diagnosticRecord } from './diagnostic-record.js';
 import type { BoltFeatures } from './features.js';
+import { isMap } from './field-checks.js';
 import type { FailureCause, FailureMetadata } from './response.js';
 
 /**
@@ -130,7 +131,11 @@ function readGql(
     diagnosticRecord: diagnosticRecord(sent),
   };
   if (isMap(m.cause)) {
-    const cause = readGql(m.cause, NO_CODE, String(m.cause.message ?? ''));
+    const cause = readGql(
+      m.cause,
+      NO_CODE,
+      typeof m.cause.message === 'string' ? m.cause.message : '',
+    );
     cause.classification ??= 'UNKNOWN';
     out.cause = cause as Failure;
   }
@@ -156,8 +161,4 @@ function gqlFields(f: Failure, depth: number): FailureCause {
   };
   if (f.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = gqlFields(f.cause, depth + 1);
   return out;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

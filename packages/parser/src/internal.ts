@@ -12,6 +12,7 @@ export {
   NO_CODE,
   UNKNOWN_ERROR_CODE,
 } from './failure.js';
+export { isMap } from './field-checks.js';
 export { isNotificationStatus, notificationStatus, outcomeStatus } from './gql-statuses.js';
 export {
   BOLT_MAGIC,

@@ -15,6 +15,26 @@ const PRE_GQL = { gqlErrors: false };
 const GQL = { gqlErrors: true };
 
 describe('FAILURE metadata → Failure', () => {
+  it('reads a cause whose message is not text as one without a message, and a structure where a map belongs as nothing', () => {
+    const hostile = { toString: 1, valueOf: { x: 1 } };
+    const f = failureFromMetadata({
+      code: 'Neo.ClientError.Statement.SyntaxError',
+      message: 'bad',
+      cause: { message: hostile, gql_status: '22007' },
+    } as never);
+    expect(f.cause).toMatchObject({ message: '', gqlStatus: '22007' });
+    class Structure {
+      _classification = 'DATABASE_ERROR';
+    }
+    const g = failureFromMetadata({
+      code: 'Neo.ClientError.Statement.SyntaxError',
+      message: 'bad',
+      diagnostic_record: new Structure(),
+    } as never);
+    expect(g.classification).toBe('CLIENT_ERROR');
+    expect(g.diagnosticRecord).toEqual({ OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' });
+  });
+
   it('reads the pre-5.7 shape with GQL defaults', () => {
     const f = failureFromMetadata({
       code: 'Neo.ClientError.Statement.SyntaxError',

@@ -6,6 +6,7 @@
  */
 import {
   diagnosticRecord,
+  isMap,
   isNotificationStatus,
   outcomeStatus,
   type ResultOutcome,
@@ -101,20 +102,42 @@ function rawString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function toPosition(p: any): InputPosition | undefined {
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
-  return { offset: count(p.offset), line: count(p.line), column: count(p.column) };
+/** A value a summary shows as text: a string as it is, a number or boolean written out; `d`
+ *  for nothing, and for a list, map or structure (no text a server should send there). */
+export function textOf(v: unknown, d: string): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return d;
 }
 
-/** A number of a position: 0 when missing. */
-function count(v: unknown): number {
-  return v === undefined || v === null ? 0 : Number(v);
+/** A value a summary shows as a number: `d` for nothing, NaN for what is no number (a list, a
+ *  map, a structure). */
+export function numberOf(v: unknown, d: number): number {
+  if (v === undefined || v === null) return d;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') return Number(v);
+  return Number.NaN;
+}
+
+/** The entries of a list that are maps: what a summary can read (the rest is skipped, as
+ *  `@bolt/parser`'s `statusesFromNotifications` skips it). */
+export function mapsIn(list: readonly unknown[]): Record<string, unknown>[] {
+  return list.filter(isMap);
+}
+
+function toPosition(p: unknown): InputPosition | undefined {
+  if (!isMap(p)) return undefined;
+  return {
+    offset: numberOf(p.offset, 0),
+    line: numberOf(p.line, 0),
+    column: numberOf(p.column, 0),
+  };
 }
 
 /** A notification of a pre-5.6 summary. */
-export function toNotification(n: any): Notification {
+export function toNotification(n: Record<string, unknown>): Notification {
   return notification({
-    code: String(n.code ?? ''),
+    code: textOf(n.code, ''),
     title: n.title,
     description: n.description,
     severity: n.severity,
@@ -136,9 +159,9 @@ function notification(f: {
   const rawCat = rawString(f.category);
   const out: Notification = {
     code: f.code,
-    title: String(f.title ?? ''),
-    description: String(f.description ?? ''),
-    severity: String(f.severity ?? 'UNKNOWN'),
+    title: textOf(f.title, ''),
+    description: textOf(f.description, ''),
+    severity: textOf(f.severity, 'UNKNOWN'),
     severityLevel: severityLevel(f.severity),
     rawSeverityLevel: rawString(f.severity),
     category: cat,
@@ -154,16 +177,14 @@ function notification(f: {
 /** A GQL status object of a 5.6+ summary; a notification when it has a `neo4j_code`, unless
  *  `isNotification` says otherwise. */
 export function toGqlStatus(
-  s: any,
+  s: Record<string, unknown>,
   isNotification: boolean = typeof s.neo4j_code === 'string',
 ): GqlStatusObject {
   const sent = s.diagnostic_record;
-  const diag = diagnosticRecord(
-    sent && typeof sent === 'object' && !Array.isArray(sent) ? sent : undefined,
-  );
+  const diag = diagnosticRecord(isMap(sent) ? sent : undefined);
   const out: GqlStatusObject = {
-    gqlStatus: String(s.gql_status ?? ''),
-    statusDescription: String(s.status_description ?? ''),
+    gqlStatus: textOf(s.gql_status, ''),
+    statusDescription: textOf(s.status_description, ''),
     isNotification,
     severity: severityLevel(diag._severity),
     rawSeverity: rawString(diag._severity),
@@ -177,10 +198,10 @@ export function toGqlStatus(
 }
 
 /** The notification a 5.6+ status stands for (statuses with a `neo4j_code`). */
-export function statusToNotification(s: any): Notification {
-  const diag = s.diagnostic_record ?? {};
+export function statusToNotification(s: Record<string, unknown>): Notification {
+  const diag: Record<string, unknown> = isMap(s.diagnostic_record) ? s.diagnostic_record : {};
   return notification({
-    code: s.neo4j_code,
+    code: textOf(s.neo4j_code, ''),
     title: s.title,
     description: s.description ?? s.status_description,
     severity: diag._severity,

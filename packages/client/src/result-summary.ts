@@ -1,9 +1,13 @@
 import { type BoltVersion, features, type SuccessMetadata } from '@bolt/parser';
+import { isMap } from '@bolt/parser/internal';
 import {
   type GqlStatusObject,
+  mapsIn,
   type Notification,
+  numberOf,
   polyfillStatuses,
   statusToNotification,
+  textOf,
   toGqlStatus,
   toNotification,
 } from './notifications.js';
@@ -26,7 +30,7 @@ const COUNTERS = [
 type CounterName = (typeof COUNTERS)[number][0];
 
 /** No notifications (only read). */
-const NO_NOTES: readonly unknown[] = Object.freeze([]);
+const NO_NOTES: readonly Record<string, unknown>[] = Object.freeze([]);
 
 /** Update counters of a query (`stats`); a counter the server did not send is 0. */
 export class QueryStatistics {
@@ -47,11 +51,11 @@ export class QueryStatistics {
 
   constructor(stats?: Record<string, unknown>) {
     // no `stats` (a read query): every counter stays 0, both flags undefined
-    if (stats === undefined) return;
+    if (!isMap(stats)) return;
     const self = this as unknown as Record<CounterName, number>;
     for (let i = 0; i < COUNTERS.length; i++) {
       const v = stats[COUNTERS[i][1]];
-      if (v !== undefined && v !== null) self[COUNTERS[i][0]] = Number(v);
+      if (v !== undefined && v !== null) self[COUNTERS[i][0]] = numberOf(v, 0);
     }
     this._containsUpdates =
       typeof stats['contains-updates'] === 'boolean' ? stats['contains-updates'] : undefined;
@@ -151,16 +155,17 @@ export class ResultSummary {
     this.plan = metadata.plan ? toPlan(metadata.plan) : false;
     this.profile = metadata.profile ? toProfile(metadata.profile) : false;
     this.server = server;
-    this.resultAvailableAfter = Number(metadata.t_first ?? metadata.result_available_after ?? -1);
-    this.resultConsumedAfter = Number(metadata.t_last ?? metadata.result_consumed_after ?? -1);
+    this.resultAvailableAfter = numberOf(metadata.t_first ?? metadata.result_available_after, -1);
+    this.resultConsumedAfter = numberOf(metadata.t_last ?? metadata.result_consumed_after, -1);
     this.database = { name: typeof metadata.db === 'string' ? metadata.db : undefined };
     this.bookmark = typeof metadata.bookmark === 'string' ? metadata.bookmark : undefined;
-    const statuses = Array.isArray(metadata.statuses) ? metadata.statuses : undefined;
-    const notes = Array.isArray(metadata.notifications) ? metadata.notifications : NO_NOTES;
+    // entries that are not maps are skipped
+    const statuses = Array.isArray(metadata.statuses) ? mapsIn(metadata.statuses) : undefined;
+    const notes = Array.isArray(metadata.notifications) ? mapsIn(metadata.notifications) : NO_NOTES;
     if (statuses && features(version).statuses) {
       this.gqlStatusObjects = statuses.map((s) => toGqlStatus(s));
       this.notifications = statuses
-        .filter((s: any) => typeof s.neo4j_code === 'string')
+        .filter((s) => typeof s.neo4j_code === 'string')
         .map(statusToNotification);
     } else {
       this.notifications = notes.map(toNotification);
@@ -181,27 +186,28 @@ export class ResultSummary {
   }
 }
 
-function num(v: unknown, d = 0): number {
-  return v === undefined || v === null ? d : Number(v);
-}
+// A plan or profile the server sent: what is not a map reads as an empty one, children that are
+// not maps are skipped.
 
-function toPlan(p: any): Plan {
+function toPlan(raw: unknown): Plan {
+  const p = isMap(raw) ? raw : {};
   return {
-    operatorType: String(p.operatorType ?? ''),
+    operatorType: textOf(p.operatorType, ''),
     identifiers: Array.isArray(p.identifiers) ? p.identifiers : [],
-    arguments: p.args ?? {},
-    children: Array.isArray(p.children) ? p.children.map(toPlan) : [],
+    arguments: isMap(p.args) ? p.args : {},
+    children: Array.isArray(p.children) ? mapsIn(p.children).map(toPlan) : [],
   };
 }
 
-function toProfile(p: any): ProfiledPlan {
+function toProfile(raw: unknown): ProfiledPlan {
+  const p = isMap(raw) ? raw : {};
   const out: ProfiledPlan = {
     ...toPlan(p),
-    dbHits: num(p.dbHits),
-    rows: num(p.rows),
-    children: Array.isArray(p.children) ? p.children.map(toProfile) : [],
+    dbHits: numberOf(p.dbHits, 0),
+    rows: numberOf(p.rows, 0),
+    children: Array.isArray(p.children) ? mapsIn(p.children).map(toProfile) : [],
   };
   for (const key of ['pageCacheHits', 'pageCacheMisses', 'pageCacheHitRatio', 'time'] as const)
-    if (p[key] !== undefined && p[key] !== null) out[key] = Number(p[key]);
+    if (p[key] !== undefined && p[key] !== null) out[key] = numberOf(p[key], 0);
   return out;
 }

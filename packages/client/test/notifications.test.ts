@@ -308,3 +308,56 @@ describe('profiles', () => {
     });
   });
 });
+
+describe('summary metadata of the wrong shape', () => {
+  // a map whose own keys shadow the conversions String() and Number() call
+  const hostile = { toString: 1, valueOf: { x: 1 } };
+
+  it('skips notifications, statuses and plan children that are not maps', () => {
+    const before = summary({
+      notifications: [null, note(), 7n, [note()], 'x'],
+      plan: { operatorType: 'P', children: [null, { operatorType: 'C' }, 5] },
+    });
+    expect(before.notifications.map((n) => n.code)).toEqual([note().code]);
+    expect(before.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['01N42', '00000']);
+    expect(before.plan === false ? [] : before.plan.children.map((c) => c.operatorType)).toEqual([
+      'C',
+    ]);
+    const after = summary(
+      {
+        statuses: [
+          null,
+          { gql_status: '03N90', neo4j_code: 'Neo.ClientNotification.X', status_description: 'd' },
+          [1],
+        ],
+      },
+      V56,
+    );
+    expect(after.gqlStatusObjects.map((g) => g.gqlStatus)).toEqual(['03N90']);
+    expect(after.notifications.map((n) => n.code)).toEqual(['Neo.ClientNotification.X']);
+  });
+
+  it('reads text and numbers that are a map, list or structure as missing or NaN, without throwing', () => {
+    const s = summary({
+      t_first: hostile,
+      t_last: [1],
+      stats: { 'nodes-created': hostile, 'properties-set': 2n },
+      notifications: [note({ code: hostile, title: [1], severity: hostile, position: hostile })],
+      profile: { operatorType: hostile, args: 5, dbHits: hostile, rows: '3', children: 'x' },
+    });
+    expect(s.resultAvailableAfter).toBeNaN();
+    expect(s.resultConsumedAfter).toBeNaN();
+    expect(s.counters.nodesCreated).toBeNaN();
+    expect(s.counters.propertiesSet).toBe(2);
+    expect(s.notifications[0]).toMatchObject({ code: '', title: '', severity: 'UNKNOWN' });
+    expect(s.notifications[0].position).toEqual({ offset: 0, line: 0, column: 0 });
+    expect(s.profile).toMatchObject({ operatorType: '', arguments: {}, rows: 3, children: [] });
+    expect(s.profile === false ? 0 : s.profile.dbHits).toBeNaN();
+    expect(() => String(s)).not.toThrow();
+  });
+
+  it('takes a stats value that is not a map as no stats', () => {
+    for (const stats of ['x', 5n, [1], null])
+      expect(summary({ stats }).counters.updates().nodesCreated).toBe(0);
+  });
+});

@@ -1,11 +1,11 @@
 import { ChunkWriter } from '@bolt/chunking';
 import type { NetModule } from '@bolt/net-adapters';
-import { Node } from '@bolt/packstream';
 import { type BoltVersion, MessageCodec, type Response } from '@bolt/parser';
 import { DAMAGES, damage, pick, prng, settles } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
+import { strangeValue } from './support/strange-values.js';
 
 // A router that answers the request for a routing table with something a routing table is not:
 // values of the wrong type where addresses, roles, the ttl or the list of servers belong (an
@@ -45,69 +45,6 @@ function table(): { ttl: number; db?: string; servers: Record<string, unknown>[]
       { role: 'WRITE', addresses: ['writer:7687'] },
     ],
   };
-}
-
-/** A value of any packstream type, chosen to be wrong wherever it lands. */
-function strangeValue(rnd: () => number, depth = 0): unknown {
-  switch (
-    pick(rnd, [
-      'int',
-      'bigint',
-      'float',
-      'string',
-      'null',
-      'bool',
-      'list',
-      'map',
-      'bytes',
-      'node',
-    ] as const)
-  ) {
-    case 'int':
-      return pick(rnd, [0, -1, 7687, 2 ** 31, 2 ** 53 - 1]);
-    case 'bigint':
-      return pick(rnd, [-(2n ** 63n), -1n, 0n, 7687n, 2n ** 40n, 2n ** 63n - 1n]);
-    case 'float':
-      return pick(rnd, [1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY, 1e300]);
-    case 'string':
-      return pick(rnd, [
-        '',
-        ' ',
-        'a:b',
-        'host:0',
-        'host:70000',
-        '[::1',
-        '::1:7687',
-        'x'.repeat(5000),
-        'hôte-é:7687',
-        'ROUTE',
-        'READ',
-        'WRITE',
-        'reader9:7687',
-        '[::1]:7687',
-      ]);
-    case 'null':
-      return null;
-    case 'bool':
-      return rnd() < 0.5;
-    case 'list':
-      return depth > 1
-        ? []
-        : Array.from({ length: Math.floor(rnd() * 4) }, () => strangeValue(rnd, depth + 1));
-    case 'map':
-      return depth > 1
-        ? {}
-        : Object.fromEntries(
-            Array.from({ length: Math.floor(rnd() * 3) }, (_, i) => [
-              pick(rnd, ['role', 'addresses', 'ttl', `k${i}`]),
-              strangeValue(rnd, depth + 1),
-            ]),
-          );
-    case 'bytes':
-      return Uint8Array.of(0x72, 0x3a, 0x31);
-    case 'node':
-      return new Node(1, ['Server'], { address: 'reader1:7687' });
-  }
 }
 
 /** The table with one to three things in it replaced, removed or added. */

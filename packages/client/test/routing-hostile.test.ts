@@ -1,11 +1,10 @@
 import { ChunkWriter } from '@bolt/chunking';
 import type { NetModule } from '@bolt/net-adapters';
 import { type BoltVersion, MessageCodec, type Response } from '@bolt/parser';
-import { DAMAGES, damage, pick, prng, settles } from '@bolt/test-support';
+import { DAMAGES, damage, pick, prng, settles, strangeValue } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
-import { strangeValue } from './support/strange-values.js';
 
 // A router that answers the request for a routing table with something a routing table is not:
 // values of the wrong type where addresses, roles, the ttl or the list of servers belong (an

@@ -1,10 +1,9 @@
 import type { NetModule } from '@bolt/net-adapters';
 import type { BoltVersion, Response } from '@bolt/parser';
-import { pick, prng, settles } from '@bolt/test-support';
+import { pick, prng, settles, strangeValue } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver, type ResultSummary } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
-import { strangeValue } from './support/strange-values.js';
 
 // A server whose answers are well-formed Bolt but hold values of the wrong type or shape where
 // the driver reads metadata: HELLO's (server, connection id, hints), RUN's (fields, t_first,

@@ -18,3 +18,4 @@ export {
   settles,
 } from './seeded.js';
 export { selfSignedCert } from './self-signed.js';
+export { strangeValue } from './strange-values.js';

@@ -1,5 +1,5 @@
 import { Node } from '@bolt/packstream';
-import { pick } from '@bolt/test-support';
+import { pick } from './seeded.js';
 
 /**
  * A value of any packstream type, chosen to be wrong wherever it lands in a server's answer where

@@ -269,6 +269,30 @@ describe('a Bolt 5.8 conversation', () => {
     });
   });
 
+  it('rejects an auth token whose scheme is not a string with Unauthorized, logging no internal error', async () => {
+    const logged: string[] = [];
+    const { server } = serve({
+      logger: {
+        info: (m) => logged.push(m),
+        error: (m) => logged.push(`error: ${m}`),
+      },
+    });
+    const c = RawClient.overMemory(server);
+    await c.negotiated();
+    c.send(
+      { type: 'HELLO', extra: { user_agent: 'x/1', bolt_agent: { product: 'x/1' } } },
+      // a map whose own keys make String() throw
+      { type: 'LOGON', auth: { scheme: { toString: 1, valueOf: 2 } } as never },
+    );
+    await c.until(() => c.ended);
+    expect(types(c.responses)).toEqual(['SUCCESS', 'FAILURE']);
+    expect(meta(c.responses[1]).neo4j_code).toBe('Neo.ClientError.Security.Unauthorized');
+    expect(logged.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(logged.some((l) => l.endsWith('authentication rejected (scheme of type object)'))).toBe(
+      true,
+    );
+  });
+
   it('rejects bad credentials with Unauthorized and closes', async () => {
     const { server } = serve();
     const c = RawClient.overMemory(server);

@@ -150,7 +150,10 @@ export class Authentication {
   private accept(user: unknown, { request, token, successMeta }: AuthCall): void {
     const s = this.session;
     if (user === undefined || user === null || user === false) {
-      s.log('info', `authentication rejected (scheme ${String(token.scheme)})`);
+      // (the scheme is the client's value: any type, a map whose own keys make String() throw)
+      const scheme =
+        typeof token.scheme === 'string' ? token.scheme : `of type ${typeof token.scheme}`;
+      s.log('info', `authentication rejected (scheme ${scheme})`);
       s.fail(request, unauthorized());
       return;
     }

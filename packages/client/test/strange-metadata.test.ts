@@ -1,6 +1,6 @@
 import type { NetModule } from '@bolt/net-adapters';
 import type { BoltVersion, Response } from '@bolt/parser';
-import { pick, prng, settles, strangeValue } from '@bolt/test-support';
+import { pick, prng, SAMPLED_VERSIONS, settles, strangeValue } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver, type ResultSummary } from '../src/index.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
@@ -18,14 +18,7 @@ import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x5eed_3e7a);
 const CASES = Number(process.env.HOSTILE_CASES ?? 1500);
 const SETTLE_MS = 2000;
-const VERSIONS: BoltVersion[] = [
-  { major: 5, minor: 8 },
-  { major: 5, minor: 4 },
-  { major: 5, minor: 0 },
-  { major: 4, minor: 4 },
-  { major: 4, minor: 0 },
-  { major: 3, minor: 0 },
-];
+const VERSIONS: readonly BoltVersion[] = SAMPLED_VERSIONS;
 /** What a call may fail with when the server's answer was wrong. */
 const SERVER_FAULT_KINDS = new Set(['protocol', 'server', 'connection-lost', 'could-not-connect']);
 

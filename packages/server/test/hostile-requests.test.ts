@@ -1,10 +1,14 @@
-import { ChunkWriter, Dechunker } from '@bolt/chunking';
+import { ChunkWriter } from '@bolt/chunking';
 import { type BoltVersion, encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser';
-import { DAMAGES, damage, pick, prng } from '@bolt/test-support';
+import { DAMAGES, damage, pick, prng, SAMPLED_VERSIONS } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
-import { createServer } from '../src/index.js';
-import { demoHandler, PASSWORD } from './support/demo-handler.js';
-import { RawClient } from './support/raw-client.js';
+import {
+  decodeAnswers,
+  expectServesAHealthyClient,
+  loginRequests,
+  serverLoggingErrors,
+  settle,
+} from './support/hostile-checks.js';
 import { rawPair } from './support/raw-pair.js';
 
 // A client (or something in between) that sends damaged bytes: flipped bytes, requests cut
@@ -18,25 +22,7 @@ import { rawPair } from './support/raw-pair.js';
 // (HOSTILE_SEED / HOSTILE_CASES explore other cases locally)
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x5eed_5e4e);
 const CASES = Number(process.env.HOSTILE_CASES ?? 1500);
-const VERSIONS: BoltVersion[] = [
-  { major: 5, minor: 8 },
-  { major: 5, minor: 4 },
-  { major: 5, minor: 0 },
-  { major: 4, minor: 4 },
-  { major: 4, minor: 0 },
-  { major: 3, minor: 0 },
-];
-
-/** The requests that log in at `version`. */
-function login(version: BoltVersion): Request[] {
-  const auth = { scheme: 'basic', principal: 'neo4j', credentials: PASSWORD };
-  if (version.major === 5 && version.minor >= 1)
-    return [
-      { type: 'HELLO', extra: { user_agent: 'x/1', bolt_agent: { product: 'x/1' } } },
-      { type: 'LOGON', auth },
-    ];
-  return [{ type: 'HELLO', extra: { user_agent: 'x/1', ...auth } }];
-}
+const VERSIONS: readonly BoltVersion[] = SAMPLED_VERSIONS;
 
 /** A conversation a client could have after logging in: one to four pieces of work. */
 function work(rnd: () => number, version: BoltVersion): Request[] {
@@ -77,37 +63,9 @@ function work(rnd: () => number, version: BoltVersion): Request[] {
 }
 
 /** Lets the memory transports and the server run until `done()` holds (bounded). */
-async function settle(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setImmediate(r));
-  const deadline = Date.now() + 2000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`${what} within 2 s`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** What the server sent after the 4-byte version answer, as decoded messages; throws when a
- *  byte of it is not well-formed Bolt. */
-function decodeAnswers(version: BoltVersion, bytes: number[]): string[] {
-  const codec = new MessageCodec({ version, integers: 'auto' });
-  const types: string[] = [];
-  const dechunker = new Dechunker({
-    onMessage: (body) => {
-      types.push(codec.decodeResponse(body).type);
-    },
-  });
-  dechunker.push(Uint8Array.from(bytes.slice(4)));
-  if (!dechunker.idle) throw new Error('the last message is unfinished');
-  return types;
-}
-
 describe('requests damaged on the wire', () => {
   it(`every answer is well-formed Bolt, each connection closes, and the server goes on (${CASES} seeded cases)`, async () => {
-    const errors: string[] = [];
-    const server = createServer({
-      handler: demoHandler(),
-      logger: { error: (message, error) => errors.push(`${message}: ${String(error)}`) },
-    });
+    const { server, errors } = serverLoggingErrors();
     const rnd = prng(SEED);
     const closedBy = new Map<string, number>();
     try {
@@ -116,7 +74,7 @@ describe('requests damaged on the wire', () => {
         const how = pick(rnd, DAMAGES);
         const pieces = 1 + Math.floor(rnd() * 3);
         const finish = pick(rnd, ['end', 'end', 'destroy', 'linger'] as const);
-        const requests = [...login(version), ...work(rnd, version)];
+        const requests = [...loginRequests(version), ...work(rnd, version)];
         const what = `case ${n} (seed ${SEED}, Bolt ${version.major}.${version.minor}, ${how}, ${pieces} piece(s), ${finish})`;
 
         const codec = new MessageCodec({ version });
@@ -153,17 +111,7 @@ describe('requests damaged on the wire', () => {
         expect(errors, what).toEqual([]);
       }
 
-      // a well-behaved client is served as if nothing happened
-      const healthy = RawClient.overMemory(server);
-      await healthy.login('neo4j', PASSWORD);
-      healthy.send(
-        { type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} },
-        { type: 'PULL', extra: { n: -1 } },
-      );
-      const rs = await healthy.summaries(2);
-      expect(rs.map((r) => r.type)).toEqual(['SUCCESS', 'RECORD', 'SUCCESS']);
-      expect(server.connections).toBe(1);
-      healthy.close();
+      await expectServesAHealthyClient(server);
     } finally {
       await server.close({ graceMs: 50 });
     }

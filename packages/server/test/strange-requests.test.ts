@@ -1,11 +1,15 @@
-import { ChunkWriter, Dechunker } from '@bolt/chunking';
+import { ChunkWriter } from '@bolt/chunking';
 import { Decoder, Encoder, Structure } from '@bolt/packstream';
 import { type BoltVersion, encodeClientHandshake, MessageCodec, type Request } from '@bolt/parser';
-import { pick, prng, strangeValue } from '@bolt/test-support';
+import { pick, prng, SAMPLED_VERSIONS, strangeValue } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
-import { createServer } from '../src/index.js';
-import { demoHandler, PASSWORD } from './support/demo-handler.js';
-import { RawClient } from './support/raw-client.js';
+import {
+  decodeAnswers,
+  expectServesAHealthyClient,
+  loginRequests,
+  serverLoggingErrors,
+  settle,
+} from './support/hostile-checks.js';
 import { rawPair } from './support/raw-pair.js';
 
 // A client whose requests are well-formed PackStream but hold values of the wrong type or shape:
@@ -20,29 +24,7 @@ import { rawPair } from './support/raw-pair.js';
 // (HOSTILE_SEED / HOSTILE_CASES explore other cases locally)
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x5eed_0e57);
 const CASES = Number(process.env.HOSTILE_CASES ?? 1500);
-const VERSIONS: BoltVersion[] = [
-  { major: 5, minor: 8 },
-  { major: 5, minor: 4 },
-  { major: 5, minor: 1 },
-  { major: 5, minor: 0 },
-  { major: 4, minor: 4 },
-  { major: 4, minor: 0 },
-  { major: 3, minor: 0 },
-];
-
-function login(version: BoltVersion): Request[] {
-  const auth = { scheme: 'basic', principal: 'neo4j', credentials: PASSWORD };
-  const agent =
-    version.major > 5 || (version.major === 5 && version.minor >= 3)
-      ? { user_agent: 'x/1', bolt_agent: { product: 'x/1' } }
-      : { user_agent: 'x/1' };
-  if (version.major === 5 && version.minor >= 1)
-    return [
-      { type: 'HELLO', extra: { ...agent, routing: { address: 'h:1' } } },
-      { type: 'LOGON', auth },
-    ];
-  return [{ type: 'HELLO', extra: { ...agent, ...auth } }];
-}
+const VERSIONS: readonly BoltVersion[] = SAMPLED_VERSIONS;
 
 /** Work a client could send after logging in (the kinds the version has). */
 function work(rnd: () => number, version: BoltVersion): Request[] {
@@ -106,53 +88,15 @@ function strangeBody(req: Request, codec: MessageCodec, rnd: () => number): Uint
   return new Encoder().encode(new Structure(s.tag, fields));
 }
 
-/** The messages the server sent after its version answer; throws on bytes that are not
- *  well-formed Bolt, and on a FAILURE without a string code and message (`cut`: the client
- *  reset the connection, so the last message may be unfinished). */
-function answers(version: BoltVersion, bytes: number[], cut: boolean): string[] {
-  const codec = new MessageCodec({ version, integers: 'auto' });
-  const types: string[] = [];
-  const dechunker = new Dechunker({
-    onMessage: (body) => {
-      const m = codec.decodeResponse(body);
-      if (m.type === 'FAILURE') {
-        const md = m.metadata as Record<string, unknown>;
-        if (typeof (md.neo4j_code ?? md.code) !== 'string' || typeof md.message !== 'string')
-          throw new Error(`a FAILURE without a code and message: ${JSON.stringify(md)}`);
-      }
-      types.push(m.type);
-    },
-  });
-  dechunker.push(Uint8Array.from(bytes.slice(4)));
-  if (!cut && !dechunker.idle) throw new Error('the last message is unfinished');
-  return types;
-}
-
-async function settle(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setImmediate(r));
-  const deadline = Date.now() + 2000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`${what} within 2 s`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('requests holding values of the wrong type or shape', () => {
   it(`every answer is well-formed Bolt, each connection closes, and the server goes on (${CASES} seeded cases)`, async () => {
-    const errors: string[] = [];
-    const server = createServer({
-      handler: demoHandler(),
-      logger: {
-        error: (message, error) =>
-          errors.push(`${message}: ${(error as Error)?.stack ?? String(error)}`),
-      },
-    });
+    const { server, errors } = serverLoggingErrors();
     const rnd = prng(SEED);
     const last = new Map<string, number>();
     try {
       for (let n = 0; n < CASES; n++) {
         const version = pick(rnd, VERSIONS);
-        const requests = [...login(version), ...work(rnd, version)];
+        const requests = [...loginRequests(version), ...work(rnd, version)];
         const bent = Math.floor(rnd() * requests.length);
         const what = `case ${n} (seed ${SEED}, Bolt ${version.major}.${version.minor}, ${requests[bent].type} of ${requests.map((r) => r.type).join(' ')})`;
         const codec = new MessageCodec({ version });
@@ -182,7 +126,7 @@ describe('requests holding values of the wrong type or shape', () => {
         await settle(() => server.connections === 0, `${what}: the server still counts it`);
         let types: string[];
         try {
-          types = answers(version, c.received, cut);
+          types = decodeAnswers(version, c.received, cut);
         } catch (e) {
           throw new Error(`${what}: ${e}`);
         }
@@ -194,16 +138,7 @@ describe('requests holding values of the wrong type or shape', () => {
         expect(errors, what).toEqual([]);
       }
 
-      const healthy = RawClient.overMemory(server);
-      await healthy.login('neo4j', PASSWORD);
-      healthy.send(
-        { type: 'RUN', query: 'RETURN 1 AS n', parameters: {}, extra: {} },
-        { type: 'PULL', extra: { n: -1 } },
-      );
-      const rs = await healthy.summaries(2);
-      expect(rs.map((r) => r.type)).toEqual(['SUCCESS', 'RECORD', 'SUCCESS']);
-      expect(server.connections).toBe(1);
-      healthy.close();
+      await expectServesAHealthyClient(server);
     } finally {
       await server.close({ graceMs: 50 });
     }

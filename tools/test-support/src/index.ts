@@ -14,6 +14,7 @@ export {
   damage,
   pick,
   prng,
+  SAMPLED_VERSIONS,
   type Settled,
   settles,
 } from './seeded.js';

@@ -4,6 +4,18 @@
  * and a bound on how long any call may take to settle.
  */
 
+/** Bolt versions a seeded test picks from: the newest, the 5.x versions where the opening or
+ *  the messages changed (5.4 TELEMETRY, 5.1 LOGON), 5.0, 4.4, 4.0 and 3.0. */
+export const SAMPLED_VERSIONS: readonly { major: number; minor: number }[] = [
+  { major: 5, minor: 8 },
+  { major: 5, minor: 4 },
+  { major: 5, minor: 1 },
+  { major: 5, minor: 0 },
+  { major: 4, minor: 4 },
+  { major: 4, minor: 0 },
+  { major: 3, minor: 0 },
+];
+
 /** mulberry32: small, seedable, good enough to pick cases. Numbers in [0, 1). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

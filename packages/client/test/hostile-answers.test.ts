@@ -5,6 +5,7 @@ import { type BoltVersion, MessageCodec, type Response } from '@bolt/parser';
 import { DAMAGES, damage, prng, settles } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
+import { expectHonestQueries } from './support/honest-queries.js';
 import { ok, record, ScriptedPeer } from './support/scripted-peer.js';
 
 // A server (or something in between) that answers with damaged bytes: flipped bytes, answers cut
@@ -188,13 +189,7 @@ describe('answers damaged on the wire', () => {
       }
       // the damage stays with the connections that carried it: honest peers are served again
       current = { ...current, honest: true };
-      for (let i = 0; i < 8; i++) {
-        const s = d.session();
-        const r = await settles(s.run('RETURN 1'), `honest query ${i}`, SETTLE_MS);
-        expect(r.error).toBeUndefined();
-        expect(r.value?.records.map((x) => x.get('x'))).toEqual([1]);
-        await s.close();
-      }
+      await expectHonestQueries(d, 8, SETTLE_MS);
     } finally {
       await settles(d.close(), 'driver close', SETTLE_MS);
     }

@@ -15,6 +15,7 @@ import {
 } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
+import { expectHonestQueries } from './support/honest-queries.js';
 import { ok, record } from './support/scripted-peer.js';
 
 // A Bolt server over WebSocket (a raw one, over loopback TCP) whose frames are damaged on the
@@ -249,13 +250,7 @@ describe('Bolt over WebSocket from a server whose frames are damaged', () => {
       // server closes just before it is reused fails its query, with any driver)
       await new Promise((r) => setTimeout(r, 50));
       current = { ...current, honest: true };
-      for (let i = 0; i < 4; i++) {
-        const s = d.session();
-        const r = await settles(s.run('RETURN 1'), `honest query ${i}`, SETTLE_MS);
-        expect(r.error).toBeUndefined();
-        expect(r.value?.records.map((x) => x.get('x'))).toEqual([1]);
-        await s.close();
-      }
+      await expectHonestQueries(d, 4, SETTLE_MS);
     } finally {
       await settles(d.close(), 'driver close', SETTLE_MS);
       await new Promise((r) => server.close(r));

@@ -95,6 +95,12 @@ export class ResponseDispatcher {
         return;
       case 'IGNORED':
         host.wireLog?.('S: IGNORED');
+        if (!this.tracker.mayIgnore()) {
+          host.protocolError(
+            `${host.address} answered ${p.type} with IGNORED, but no request had failed and no RESET was sent`,
+          );
+          return;
+        }
         this.answered(p.type, 'IGNORED', NO_FIELDS);
         p.observer.onFailure?.(
           this.tracker.currentFailure ??

@@ -27,6 +27,12 @@ export class ServerStateTracker {
     this.resetsPending++;
   }
 
+  /** Whether an IGNORED may come now: after a FAILURE (until the RESET that clears it is
+   *  answered), or for requests a RESET on its way interrupts. */
+  mayIgnore(): boolean {
+    return this.currentFailure !== undefined || this.resetsPending > 0;
+  }
+
   /** The answer to `type` arrived. */
   answered(
     type: Request['type'],

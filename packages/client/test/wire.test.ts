@@ -115,6 +115,22 @@ describe('wire behaviour (scripted peer)', () => {
     expect(c.open).toBe(false);
   });
 
+  it('an IGNORED with no FAILURE before it and no RESET on its way is a protocol error', async () => {
+    const peer = new ScriptedPeer({ supported: [{ major: 3, minor: 0 }] });
+    autoHello(peer);
+    const c = await open(peer);
+    const r = collect();
+    c.enqueue({ type: 'RUN', query: 'A', parameters: {}, extra: {} }, r.observer);
+    await peer.waitFor(2);
+    peer.send({ type: 'IGNORED' });
+    const out = await r.done;
+    expect((out.error as any).kind).toBe('protocol');
+    expect((out.error as Error).message).toMatch(
+      /answered RUN with IGNORED, but no request had failed and no RESET was sent/,
+    );
+    expect(c.open).toBe(false);
+  });
+
   it('undecodable bytes are a protocol error for the outstanding requests', async () => {
     const peer = new ScriptedPeer({ supported: [{ major: 5, minor: 8 }] });
     autoHello(peer);

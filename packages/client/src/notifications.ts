@@ -120,9 +120,10 @@ export function numberOf(v: unknown, d: number): number {
 }
 
 /** The entries of a list that are maps: what a summary can read (the rest is skipped, as
- *  `@bolt/parser`'s `statusesFromNotifications` skips it). */
-export function mapsIn(list: readonly unknown[]): Record<string, unknown>[] {
-  return list.filter(isMap);
+ *  `@bolt/parser`'s `statusesFromNotifications` skips it). The list itself when every entry is
+ *  one (every summary of a 5.6+ server has statuses: no copy per query). */
+export function mapsIn(list: readonly unknown[]): readonly Record<string, unknown>[] {
+  return list.every(isMap) ? (list as readonly Record<string, unknown>[]) : list.filter(isMap);
 }
 
 function toPosition(p: unknown): InputPosition | undefined {

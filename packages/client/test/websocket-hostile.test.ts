@@ -12,6 +12,7 @@ import {
   prng,
   SAMPLED_VERSIONS,
   settles,
+  websocketFrame,
 } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { auth, BoltError, driver } from '../src/index.js';
@@ -39,28 +40,9 @@ const DAMAGE_KINDS = new Set([
 ]);
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
-/** A server frame (unmasked): FIN + `opcode`. */
+/** A server's frame (unmasked). */
 function frame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
-  const n = payload.length;
-  const first = (fin ? 0x80 : 0) | opcode;
-  const head =
-    n < 126
-      ? Uint8Array.of(first, n)
-      : n < 65536
-        ? Uint8Array.of(first, 126, n >> 8, n & 0xff)
-        : Uint8Array.of(
-            first,
-            127,
-            0,
-            0,
-            0,
-            0,
-            n >>> 24,
-            (n >>> 16) & 0xff,
-            (n >>> 8) & 0xff,
-            n & 0xff,
-          );
-  return concat(head, payload);
+  return websocketFrame(opcode, payload, { fin });
 }
 
 type Shape = 'one' | 'fragments' | 'ping' | 'text' | 'close';

@@ -3,7 +3,15 @@ import { connect, type Socket } from 'node:net';
 import { ChunkWriter } from '@bolt/chunking';
 import { websocketListener } from '@bolt/net-adapters/node';
 import { type BoltVersion, encodeClientHandshake, MessageCodec } from '@bolt/parser';
-import { concat, DAMAGES, damage, pick, prng, SAMPLED_VERSIONS } from '@bolt/test-support';
+import {
+  concat,
+  DAMAGES,
+  damage,
+  pick,
+  prng,
+  SAMPLED_VERSIONS,
+  websocketFrame,
+} from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import { loginRequests, serverLoggingErrors, settle } from './support/hostile-checks.js';
 
@@ -18,29 +26,9 @@ import { loginRequests, serverLoggingErrors, settle } from './support/hostile-ch
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x5eed_0b5e);
 const CASES = Number(process.env.HOSTILE_CASES ?? 300);
 
-/** One client frame: FIN + `opcode`, masked (as clients must) with a random key. */
+/** A client's frame (masked, as clients must). */
 function frame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
-  const n = payload.length;
-  const head =
-    n < 126
-      ? Uint8Array.of((fin ? 0x80 : 0) | opcode, 0x80 | n)
-      : n < 65536
-        ? Uint8Array.of((fin ? 0x80 : 0) | opcode, 0x80 | 126, n >> 8, n & 0xff)
-        : Uint8Array.of(
-            (fin ? 0x80 : 0) | opcode,
-            0x80 | 127,
-            0,
-            0,
-            0,
-            0,
-            (n >>> 24) & 0xff,
-            (n >>> 16) & 0xff,
-            (n >>> 8) & 0xff,
-            n & 0xff,
-          );
-  const mask = randomBytes(4);
-  const masked = payload.map((b, i) => b ^ mask[i & 3]);
-  return concat(head, mask, masked);
+  return websocketFrame(opcode, payload, { fin, masked: true });
 }
 
 /** The frames of a Bolt conversation at `version`: the handshake and the requests, as one binary

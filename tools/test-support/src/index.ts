@@ -20,3 +20,4 @@ export {
 } from './seeded.js';
 export { selfSignedCert } from './self-signed.js';
 export { strangeValue } from './strange-values.js';
+export { websocketFrame } from './websocket-frame.js';

@@ -3,7 +3,7 @@ import { type BoltVersion, encodeClientHandshake, MessageCodec, type Request } f
 import { DAMAGES, damage, pick, prng, SAMPLED_VERSIONS } from '@bolt/test-support';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeAnswers,
+  closedAndAnswered,
   expectServesAHealthyClient,
   loginRequests,
   serverLoggingErrors,
@@ -98,14 +98,7 @@ describe('requests damaged on the wire', () => {
           await new Promise((r) => setImmediate(r));
         if (finish === 'destroy') c.client.destroy();
         else if (!c.state.ended) c.client.end();
-        await settle(() => c.state.ended, `${what}: the server did not close the connection`);
-        await settle(() => server.connections === 0, `${what}: the server still counts it`);
-        let answers: string[];
-        try {
-          answers = decodeAnswers(version, c.received);
-        } catch (e) {
-          throw new Error(`${what}: the server sent malformed bytes: ${e}`);
-        }
+        const answers = await closedAndAnswered(server, c, version, what);
         const key = finish === 'destroy' ? 'destroyed' : (answers.at(-1) ?? 'nothing');
         closedBy.set(key, (closedBy.get(key) ?? 0) + 1);
         expect(errors, what).toEqual([]);

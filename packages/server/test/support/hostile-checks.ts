@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { type BoltServer, createServer } from '../../src/index.js';
 import { demoHandler, PASSWORD } from './demo-handler.js';
 import { RawClient } from './raw-client.js';
+import type { rawPair } from './raw-pair.js';
 
 /** A server on the demo handler, and the internal errors it logs (none is expected). */
 export function serverLoggingErrors(): { server: BoltServer; errors: string[] } {
@@ -52,7 +53,7 @@ export async function settle(done: () => boolean, what: string): Promise<void> {
  * it is not well-formed Bolt, when a FAILURE has no string code and message, and when the last
  * message is unfinished (unless `cut`: the client reset the connection in the middle).
  */
-export function decodeAnswers(version: BoltVersion, bytes: number[], cut = false): string[] {
+function decodeAnswers(version: BoltVersion, bytes: number[], cut = false): string[] {
   const codec = new MessageCodec({ version, integers: 'auto' });
   const types: string[] = [];
   const dechunker = new Dechunker({
@@ -69,6 +70,34 @@ export function decodeAnswers(version: BoltVersion, bytes: number[], cut = false
   dechunker.push(Uint8Array.from(bytes.slice(4)));
   if (!cut && !dechunker.idle) throw new Error('the last message is unfinished');
   return types;
+}
+
+/**
+ * After the client left (ended or reset `c`): the server closes the connection and stops
+ * counting it; returns the messages it sent (`decodeAnswers`), with the case named in any
+ * failure. A damaged or strange parameter may ask for an endless result (`UNWIND range(1, 2^53)`),
+ * which the server streams as asked: past 1 MiB the client resets the connection (`cut`).
+ */
+export async function closedAndAnswered(
+  server: BoltServer,
+  c: ReturnType<typeof rawPair>,
+  version: BoltVersion,
+  what: string,
+): Promise<string[]> {
+  let cut = false;
+  await settle(() => {
+    if (!cut && c.received.length > 1 << 20) {
+      cut = true;
+      c.client.destroy();
+    }
+    return c.state.ended;
+  }, `${what}: the server did not close the connection`);
+  await settle(() => server.connections === 0, `${what}: the server still counts it`);
+  try {
+    return decodeAnswers(version, c.received, cut);
+  } catch (e) {
+    throw new Error(`${what}: the server sent malformed bytes: ${e}`);
+  }
 }
 
 /** A well-behaved client logs in and runs a query as if nothing had happened; it is then the
